@@ -1,0 +1,678 @@
+//! The differ: which operations turn the current schema into the target schema.
+//!
+//! [`diff`] compares both schemas in their normalised form for the dialect (so that
+//! spellings the dialect does not keep never count as changes), then emits operations
+//! built from the original values, ordered so that a foreign key never points at a table
+//! or column that does not exist at that moment. The downgrade is the reverse of the
+//! upgrade, computed op by op against the current schema.
+//!
+//! Architecture invariant: no database, filesystem or async runtime; pure functions.
+
+mod order;
+
+use std::collections::{HashMap, HashSet};
+
+use aludel_schema::{
+    AlterColumn, Change, Column, Dialect, ForeignKey, Index, Operation, Schema, Table, TableName,
+    Unique, normalize, reverse_all,
+};
+use serde::Serialize;
+
+/// Errors of the differ.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("the models are not a valid schema:\n{}", .0.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    InvalidTarget(Vec<String>),
+    #[error("cannot compute the downgrade: {0}")]
+    Reverse(#[from] aludel_schema::Error),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What the differ found and how to get there.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    pub upgrade: Vec<Operation>,
+    pub downgrade: Vec<Operation>,
+    pub notes: Vec<Note>,
+}
+
+impl Plan {
+    pub fn is_empty(&self) -> bool {
+        self.upgrade.is_empty()
+    }
+}
+
+/// Something the user should read about a plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Note {
+    pub kind: NoteKind,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteKind {
+    /// The plan destroys data (drop table, drop column).
+    Destructive,
+    /// A drop plus an add that look like a rename; the model should say `renamed_from`.
+    RenameSuggestion,
+}
+
+/// Checks what a diff needs of the target schema: every column a constraint names
+/// exists, every foreign key points at a table of the schema, no name is used twice.
+pub fn validate(target: &Schema) -> Result<()> {
+    let mut problems = Vec::new();
+    let mut seen = HashSet::new();
+    let tables: HashMap<TableName, &Table> =
+        target.tables.iter().map(|t| (t.table_name(), t)).collect();
+    for t in &target.tables {
+        let tn = t.table_name();
+        if !seen.insert(tn.clone()) {
+            problems.push(format!("table {tn} is declared twice"));
+        }
+        if t.columns.is_empty() {
+            problems.push(format!("table {tn} has no columns"));
+        }
+        let mut cols = HashSet::new();
+        for c in &t.columns {
+            if !cols.insert(c.name.as_str()) {
+                problems.push(format!("column {tn}.{} is declared twice", c.name));
+            }
+            if c.auto_increment && !c.ty.is_integer() {
+                problems.push(format!(
+                    "column {tn}.{} is auto_increment but its type {} is not an integer",
+                    c.name, c.ty
+                ));
+            }
+        }
+        let check_cols = |problems: &mut Vec<String>, what: &str, names: &[String]| {
+            for n in names {
+                if !cols.contains(n.as_str()) {
+                    problems.push(format!(
+                        "{what} of table {tn} names column {n}, which does not exist"
+                    ));
+                }
+            }
+        };
+        if let Some(pk) = &t.primary_key {
+            check_cols(&mut problems, "the primary key", &pk.columns);
+        }
+        for u in &t.uniques {
+            check_cols(&mut problems, "a unique constraint", &u.columns);
+        }
+        for i in &t.indexes {
+            check_cols(&mut problems, "an index", &i.columns);
+        }
+        for f in &t.foreign_keys {
+            check_cols(&mut problems, "a foreign key", &f.columns);
+            match tables.get(&f.ref_table) {
+                None => problems.push(format!(
+                    "foreign key of {tn} ({}) references table {}, which no model declares",
+                    f.columns.join(", "),
+                    f.ref_table
+                )),
+                Some(rt) => {
+                    for rc in &f.ref_columns {
+                        if rt.get_column(rc).is_none() {
+                            problems.push(format!(
+                                "foreign key of {tn} ({}) references {}.{rc}, which does not exist",
+                                f.columns.join(", "),
+                                f.ref_table
+                            ));
+                        }
+                    }
+                    if f.ref_columns.len() != f.columns.len() {
+                        problems.push(format!(
+                            "foreign key of {tn} has {} columns but references {}",
+                            f.columns.len(),
+                            f.ref_columns.len()
+                        ));
+                    }
+                }
+            }
+        }
+        let mut names = HashSet::new();
+        let named = t
+            .uniques
+            .iter()
+            .filter_map(|u| u.name.as_deref())
+            .chain(t.indexes.iter().filter_map(|i| i.name.as_deref()))
+            .chain(t.foreign_keys.iter().filter_map(|f| f.name.as_deref()));
+        for n in named {
+            if !names.insert(n) {
+                problems.push(format!("the name {n} is used twice on table {tn}"));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::InvalidTarget(problems))
+    }
+}
+
+/// The plan that turns `current` into `target` on `dialect`.
+///
+/// `current` is usually the live database and `target` the models. Tables of `current`
+/// that `target` lacks are dropped (with a [`NoteKind::Destructive`] note): the caller
+/// removes tables it must never touch (excluded ones, the version table) from both.
+pub fn diff(current: &Schema, target: &Schema, dialect: Dialect) -> Result<Plan> {
+    validate(target)?;
+    let cur_n = normalize(current, dialect);
+    let tgt_n = normalize(target, dialect);
+    let mut d = Differ {
+        dialect,
+        current,
+        target,
+        cur_n: index_tables(&cur_n),
+        tgt_n: index_tables(&tgt_n),
+        plan: Phases::default(),
+        notes: Vec::new(),
+    };
+    d.run();
+    let upgrade = d.plan.into_ops(current);
+    let downgrade = reverse_all(&upgrade, current)?;
+    Ok(Plan {
+        upgrade,
+        downgrade,
+        notes: d.notes,
+    })
+}
+
+fn index_tables(s: &Schema) -> HashMap<TableName, Table> {
+    s.tables
+        .iter()
+        .map(|t| (t.table_name(), t.clone()))
+        .collect()
+}
+
+/// Operations grouped by the phase they run in; see [`Phases::into_ops`].
+#[derive(Default)]
+struct Phases {
+    drop_fks: Vec<Operation>,
+    drop_indexes: Vec<Operation>,
+    renames: Vec<Operation>,
+    create_tables: Vec<Table>,
+    columns: Vec<Operation>,
+    add_constraints: Vec<Operation>,
+    add_fks: Vec<Operation>,
+    drop_columns: Vec<Operation>,
+    drop_tables: Vec<TableName>,
+}
+
+impl Phases {
+    /// Order: drop what depends on things about to change, rename, create tables (in
+    /// foreign-key order), change columns, add indexes and constraints, add foreign keys,
+    /// then drop columns and tables (dependants first).
+    fn into_ops(self, current: &Schema) -> Vec<Operation> {
+        let mut ops = Vec::new();
+        ops.extend(self.drop_fks);
+        ops.extend(self.drop_indexes);
+        ops.extend(self.renames);
+        let (tables, deferred) = order::creation_order(self.create_tables);
+        ops.extend(
+            tables
+                .into_iter()
+                .map(|table| Operation::CreateTable { table }),
+        );
+        ops.extend(self.columns);
+        ops.extend(self.add_constraints);
+        ops.extend(deferred);
+        ops.extend(self.add_fks);
+        ops.extend(self.drop_columns);
+        ops.extend(order::drop_order(self.drop_tables, current));
+        ops
+    }
+}
+
+struct Differ<'a> {
+    dialect: Dialect,
+    current: &'a Schema,
+    target: &'a Schema,
+    cur_n: HashMap<TableName, Table>,
+    tgt_n: HashMap<TableName, Table>,
+    plan: Phases,
+    notes: Vec<Note>,
+}
+
+impl Differ<'_> {
+    fn run(&mut self) {
+        // Renames come first: everything after compares the current schema as the target
+        // names it.
+        let mut table_renames: HashMap<TableName, TableName> = HashMap::new(); // new -> old
+        for t in &self.target.tables {
+            let tn = t.table_name();
+            if self.cur_n.contains_key(&tn) {
+                continue;
+            }
+            let old = t.renamed_from.iter().find_map(|old| {
+                let on = TableName::qualified(t.schema.clone(), old.clone());
+                (self.cur_n.contains_key(&on) && !self.tgt_n.contains_key(&on)).then_some(on)
+            });
+            if let Some(old) = old {
+                self.plan.renames.push(Operation::RenameTable {
+                    table: old.clone(),
+                    to: t.name.clone(),
+                });
+                table_renames.insert(tn, old);
+            }
+        }
+        let mut column_renames: HashMap<TableName, HashMap<String, String>> = HashMap::new(); // old -> new
+        for t in &self.target.tables {
+            let tn = t.table_name();
+            let old_tn = table_renames.get(&tn).unwrap_or(&tn);
+            let (Some(cur), Some(tgt)) = (self.cur_n.get(old_tn), self.tgt_n.get(&tn)) else {
+                continue;
+            };
+            let mut map = HashMap::new();
+            for c in &t.columns {
+                if cur.get_column(&c.name).is_some() {
+                    continue;
+                }
+                if let Some(old) = c
+                    .renamed_from
+                    .iter()
+                    .find(|o| cur.get_column(o).is_some() && tgt.get_column(o).is_none())
+                {
+                    self.plan.renames.push(Operation::RenameColumn {
+                        table: tn.clone(),
+                        from: old.clone(),
+                        to: c.name.clone(),
+                    });
+                    map.insert(old.clone(), c.name.clone());
+                }
+            }
+            if !map.is_empty() {
+                column_renames.insert(old_tn.clone(), map);
+            }
+        }
+        let old_to_new: HashMap<&TableName, &TableName> =
+            table_renames.iter().map(|(n, o)| (o, n)).collect();
+
+        let mut created = Vec::new();
+        for t in &self.target.tables {
+            let tn = t.table_name();
+            let old_tn = table_renames.get(&tn).cloned().unwrap_or(tn.clone());
+            match self.cur_n.get(&old_tn) {
+                Some(cur) => {
+                    let view = renamed_view(cur, &tn, &old_to_new, &column_renames);
+                    let renamed = column_renames.get(&old_tn).cloned().unwrap_or_default();
+                    self.diff_table(&tn, &old_tn, view, &renamed);
+                }
+                None => {
+                    let mut table = t.clone();
+                    table.renamed_from.clear();
+                    for c in &mut table.columns {
+                        c.renamed_from.clear();
+                    }
+                    created.push(table);
+                }
+            }
+        }
+        let mut dropped = Vec::new();
+        for t in &self.current.tables {
+            let tn = t.table_name();
+            if !self.tgt_n.contains_key(&tn) && !old_to_new.contains_key(&tn) {
+                dropped.push(tn);
+            }
+        }
+        self.suggest_table_renames(&dropped, &created);
+        for tn in &dropped {
+            self.notes.push(Note {
+                kind: NoteKind::Destructive,
+                message: format!(
+                    "table {tn} is in the database but in no model: the revision DROPS it and all its rows; \
+                     if the model still exists, make sure its crate is linked into the runner, or exclude the table in aludel.toml"
+                ),
+            });
+        }
+        self.plan.create_tables = created;
+        self.plan.drop_tables = dropped;
+    }
+
+    fn suggest_table_renames(&mut self, dropped: &[TableName], created: &[Table]) {
+        for tn in dropped {
+            let Some(old) = self.cur_n.get(tn) else {
+                continue;
+            };
+            let old_cols: HashSet<&str> = old.columns.iter().map(|c| c.name.as_str()).collect();
+            for new in created {
+                let new_cols: HashSet<&str> = new.columns.iter().map(|c| c.name.as_str()).collect();
+                let common = old_cols.intersection(&new_cols).count();
+                if common * 2 > old_cols.len().max(new_cols.len()) {
+                    self.notes.push(Note {
+                        kind: NoteKind::RenameSuggestion,
+                        message: format!(
+                            "table {tn} is dropped and {} created with {common} of the same columns: \
+                             if this is a rename, add #[aludel(renamed_from = \"{}\")] to the model of {} \
+                             so that the rows are kept",
+                            new.table_name(),
+                            tn.name,
+                            new.name
+                        ),
+                    });
+                }
+            }
+        }
+    }
+
+    /// Compares one table present on both sides. `cur` is the normalised current table
+    /// with the renames applied; `renamed` maps its old column names to new ones.
+    fn diff_table(
+        &mut self,
+        tn: &TableName,
+        old_tn: &TableName,
+        cur: Table,
+        renamed: &HashMap<String, String>,
+    ) {
+        let tgt = self.tgt_n[tn].clone();
+        let raw_tgt = self.target.table(tn).expect("target table").clone();
+        let raw_cur = self.current.table(old_tn).expect("current table").clone();
+        let new_to_old: HashMap<&str, &str> = renamed
+            .iter()
+            .map(|(o, n)| (n.as_str(), o.as_str()))
+            .collect();
+
+        let mut added = Vec::new();
+        for c in &tgt.columns {
+            match cur.get_column(&c.name) {
+                Some(cc) => {
+                    let old = new_to_old.get(c.name.as_str()).copied().unwrap_or(&c.name);
+                    let raw_c = raw_cur.get_column(old).expect("column in raw current");
+                    let raw_t = raw_tgt.get_column(&c.name).expect("column in raw target");
+                    if let Some(alter) = alter_column(tn, cc, c, raw_c, raw_t) {
+                        self.plan.columns.push(Operation::AlterColumn(alter));
+                    }
+                }
+                None => {
+                    let mut col = raw_tgt.get_column(&c.name).expect("raw column").clone();
+                    col.renamed_from.clear();
+                    added.push(col.clone());
+                    self.plan.columns.push(Operation::AddColumn {
+                        table: tn.clone(),
+                        column: col,
+                    });
+                }
+            }
+        }
+        let mut dropped = Vec::new();
+        for c in &cur.columns {
+            if tgt.get_column(&c.name).is_none() {
+                dropped.push(c.clone());
+                self.plan.drop_columns.push(Operation::DropColumn {
+                    table: tn.clone(),
+                    column: c.name.clone(),
+                });
+                self.notes.push(Note {
+                    kind: NoteKind::Destructive,
+                    message: format!("column {tn}.{} is dropped with all its values", c.name),
+                });
+            }
+        }
+        for d in &dropped {
+            for a in &added {
+                if d.ty == a.ty.canonical(self.dialect) {
+                    self.notes.push(Note {
+                        kind: NoteKind::RenameSuggestion,
+                        message: format!(
+                            "column {tn}.{} is dropped and {tn}.{} added with the same type: if this is a rename, \
+                             add #[aludel(renamed_from = \"{}\")] to the field {} so that its values are kept",
+                            d.name, a.name, d.name, a.name
+                        ),
+                    });
+                }
+            }
+        }
+        self.diff_primary_key(tn, &cur, &tgt);
+        self.diff_uniques_and_indexes(tn, &cur, &tgt);
+        self.diff_foreign_keys(tn, &cur, &tgt);
+        self.diff_checks(tn, &cur, &tgt);
+    }
+
+    fn diff_primary_key(&mut self, tn: &TableName, cur: &Table, tgt: &Table) {
+        let cols = |t: &Table| t.primary_key.as_ref().map(|p| p.columns.clone());
+        if cols(cur) == cols(tgt) {
+            return;
+        }
+        if cur.primary_key.is_some() {
+            self.plan
+                .drop_indexes
+                .push(Operation::DropPrimaryKey { table: tn.clone() });
+        }
+        if let Some(pk) = &tgt.primary_key {
+            self.plan.add_constraints.push(Operation::AddPrimaryKey {
+                table: tn.clone(),
+                primary_key: pk.clone(),
+            });
+        }
+    }
+
+    fn diff_uniques_and_indexes(&mut self, tn: &TableName, cur: &Table, tgt: &Table) {
+        let ikey = |i: &Index| (i.columns.clone(), i.unique, i.predicate.clone());
+        let mut cur_ix: Vec<&Index> = cur.indexes.iter().collect();
+        let mut tgt_ix: Vec<&Index> = Vec::new();
+        for i in &tgt.indexes {
+            match cur_ix.iter().position(|c| ikey(c) == ikey(i)) {
+                Some(p) => {
+                    cur_ix.remove(p);
+                }
+                None => tgt_ix.push(i),
+            }
+        }
+        let mut cur_uq: Vec<&Unique> = cur.uniques.iter().collect();
+        let mut tgt_uq: Vec<&Unique> = Vec::new();
+        for u in &tgt.uniques {
+            match cur_uq.iter().position(|c| c.columns == u.columns) {
+                Some(p) => {
+                    cur_uq.remove(p);
+                }
+                None => tgt_uq.push(u),
+            }
+        }
+        // A unique constraint and a plain unique index on the same columns enforce the same
+        // thing: whichever the database has satisfies the model.
+        let plain_unique =
+            |i: &Index, cols: &[String]| i.unique && i.predicate.is_none() && i.columns == cols;
+        tgt_uq.retain(
+            |u| match cur_ix.iter().position(|i| plain_unique(i, &u.columns)) {
+                Some(p) => {
+                    cur_ix.remove(p);
+                    false
+                }
+                None => true,
+            },
+        );
+        tgt_ix.retain(
+            |i| match cur_uq.iter().position(|u| plain_unique(i, &u.columns)) {
+                Some(p) => {
+                    cur_uq.remove(p);
+                    false
+                }
+                None => true,
+            },
+        );
+        // On MySQL and SQLite a unique constraint is compared as a unique index; the
+        // operation must still name the object as the schema holds it.
+        let raw_cur = self
+            .current
+            .table(tn)
+            .or_else(|| self.current.table(&cur.table_name()));
+        let is_raw_unique = |t: Option<&Table>, name: &Option<String>| {
+            t.is_some_and(|t| t.uniques.iter().any(|u| u.name == *name))
+        };
+        for i in cur_ix {
+            let name = i.name.clone().unwrap_or_default();
+            let op = if is_raw_unique(raw_cur, &i.name) {
+                Operation::DropUnique {
+                    table: tn.clone(),
+                    name,
+                }
+            } else {
+                Operation::DropIndex {
+                    table: tn.clone(),
+                    name,
+                }
+            };
+            self.plan.drop_indexes.push(op);
+        }
+        for u in cur_uq {
+            self.plan.drop_indexes.push(Operation::DropUnique {
+                table: tn.clone(),
+                name: u.name.clone().unwrap_or_default(),
+            });
+        }
+        for u in tgt_uq {
+            self.plan.add_constraints.push(Operation::AddUnique {
+                table: tn.clone(),
+                unique: u.clone(),
+            });
+        }
+        let raw_tgt = self.target.table(tn);
+        for i in tgt_ix {
+            let op = if is_raw_unique(raw_tgt, &i.name) {
+                Operation::AddUnique {
+                    table: tn.clone(),
+                    unique: Unique {
+                        name: i.name.clone(),
+                        columns: i.columns.clone(),
+                    },
+                }
+            } else {
+                Operation::CreateIndex {
+                    table: tn.clone(),
+                    index: i.clone(),
+                }
+            };
+            self.plan.add_constraints.push(op);
+        }
+    }
+
+    fn diff_foreign_keys(&mut self, tn: &TableName, cur: &Table, tgt: &Table) {
+        let key = |f: &ForeignKey| {
+            (
+                f.columns.clone(),
+                f.ref_table.clone(),
+                f.ref_columns.clone(),
+                f.on_delete,
+                f.on_update,
+            )
+        };
+        let mut cur_fk: Vec<&ForeignKey> = cur.foreign_keys.iter().collect();
+        for f in &tgt.foreign_keys {
+            match cur_fk.iter().position(|c| key(c) == key(f)) {
+                Some(p) => {
+                    cur_fk.remove(p);
+                }
+                None => self.plan.add_fks.push(Operation::AddForeignKey {
+                    table: tn.clone(),
+                    foreign_key: f.clone(),
+                }),
+            }
+        }
+        for f in cur_fk {
+            self.plan.drop_fks.push(Operation::DropForeignKey {
+                table: tn.clone(),
+                name: f.name.clone().unwrap_or_default(),
+            });
+        }
+    }
+
+    fn diff_checks(&mut self, tn: &TableName, cur: &Table, tgt: &Table) {
+        let mut cur_ck: Vec<_> = cur.checks.iter().collect();
+        for c in &tgt.checks {
+            match cur_ck.iter().position(|k| k.name == c.name) {
+                Some(p) => {
+                    cur_ck.remove(p);
+                }
+                None => self.plan.add_constraints.push(Operation::AddCheck {
+                    table: tn.clone(),
+                    check: c.clone(),
+                }),
+            }
+        }
+        for c in cur_ck {
+            self.plan.drop_indexes.push(Operation::DropCheck {
+                table: tn.clone(),
+                name: c.name.clone().unwrap_or_default(),
+            });
+        }
+    }
+}
+
+/// `cur` as the target names things: its own name, its columns and the tables and
+/// columns its foreign keys reference, all after the renames.
+fn renamed_view(
+    cur: &Table,
+    new_name: &TableName,
+    table_renames: &HashMap<&TableName, &TableName>,
+    column_renames: &HashMap<TableName, HashMap<String, String>>,
+) -> Table {
+    let mut t = cur.clone();
+    let own = column_renames.get(&cur.table_name());
+    let rename = |cols: &mut Vec<String>, map: Option<&HashMap<String, String>>| {
+        if let Some(map) = map {
+            for c in cols.iter_mut() {
+                if let Some(n) = map.get(c) {
+                    c.clone_from(n);
+                }
+            }
+        }
+    };
+    t.name.clone_from(&new_name.name);
+    t.schema.clone_from(&new_name.schema);
+    for c in &mut t.columns {
+        if let Some(n) = own.and_then(|m| m.get(&c.name)) {
+            c.name.clone_from(n);
+        }
+    }
+    if let Some(pk) = &mut t.primary_key {
+        rename(&mut pk.columns, own);
+    }
+    t.uniques
+        .iter_mut()
+        .for_each(|u| rename(&mut u.columns, own));
+    t.indexes
+        .iter_mut()
+        .for_each(|i| rename(&mut i.columns, own));
+    for f in &mut t.foreign_keys {
+        rename(&mut f.columns, own);
+        rename(&mut f.ref_columns, column_renames.get(&f.ref_table));
+        if let Some(n) = table_renames.get(&f.ref_table) {
+            f.ref_table = (*n).clone();
+        }
+    }
+    t
+}
+
+/// The change from `cur` to `tgt` (both normalised), written with the raw values.
+fn alter_column(
+    tn: &TableName,
+    cur: &Column,
+    tgt: &Column,
+    raw_cur: &Column,
+    raw_tgt: &Column,
+) -> Option<AlterColumn> {
+    let mut a = AlterColumn::new(tn.clone(), tgt.name.clone());
+    if cur.ty != tgt.ty {
+        a.ty = Some(Change::new(raw_cur.ty.clone(), raw_tgt.ty.clone()));
+    }
+    if cur.nullable != tgt.nullable {
+        a.nullable = Some(Change::new(cur.nullable, tgt.nullable));
+    }
+    if cur.auto_increment != tgt.auto_increment {
+        a.auto_increment = Some(Change::new(cur.auto_increment, tgt.auto_increment));
+    }
+    if cur.default != tgt.default {
+        a.default = Some(Change::new(cur.default.clone(), raw_tgt.default.clone()));
+    }
+    if cur.comment != tgt.comment {
+        a.comment = Some(Change::new(cur.comment.clone(), tgt.comment.clone()));
+    }
+    // A column renamed and altered: the alter addresses it by its new name.
+    (!a.is_empty()).then_some(a)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,368 @@
+//! Differ tests: one `check` helper, many small cases.
+
+use aludel_schema::{
+    Column, ColumnType as T, Dialect, FkAction, ForeignKey, Index, Schema, Table, Unique,
+};
+
+use super::*;
+
+fn schema(tables: Vec<Table>) -> Schema {
+    Schema {
+        tables,
+        enums: Vec::new(),
+    }
+}
+
+fn users() -> Table {
+    Table::new("users")
+        .column(Column::new("id", T::BigInt).auto_increment())
+        .column(Column::new("name", T::Varchar(64)))
+        .primary_key(["id"])
+        .unique(Unique::new(["name"]).named("uq_users_name"))
+}
+
+fn posts() -> Table {
+    Table::new("posts")
+        .column(Column::new("id", T::BigInt).auto_increment())
+        .column(Column::new("title", T::Text))
+        .primary_key(["id"])
+}
+
+fn with_owner(t: Table) -> Table {
+    t.column(Column::new("owner_id", T::BigInt).nullable())
+        .foreign_key(
+            ForeignKey::new(["owner_id"], "users", ["id"])
+                .named("fk_posts_owner_id_users")
+                .on_delete(FkAction::Cascade),
+        )
+}
+
+/// Diffs on every dialect; the ops (in words) must be `want`, and applying the upgrade
+/// then the downgrade to `cur` must go to `tgt` and back.
+fn check(cur: &Schema, tgt: &Schema, want: &[&str]) -> Plan {
+    let mut first = None;
+    for d in Dialect::ALL {
+        let plan = diff(cur, tgt, d).unwrap_or_else(|e| panic!("{d}: {e}"));
+        let got: Vec<String> = plan.upgrade.iter().map(|o| o.to_string()).collect();
+        assert_eq!(got, want, "{d}");
+        let mut s = cur.clone();
+        for op in &plan.upgrade {
+            op.apply(&mut s)
+                .unwrap_or_else(|e| panic!("{d}: {op}: {e}"));
+        }
+        assert!(
+            diff(&s, tgt, d).unwrap().is_empty(),
+            "{d}: the upgrade reaches the target"
+        );
+        for op in &plan.downgrade {
+            op.apply(&mut s)
+                .unwrap_or_else(|e| panic!("{d}: {op}: {e}"));
+        }
+        assert!(
+            diff(&s, cur, d).unwrap().is_empty(),
+            "{d}: the downgrade goes back"
+        );
+        first.get_or_insert(plan);
+    }
+    first.unwrap()
+}
+
+#[test]
+fn identical_schemas_have_no_changes() {
+    let s = schema(vec![users(), with_owner(posts())]);
+    check(&s, &s, &[]);
+}
+
+#[test]
+fn create_tables_in_foreign_key_order() {
+    let tgt = schema(vec![with_owner(posts()), users()]);
+    let plan = check(
+        &Schema::new(),
+        &tgt,
+        &[
+            "create table users (2 columns)",
+            "create table posts (3 columns)",
+        ],
+    );
+    assert_eq!(
+        plan.downgrade
+            .iter()
+            .map(|o| o.to_string())
+            .collect::<Vec<_>>(),
+        ["drop table posts", "drop table users"]
+    );
+}
+
+#[test]
+fn drop_tables_dependants_first_with_a_warning() {
+    let cur = schema(vec![users(), with_owner(posts())]);
+    let plan = check(
+        &cur,
+        &Schema::new(),
+        &["drop table posts", "drop table users"],
+    );
+    assert_eq!(
+        plan.notes
+            .iter()
+            .filter(|n| n.kind == NoteKind::Destructive)
+            .count(),
+        2
+    );
+    assert!(plan.notes[0].message.contains("DROPS"));
+}
+
+#[test]
+fn foreign_key_cycle_is_added_after_both_tables() {
+    let a = Table::new("a")
+        .column(Column::new("id", T::Integer))
+        .column(Column::new("b_id", T::Integer).nullable())
+        .primary_key(["id"])
+        .foreign_key(ForeignKey::new(["b_id"], "b", ["id"]).named("fk_a_b"));
+    let b = Table::new("b")
+        .column(Column::new("id", T::Integer))
+        .column(Column::new("a_id", T::Integer).nullable())
+        .primary_key(["id"])
+        .foreign_key(ForeignKey::new(["a_id"], "a", ["id"]).named("fk_b_a"));
+    let plan = check(
+        &Schema::new(),
+        &schema(vec![a, b]),
+        &[
+            "create table a (2 columns)",
+            "create table b (2 columns)",
+            "add foreign key fk_a_b on a (b_id) -> b (id)",
+        ],
+    );
+    assert_eq!(
+        plan.downgrade
+            .iter()
+            .map(|o| o.to_string())
+            .collect::<Vec<_>>(),
+        [
+            "drop foreign key fk_a_b on a",
+            "drop table b",
+            "drop table a"
+        ]
+    );
+}
+
+#[test]
+fn add_column_and_foreign_key() {
+    let cur = schema(vec![posts()]);
+    let tgt = schema(vec![users(), with_owner(posts())]);
+    check(
+        &cur,
+        &tgt,
+        &[
+            "create table users (2 columns)",
+            "add column posts.owner_id bigint",
+            "add foreign key fk_posts_owner_id_users on posts (owner_id) -> users (id)",
+        ],
+    );
+}
+
+#[test]
+fn column_changes() {
+    let cur = schema(vec![posts()]);
+    let tgt = schema(vec![
+        Table::new("posts")
+            .column(Column::new("id", T::BigInt).auto_increment())
+            .column(
+                Column::new("title", T::Bytes)
+                    .nullable()
+                    .default("'untitled'"),
+            )
+            .primary_key(["id"]),
+    ]);
+    check(
+        &cur,
+        &tgt,
+        &[
+            "alter column posts.title: type text -> bytes, drop not null, default none -> 'untitled'",
+        ],
+    );
+}
+
+#[test]
+fn spelling_differences_are_not_changes() {
+    let cur = schema(vec![
+        Table::new("t")
+            .column(Column::new("n", T::Custom("int4".into())).default("'0'::integer"))
+            .column(Column::new("at", T::TimestampTz).default("now()")),
+    ]);
+    let tgt = schema(vec![
+        Table::new("t")
+            .column(Column::new("n", T::Integer).default("0"))
+            .column(Column::new("at", T::TimestampTz).default("CURRENT_TIMESTAMP")),
+    ]);
+    let plan = diff(&cur, &tgt, Dialect::Postgres).unwrap();
+    assert!(plan.is_empty(), "{:?}", plan.upgrade);
+}
+
+#[test]
+fn sqlite_does_not_see_integer_widths() {
+    let cur = schema(vec![Table::new("t").column(Column::new("n", T::Integer))]);
+    let tgt = schema(vec![Table::new("t").column(Column::new("n", T::BigInt))]);
+    assert!(diff(&cur, &tgt, Dialect::Sqlite).unwrap().is_empty());
+    assert_eq!(
+        diff(&cur, &tgt, Dialect::Postgres).unwrap().upgrade.len(),
+        1
+    );
+}
+
+#[test]
+fn indexes_and_uniques() {
+    let cur = schema(vec![users()]);
+    let tgt = schema(vec![
+        Table::new("users")
+            .column(Column::new("id", T::BigInt).auto_increment())
+            .column(Column::new("name", T::Varchar(64)))
+            .primary_key(["id"])
+            .index(Index::new(["name"]).named("ix_users_name")),
+    ]);
+    check(
+        &cur,
+        &tgt,
+        &[
+            "drop unique constraint uq_users_name on users",
+            "create index ix_users_name on users (name)",
+        ],
+    );
+}
+
+#[test]
+fn unique_constraint_matches_unique_index() {
+    let cur = schema(vec![
+        Table::new("u")
+            .column(Column::new("e", T::Text))
+            .index(Index::new(["e"]).unique().named("u_e_key")),
+    ]);
+    let tgt = schema(vec![
+        Table::new("u")
+            .column(Column::new("e", T::Text))
+            .unique(Unique::new(["e"]).named("uq_u_e")),
+    ]);
+    for d in Dialect::ALL {
+        assert!(diff(&cur, &tgt, d).unwrap().is_empty(), "{d}");
+    }
+}
+
+#[test]
+fn foreign_key_action_change_is_drop_and_add() {
+    let cur = schema(vec![users(), with_owner(posts())]);
+    let mut p = with_owner(posts());
+    p.foreign_keys[0].on_delete = FkAction::SetNull;
+    let tgt = schema(vec![users(), p]);
+    check(
+        &cur,
+        &tgt,
+        &[
+            "drop foreign key fk_posts_owner_id_users on posts",
+            "add foreign key fk_posts_owner_id_users on posts (owner_id) -> users (id)",
+        ],
+    );
+}
+
+#[test]
+fn dropped_column_with_index_drops_index_first() {
+    let cur = schema(vec![
+        users(),
+        with_owner(posts()).index(Index::new(["owner_id"]).named("ix_posts_owner_id")),
+    ]);
+    let tgt = schema(vec![users(), posts()]);
+    let plan = check(
+        &cur,
+        &tgt,
+        &[
+            "drop foreign key fk_posts_owner_id_users on posts",
+            "drop index ix_posts_owner_id on posts",
+            "drop column posts.owner_id",
+        ],
+    );
+    assert!(plan.notes.iter().any(|n| n.kind == NoteKind::Destructive));
+}
+
+#[test]
+fn renamed_from_renames_instead_of_drop_and_add() {
+    let cur = schema(vec![users(), with_owner(posts())]);
+    let accounts = Table::new("accounts")
+        .column(Column::new("id", T::BigInt).auto_increment())
+        .column(Column::new("username", T::Varchar(64)).renamed_from("name"))
+        .primary_key(["id"])
+        .unique(Unique::new(["username"]).named("uq_users_name"))
+        .renamed_from("users");
+    let mut p = with_owner(posts());
+    p.foreign_keys[0].ref_table = "accounts".into();
+    let tgt = schema(vec![accounts, p]);
+    check(
+        &cur,
+        &tgt,
+        &[
+            "rename table users to accounts",
+            "rename column accounts.name to username",
+        ],
+    );
+}
+
+#[test]
+fn drop_plus_add_suggests_a_rename() {
+    let cur = schema(vec![posts()]);
+    let tgt = schema(vec![
+        Table::new("posts")
+            .column(Column::new("id", T::BigInt).auto_increment())
+            .column(Column::new("headline", T::Text))
+            .primary_key(["id"]),
+    ]);
+    let plan = diff(&cur, &tgt, Dialect::Postgres).unwrap();
+    let suggestion = plan
+        .notes
+        .iter()
+        .find(|n| n.kind == NoteKind::RenameSuggestion)
+        .expect("a rename suggestion");
+    assert!(
+        suggestion.message.contains("renamed_from = \"title\""),
+        "{}",
+        suggestion.message
+    );
+}
+
+#[test]
+fn invalid_models_are_reported_together() {
+    let bad = schema(vec![
+        Table::new("posts")
+            .column(Column::new("id", T::Text).auto_increment())
+            .foreign_key(ForeignKey::new(["owner_id"], "users", ["id"])),
+    ]);
+    let err = diff(&Schema::new(), &bad, Dialect::Postgres)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("auto_increment but its type text"), "{err}");
+    assert!(
+        err.contains("names column owner_id, which does not exist"),
+        "{err}"
+    );
+    assert!(
+        err.contains("references table users, which no model declares"),
+        "{err}"
+    );
+}
+
+#[test]
+fn primary_key_change() {
+    let cur = schema(vec![
+        Table::new("v")
+            .column(Column::new("a", T::Integer))
+            .column(Column::new("b", T::Integer))
+            .primary_key(["a"]),
+    ]);
+    let tgt = schema(vec![
+        Table::new("v")
+            .column(Column::new("a", T::Integer))
+            .column(Column::new("b", T::Integer))
+            .primary_key(["a", "b"]),
+    ]);
+    check(
+        &cur,
+        &tgt,
+        &["drop primary key of v", "add primary key on v (a, b)"],
+    );
+}

@@ -1,0 +1,30 @@
+//! The schema model shared by every part of aludel.
+//!
+//! The desired schema (from `#[derive(aludel::Model)]`), the live schema (read by
+//! introspection) and the schema replayed from revision files are all values of
+//! [`Schema`]. [`Operation`]s change a schema; each knows how to apply itself
+//! ([`Operation::apply`]) and what undoes it ([`Operation::reverse`]).
+//!
+//! Architecture invariant: this crate touches no database, no filesystem and no async
+//! runtime. Every function is pure.
+
+mod default_expr;
+mod dialect;
+mod error;
+mod model;
+mod naming;
+mod normalize;
+mod ops;
+mod types;
+
+pub use default_expr::{is_literal_default, normalize_default};
+pub use dialect::Dialect;
+pub use error::{Error, Result};
+pub use model::{
+    Check, Column, EnumType, FkAction, ForeignKey, Index, PrimaryKey, Schema, Table, TableName,
+    Unique,
+};
+pub use naming::NamingConvention;
+pub use normalize::normalize;
+pub use ops::{AlterColumn, Change, Execute, Operation, reverse_all};
+pub use types::ColumnType;

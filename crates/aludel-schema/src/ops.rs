@@ -1,0 +1,909 @@
+//! Schema operations: what revision files are made of.
+//!
+//! An [`Operation`] is plain data. [`Operation::apply`] replays it on a [`Schema`] (no
+//! database needed), and [`Operation::reverse`] says what undoes it given the schema it
+//! was applied to; a downgrade is the reverse of an upgrade, op by op, in reverse order.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::{
+    Check, Column, ColumnType, Dialect, EnumType, ForeignKey, Index, PrimaryKey, Schema, Table,
+    TableName, Unique,
+};
+
+/// One change from an old value to a new one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change<T> {
+    pub from: T,
+    pub to: T,
+}
+
+impl<T> Change<T> {
+    pub fn new(from: T, to: T) -> Self {
+        Change { from, to }
+    }
+
+    fn swapped(self) -> Self {
+        Change {
+            from: self.to,
+            to: self.from,
+        }
+    }
+}
+
+/// Changes to one column's type, nullability, default, auto-increment or comment. Each
+/// change holds the old value too, so an `AlterColumn` is its own documentation and
+/// reverses without looking anything up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlterColumn {
+    pub table: TableName,
+    pub column: String,
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub ty: Option<Change<ColumnType>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nullable: Option<Change<bool>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default: Option<Change<Option<String>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_increment: Option<Change<bool>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<Change<Option<String>>>,
+}
+
+impl AlterColumn {
+    pub fn new(table: impl Into<TableName>, column: impl Into<String>) -> Self {
+        AlterColumn {
+            table: table.into(),
+            column: column.into(),
+            ty: None,
+            nullable: None,
+            default: None,
+            auto_increment: None,
+            comment: None,
+        }
+    }
+
+    /// Changes the type from `from` to `to`.
+    pub fn ty(mut self, from: ColumnType, to: ColumnType) -> Self {
+        self.ty = Some(Change::new(from, to));
+        self
+    }
+
+    /// Changes nullability from `from` to `to` (`true` = NULL allowed).
+    pub fn nullable(mut self, from: bool, to: bool) -> Self {
+        self.nullable = Some(Change::new(from, to));
+        self
+    }
+
+    /// Changes the server default from `from` to `to` (`None` = no default).
+    pub fn default(mut self, from: Option<&str>, to: Option<&str>) -> Self {
+        self.default = Some(Change::new(from.map(Into::into), to.map(Into::into)));
+        self
+    }
+
+    pub fn auto_increment(mut self, from: bool, to: bool) -> Self {
+        self.auto_increment = Some(Change::new(from, to));
+        self
+    }
+
+    pub fn comment(mut self, from: Option<&str>, to: Option<&str>) -> Self {
+        self.comment = Some(Change::new(from.map(Into::into), to.map(Into::into)));
+        self
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ty.is_none()
+            && self.nullable.is_none()
+            && self.default.is_none()
+            && self.auto_increment.is_none()
+            && self.comment.is_none()
+    }
+
+    fn reversed(self) -> Self {
+        AlterColumn {
+            table: self.table,
+            column: self.column,
+            ty: self.ty.map(Change::swapped),
+            nullable: self.nullable.map(Change::swapped),
+            default: self.default.map(Change::swapped),
+            auto_increment: self.auto_increment.map(Change::swapped),
+            comment: self.comment.map(Change::swapped),
+        }
+    }
+
+    /// The column as it is after this change, given the column before it.
+    pub fn applied_to(&self, column: &Column) -> Column {
+        let mut c = column.clone();
+        if let Some(ch) = &self.ty {
+            c.ty = ch.to.clone();
+        }
+        if let Some(ch) = &self.nullable {
+            c.nullable = ch.to;
+        }
+        if let Some(ch) = &self.default {
+            c.default = ch.to.clone();
+        }
+        if let Some(ch) = &self.auto_increment {
+            c.auto_increment = ch.to;
+        }
+        if let Some(ch) = &self.comment {
+            c.comment = ch.to.clone();
+        }
+        c
+    }
+}
+
+/// Raw SQL, for every dialect or only for one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Execute {
+    pub sql: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dialect: Option<Dialect>,
+}
+
+/// A schema operation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Operation {
+    CreateTable {
+        table: Table,
+    },
+    DropTable {
+        table: TableName,
+    },
+    RenameTable {
+        table: TableName,
+        to: String,
+    },
+    AddColumn {
+        table: TableName,
+        column: Column,
+    },
+    DropColumn {
+        table: TableName,
+        column: String,
+    },
+    RenameColumn {
+        table: TableName,
+        from: String,
+        to: String,
+    },
+    AlterColumn(AlterColumn),
+    CreateIndex {
+        table: TableName,
+        index: Index,
+    },
+    DropIndex {
+        table: TableName,
+        name: String,
+    },
+    AddUnique {
+        table: TableName,
+        unique: Unique,
+    },
+    DropUnique {
+        table: TableName,
+        name: String,
+    },
+    AddPrimaryKey {
+        table: TableName,
+        primary_key: PrimaryKey,
+    },
+    DropPrimaryKey {
+        table: TableName,
+    },
+    AddForeignKey {
+        table: TableName,
+        foreign_key: ForeignKey,
+    },
+    DropForeignKey {
+        table: TableName,
+        name: String,
+    },
+    AddCheck {
+        table: TableName,
+        check: Check,
+    },
+    DropCheck {
+        table: TableName,
+        name: String,
+    },
+    CreateEnum {
+        #[serde(rename = "enum")]
+        ty: EnumType,
+    },
+    DropEnum {
+        name: TableName,
+    },
+    Execute(Execute),
+}
+
+impl Operation {
+    /// The table the operation changes, if it changes one.
+    pub fn table(&self) -> Option<TableName> {
+        use Operation as O;
+        match self {
+            O::CreateTable { table } => Some(table.table_name()),
+            O::DropTable { table }
+            | O::RenameTable { table, .. }
+            | O::AddColumn { table, .. }
+            | O::DropColumn { table, .. }
+            | O::RenameColumn { table, .. }
+            | O::CreateIndex { table, .. }
+            | O::DropIndex { table, .. }
+            | O::AddUnique { table, .. }
+            | O::DropUnique { table, .. }
+            | O::AddPrimaryKey { table, .. }
+            | O::DropPrimaryKey { table }
+            | O::AddForeignKey { table, .. }
+            | O::DropForeignKey { table, .. }
+            | O::AddCheck { table, .. }
+            | O::DropCheck { table, .. } => Some(table.clone()),
+            O::AlterColumn(a) => Some(a.table.clone()),
+            O::CreateEnum { .. } | O::DropEnum { .. } | O::Execute(_) => None,
+        }
+    }
+
+    /// Whether the operation can destroy data that exists (rows, column values).
+    pub fn is_destructive(&self) -> bool {
+        matches!(
+            self,
+            Operation::DropTable { .. } | Operation::DropColumn { .. }
+        )
+    }
+
+    /// Replays the operation on `schema`.
+    pub fn apply(&self, schema: &mut Schema) -> Result<()> {
+        use Operation as O;
+        match self {
+            O::CreateTable { table } => {
+                if schema.table(&table.table_name()).is_some() {
+                    return Err(Error::TableExists(table.table_name().to_string()));
+                }
+                schema.tables.push(table.clone());
+            }
+            O::DropTable { table } => {
+                let before = schema.tables.len();
+                schema
+                    .tables
+                    .retain(|t| !(t.name == table.name && t.schema == table.schema));
+                if schema.tables.len() == before {
+                    return Err(Error::NoSuchTable(table.to_string()));
+                }
+            }
+            O::RenameTable { table, to } => {
+                let new = TableName::qualified(table.schema.clone(), to.clone());
+                if schema.table(&new).is_some() {
+                    return Err(Error::TableExists(new.to_string()));
+                }
+                schema.require_table(table)?.name = to.clone();
+                for t in &mut schema.tables {
+                    for f in &mut t.foreign_keys {
+                        if f.ref_table == *table {
+                            f.ref_table = new.clone();
+                        }
+                    }
+                }
+            }
+            O::AddColumn { table, column } => {
+                let t = schema.require_table(table)?;
+                if t.get_column(&column.name).is_some() {
+                    return Err(Error::ColumnExists {
+                        table: table.to_string(),
+                        column: column.name.clone(),
+                    });
+                }
+                t.columns.push(column.clone());
+            }
+            O::DropColumn { table, column } => {
+                let t = schema.require_table(table)?;
+                let before = t.columns.len();
+                t.columns.retain(|c| c.name != *column);
+                if t.columns.len() == before {
+                    return Err(no_column(table, column));
+                }
+                // As the databases do: what is built on the column goes with it.
+                let on = |cols: &Vec<String>| cols.iter().any(|c| c == column);
+                t.indexes.retain(|i| !on(&i.columns));
+                t.uniques.retain(|u| !on(&u.columns));
+                t.foreign_keys.retain(|f| !on(&f.columns));
+                if t.primary_key.as_ref().is_some_and(|p| on(&p.columns)) {
+                    t.primary_key = None;
+                }
+            }
+            O::RenameColumn { table, from, to } => {
+                let t = schema.require_table(table)?;
+                if t.get_column(to).is_some() {
+                    return Err(Error::ColumnExists {
+                        table: table.to_string(),
+                        column: to.clone(),
+                    });
+                }
+                let c = t
+                    .get_column_mut(from)
+                    .ok_or_else(|| no_column(table, from))?;
+                c.name = to.clone();
+                let rename = |cols: &mut Vec<String>| {
+                    for c in cols.iter_mut().filter(|c| *c == from) {
+                        c.clone_from(to);
+                    }
+                };
+                t.indexes.iter_mut().for_each(|i| rename(&mut i.columns));
+                t.uniques.iter_mut().for_each(|u| rename(&mut u.columns));
+                t.foreign_keys
+                    .iter_mut()
+                    .for_each(|f| rename(&mut f.columns));
+                if let Some(pk) = &mut t.primary_key {
+                    rename(&mut pk.columns);
+                }
+                for other in &mut schema.tables {
+                    for f in &mut other.foreign_keys {
+                        if f.ref_table == *table {
+                            rename(&mut f.ref_columns);
+                        }
+                    }
+                }
+            }
+            O::AlterColumn(a) => {
+                let t = schema.require_table(&a.table)?;
+                let c = t
+                    .get_column_mut(&a.column)
+                    .ok_or_else(|| no_column(&a.table, &a.column))?;
+                *c = a.applied_to(c);
+            }
+            O::CreateIndex { table, index } => {
+                let t = schema.require_table(table)?;
+                let name = index.name.clone().unwrap_or_default();
+                if t.indexes.iter().any(|i| i.name.as_deref() == Some(&name)) {
+                    return Err(exists("index", table, &name));
+                }
+                require_columns(t, table, &index.columns)?;
+                t.indexes.push(index.clone());
+            }
+            O::DropIndex { table, name } => {
+                let t = schema.require_table(table)?;
+                remove_named(&mut t.indexes, |i| i.name.as_deref(), name)
+                    .ok_or_else(|| missing("index", table, name))?;
+            }
+            O::AddUnique { table, unique } => {
+                let t = schema.require_table(table)?;
+                require_columns(t, table, &unique.columns)?;
+                t.uniques.push(unique.clone());
+            }
+            O::DropUnique { table, name } => {
+                let t = schema.require_table(table)?;
+                remove_named(&mut t.uniques, |u| u.name.as_deref(), name)
+                    .ok_or_else(|| missing("unique constraint", table, name))?;
+            }
+            O::AddPrimaryKey { table, primary_key } => {
+                let t = schema.require_table(table)?;
+                if t.primary_key.is_some() {
+                    return Err(Error::PrimaryKeyExists(table.to_string()));
+                }
+                require_columns(t, table, &primary_key.columns)?;
+                t.primary_key = Some(primary_key.clone());
+            }
+            O::DropPrimaryKey { table } => {
+                let t = schema.require_table(table)?;
+                if t.primary_key.take().is_none() {
+                    return Err(Error::NoPrimaryKey(table.to_string()));
+                }
+            }
+            O::AddForeignKey { table, foreign_key } => {
+                let t = schema.require_table(table)?;
+                require_columns(t, table, &foreign_key.columns)?;
+                t.foreign_keys.push(foreign_key.clone());
+            }
+            O::DropForeignKey { table, name } => {
+                let t = schema.require_table(table)?;
+                remove_named(&mut t.foreign_keys, |f| f.name.as_deref(), name)
+                    .ok_or_else(|| missing("foreign key", table, name))?;
+            }
+            O::AddCheck { table, check } => {
+                schema.require_table(table)?.checks.push(check.clone());
+            }
+            O::DropCheck { table, name } => {
+                let t = schema.require_table(table)?;
+                remove_named(&mut t.checks, |c| c.name.as_deref(), name)
+                    .ok_or_else(|| missing("check constraint", table, name))?;
+            }
+            O::CreateEnum { ty } => {
+                if schema
+                    .enums
+                    .iter()
+                    .any(|e| e.name == ty.name && e.schema == ty.schema)
+                {
+                    return Err(Error::EnumExists(ty.name.clone()));
+                }
+                schema.enums.push(ty.clone());
+            }
+            O::DropEnum { name } => {
+                let before = schema.enums.len();
+                schema
+                    .enums
+                    .retain(|e| !(e.name == name.name && e.schema == name.schema));
+                if schema.enums.len() == before {
+                    return Err(Error::NoSuchEnum(name.to_string()));
+                }
+            }
+            O::Execute(_) => {}
+        }
+        Ok(())
+    }
+
+    /// The operations that undo this one, given `before`, the schema it is applied to.
+    /// `None` for raw SQL, which only its author can reverse.
+    pub fn reverse(&self, before: &Schema) -> Result<Option<Vec<Operation>>> {
+        use Operation as O;
+        let table_of = |name: &TableName| {
+            before
+                .table(name)
+                .ok_or_else(|| Error::NoSuchTable(name.to_string()))
+        };
+        let ops =
+            match self {
+                O::CreateTable { table } => vec![O::DropTable {
+                    table: table.table_name(),
+                }],
+                O::DropTable { table } => vec![O::CreateTable {
+                    table: table_of(table)?.clone(),
+                }],
+                O::RenameTable { table, to } => vec![O::RenameTable {
+                    table: TableName::qualified(table.schema.clone(), to.clone()),
+                    to: table.name.clone(),
+                }],
+                O::AddColumn { table, column } => vec![O::DropColumn {
+                    table: table.clone(),
+                    column: column.name.clone(),
+                }],
+                O::DropColumn { table, column } => {
+                    let t = table_of(table)?;
+                    let col = t
+                        .get_column(column)
+                        .ok_or_else(|| no_column(table, column))?;
+                    let on = |cols: &Vec<String>| cols.iter().any(|c| c == column);
+                    let mut ops = vec![O::AddColumn {
+                        table: table.clone(),
+                        column: col.clone(),
+                    }];
+                    if let Some(pk) = t.primary_key.as_ref().filter(|p| on(&p.columns)) {
+                        ops.push(O::AddPrimaryKey {
+                            table: table.clone(),
+                            primary_key: pk.clone(),
+                        });
+                    }
+                    ops.extend(
+                        t.uniques
+                            .iter()
+                            .filter(|u| on(&u.columns))
+                            .map(|u| O::AddUnique {
+                                table: table.clone(),
+                                unique: u.clone(),
+                            }),
+                    );
+                    ops.extend(t.indexes.iter().filter(|i| on(&i.columns)).map(|i| {
+                        O::CreateIndex {
+                            table: table.clone(),
+                            index: i.clone(),
+                        }
+                    }));
+                    ops.extend(t.foreign_keys.iter().filter(|f| on(&f.columns)).map(|f| {
+                        O::AddForeignKey {
+                            table: table.clone(),
+                            foreign_key: f.clone(),
+                        }
+                    }));
+                    ops
+                }
+                O::RenameColumn { table, from, to } => vec![O::RenameColumn {
+                    table: table.clone(),
+                    from: to.clone(),
+                    to: from.clone(),
+                }],
+                O::AlterColumn(a) => vec![O::AlterColumn(a.clone().reversed())],
+                O::CreateIndex { table, index } => vec![O::DropIndex {
+                    table: table.clone(),
+                    name: index.name.clone().unwrap_or_default(),
+                }],
+                O::DropIndex { table, name } => {
+                    let t = table_of(table)?;
+                    let index = t
+                        .indexes
+                        .iter()
+                        .find(|i| i.name.as_deref() == Some(name))
+                        .ok_or_else(|| missing("index", table, name))?;
+                    vec![O::CreateIndex {
+                        table: table.clone(),
+                        index: index.clone(),
+                    }]
+                }
+                O::AddUnique { table, unique } => vec![O::DropUnique {
+                    table: table.clone(),
+                    name: unique.name.clone().unwrap_or_default(),
+                }],
+                O::DropUnique { table, name } => {
+                    let t = table_of(table)?;
+                    let u = t
+                        .uniques
+                        .iter()
+                        .find(|u| u.name.as_deref() == Some(name))
+                        .ok_or_else(|| missing("unique constraint", table, name))?;
+                    vec![O::AddUnique {
+                        table: table.clone(),
+                        unique: u.clone(),
+                    }]
+                }
+                O::AddPrimaryKey { table, .. } => vec![O::DropPrimaryKey {
+                    table: table.clone(),
+                }],
+                O::DropPrimaryKey { table } => {
+                    let t = table_of(table)?;
+                    let pk = t
+                        .primary_key
+                        .clone()
+                        .ok_or_else(|| Error::NoPrimaryKey(table.to_string()))?;
+                    vec![O::AddPrimaryKey {
+                        table: table.clone(),
+                        primary_key: pk,
+                    }]
+                }
+                O::AddForeignKey { table, foreign_key } => vec![O::DropForeignKey {
+                    table: table.clone(),
+                    name: foreign_key.name.clone().unwrap_or_default(),
+                }],
+                O::DropForeignKey { table, name } => {
+                    let t = table_of(table)?;
+                    let f = t
+                        .foreign_keys
+                        .iter()
+                        .find(|f| f.name.as_deref() == Some(name))
+                        .ok_or_else(|| missing("foreign key", table, name))?;
+                    vec![O::AddForeignKey {
+                        table: table.clone(),
+                        foreign_key: f.clone(),
+                    }]
+                }
+                O::AddCheck { table, check } => vec![O::DropCheck {
+                    table: table.clone(),
+                    name: check.name.clone().unwrap_or_default(),
+                }],
+                O::DropCheck { table, name } => {
+                    let t = table_of(table)?;
+                    let c = t
+                        .checks
+                        .iter()
+                        .find(|c| c.name.as_deref() == Some(name))
+                        .ok_or_else(|| missing("check constraint", table, name))?;
+                    vec![O::AddCheck {
+                        table: table.clone(),
+                        check: c.clone(),
+                    }]
+                }
+                O::CreateEnum { ty } => vec![O::DropEnum {
+                    name: TableName::qualified(ty.schema.clone(), ty.name.clone()),
+                }],
+                O::DropEnum { name } => {
+                    let e = before
+                        .enums
+                        .iter()
+                        .find(|e| e.name == name.name && e.schema == name.schema)
+                        .ok_or_else(|| Error::NoSuchEnum(name.to_string()))?;
+                    vec![O::CreateEnum { ty: e.clone() }]
+                }
+                O::Execute(_) => return Ok(None),
+            };
+        Ok(Some(ops))
+    }
+}
+
+/// The operations that undo `ops` applied in order to `before`: each op's reverse, in
+/// reverse order. Fails on raw SQL, which has no automatic reverse.
+pub fn reverse_all(ops: &[Operation], before: &Schema) -> Result<Vec<Operation>> {
+    let mut state = before.clone();
+    let mut reversed = Vec::with_capacity(ops.len());
+    for op in ops {
+        let Some(rev) = op.reverse(&state)? else {
+            return Err(Error::Invalid(format!(
+                "raw SQL has no automatic reverse: {}",
+                op
+            )));
+        };
+        op.apply(&mut state)?;
+        reversed.push(rev);
+    }
+    Ok(reversed.into_iter().rev().flatten().collect())
+}
+
+fn no_column(table: &TableName, column: &str) -> Error {
+    Error::NoSuchColumn {
+        table: table.to_string(),
+        column: column.to_string(),
+    }
+}
+
+fn missing(kind: &'static str, table: &TableName, name: &str) -> Error {
+    Error::NoSuchConstraint {
+        kind,
+        table: table.to_string(),
+        name: name.to_string(),
+    }
+}
+
+fn exists(kind: &'static str, table: &TableName, name: &str) -> Error {
+    Error::ConstraintExists {
+        kind,
+        table: table.to_string(),
+        name: name.to_string(),
+    }
+}
+
+fn require_columns(t: &Table, table: &TableName, cols: &[String]) -> Result<()> {
+    match cols.iter().find(|c| t.get_column(c).is_none()) {
+        Some(c) => Err(no_column(table, c)),
+        None => Ok(()),
+    }
+}
+
+fn remove_named<T>(items: &mut Vec<T>, name: impl Fn(&T) -> Option<&str>, want: &str) -> Option<T> {
+    let pos = items.iter().position(|i| name(i) == Some(want))?;
+    Some(items.remove(pos))
+}
+
+fn join(cols: &[String]) -> String {
+    cols.join(", ")
+}
+
+impl fmt::Display for Operation {
+    /// The operation in words, for reports and messages.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use Operation as O;
+        match self {
+            O::CreateTable { table } => write!(
+                f,
+                "create table {} ({} columns)",
+                table.table_name(),
+                table.columns.len()
+            ),
+            O::DropTable { table } => write!(f, "drop table {table}"),
+            O::RenameTable { table, to } => write!(f, "rename table {table} to {to}"),
+            O::AddColumn { table, column } => {
+                write!(f, "add column {table}.{} {}", column.name, column.ty)?;
+                if !column.nullable {
+                    f.write_str(" not null")?;
+                }
+                if let Some(d) = &column.default {
+                    write!(f, " default {d}")?;
+                }
+                Ok(())
+            }
+            O::DropColumn { table, column } => write!(f, "drop column {table}.{column}"),
+            O::RenameColumn { table, from, to } => {
+                write!(f, "rename column {table}.{from} to {to}")
+            }
+            O::AlterColumn(a) => {
+                write!(f, "alter column {}.{}:", a.table, a.column)?;
+                let mut parts = Vec::new();
+                if let Some(c) = &a.ty {
+                    parts.push(format!("type {} -> {}", c.from, c.to));
+                }
+                if let Some(c) = &a.nullable {
+                    parts.push(
+                        if c.to {
+                            "drop not null"
+                        } else {
+                            "set not null"
+                        }
+                        .to_string(),
+                    );
+                }
+                if let Some(c) = &a.default {
+                    let show = |d: &Option<String>| d.clone().unwrap_or_else(|| "none".into());
+                    parts.push(format!("default {} -> {}", show(&c.from), show(&c.to)));
+                }
+                if let Some(c) = &a.auto_increment {
+                    parts.push(format!("auto increment {} -> {}", c.from, c.to));
+                }
+                if a.comment.is_some() {
+                    parts.push("comment".to_string());
+                }
+                write!(f, " {}", parts.join(", "))
+            }
+            O::CreateIndex { table, index } => write!(
+                f,
+                "create {}index {} on {table} ({})",
+                if index.unique { "unique " } else { "" },
+                index.name.as_deref().unwrap_or("?"),
+                join(&index.columns)
+            ),
+            O::DropIndex { table, name } => write!(f, "drop index {name} on {table}"),
+            O::AddUnique { table, unique } => write!(
+                f,
+                "add unique constraint {} on {table} ({})",
+                unique.name.as_deref().unwrap_or("?"),
+                join(&unique.columns)
+            ),
+            O::DropUnique { table, name } => {
+                write!(f, "drop unique constraint {name} on {table}")
+            }
+            O::AddPrimaryKey { table, primary_key } => {
+                write!(
+                    f,
+                    "add primary key on {table} ({})",
+                    join(&primary_key.columns)
+                )
+            }
+            O::DropPrimaryKey { table } => write!(f, "drop primary key of {table}"),
+            O::AddForeignKey {
+                table,
+                foreign_key: k,
+            } => write!(
+                f,
+                "add foreign key {} on {table} ({}) -> {} ({})",
+                k.name.as_deref().unwrap_or("?"),
+                join(&k.columns),
+                k.ref_table,
+                join(&k.ref_columns)
+            ),
+            O::DropForeignKey { table, name } => write!(f, "drop foreign key {name} on {table}"),
+            O::AddCheck { table, check } => write!(f, "add check on {table}: {}", check.expr),
+            O::DropCheck { table, name } => write!(f, "drop check {name} on {table}"),
+            O::CreateEnum { ty } => write!(f, "create enum {} ({})", ty.name, ty.values.join(", ")),
+            O::DropEnum { name } => write!(f, "drop enum {name}"),
+            O::Execute(e) => {
+                let first = e.sql.lines().next().unwrap_or("");
+                write!(f, "execute SQL: {first}")
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::FkAction;
+
+    fn blog() -> Schema {
+        let mut s = Schema::new();
+        s.tables.push(
+            Table::new("users")
+                .column(Column::new("id", ColumnType::BigInt).auto_increment())
+                .column(Column::new("name", ColumnType::Varchar(64)))
+                .primary_key(["id"])
+                .unique(Unique::new(["name"]).named("uq_users_name")),
+        );
+        s.tables.push(
+            Table::new("posts")
+                .column(Column::new("id", ColumnType::BigInt).auto_increment())
+                .column(Column::new("owner_id", ColumnType::BigInt).nullable())
+                .column(Column::new("title", ColumnType::Text))
+                .primary_key(["id"])
+                .index(Index::new(["owner_id"]).named("ix_posts_owner_id"))
+                .foreign_key(
+                    ForeignKey::new(["owner_id"], "users", ["id"])
+                        .named("fk_posts_owner_id_users")
+                        .on_delete(FkAction::Cascade),
+                ),
+        );
+        s
+    }
+
+    /// Applying ops then their reverse gives the schema back.
+    fn round_trip(ops: Vec<Operation>) {
+        let before = blog();
+        let mut after = before.clone();
+        for op in &ops {
+            op.apply(&mut after).unwrap_or_else(|e| panic!("{op}: {e}"));
+        }
+        assert_ne!(after, before, "the ops must change something");
+        let undo = reverse_all(&ops, &before).unwrap();
+        let mut back = after.clone();
+        for op in &undo {
+            op.apply(&mut back).unwrap_or_else(|e| panic!("{op}: {e}"));
+        }
+        back.sort();
+        let mut want = before;
+        want.sort();
+        // Column order may differ after drop + re-add; compare as sets.
+        for t in &mut back.tables {
+            t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        for t in &mut want.tables {
+            t.columns.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        assert_eq!(back, want);
+    }
+
+    fn posts() -> TableName {
+        TableName::new("posts")
+    }
+
+    #[test]
+    fn every_op_reverses() {
+        round_trip(vec![Operation::DropTable { table: posts() }]);
+        round_trip(vec![Operation::CreateTable {
+            table: Table::new("tags").column(Column::new("id", ColumnType::Integer)),
+        }]);
+        round_trip(vec![Operation::DropColumn {
+            table: posts(),
+            column: "owner_id".into(),
+        }]);
+        round_trip(vec![Operation::AddColumn {
+            table: posts(),
+            column: Column::new("body", ColumnType::Text).nullable(),
+        }]);
+        round_trip(vec![Operation::RenameColumn {
+            table: "users".into(),
+            from: "id".into(),
+            to: "user_id".into(),
+        }]);
+        round_trip(vec![Operation::RenameTable {
+            table: "users".into(),
+            to: "accounts".into(),
+        }]);
+        round_trip(vec![Operation::AlterColumn(
+            AlterColumn::new("posts", "title")
+                .ty(ColumnType::Text, ColumnType::Varchar(200))
+                .nullable(false, true)
+                .default(None, Some("'untitled'")),
+        )]);
+        round_trip(vec![
+            Operation::DropForeignKey {
+                table: posts(),
+                name: "fk_posts_owner_id_users".into(),
+            },
+            Operation::DropIndex {
+                table: posts(),
+                name: "ix_posts_owner_id".into(),
+            },
+            Operation::DropUnique {
+                table: "users".into(),
+                name: "uq_users_name".into(),
+            },
+            Operation::DropPrimaryKey { table: posts() },
+        ]);
+    }
+
+    #[test]
+    fn rename_table_follows_foreign_keys() {
+        let mut s = blog();
+        Operation::RenameTable {
+            table: "users".into(),
+            to: "accounts".into(),
+        }
+        .apply(&mut s)
+        .unwrap();
+        let fk = &s.table(&posts()).unwrap().foreign_keys[0];
+        assert_eq!(fk.ref_table, TableName::new("accounts"));
+    }
+
+    #[test]
+    fn errors_name_the_object() {
+        let mut s = blog();
+        let err = Operation::DropColumn {
+            table: posts(),
+            column: "nope".into(),
+        }
+        .apply(&mut s)
+        .unwrap_err();
+        assert_eq!(err.to_string(), "column posts.nope does not exist");
+        let err = Operation::CreateTable {
+            table: Table::new("posts"),
+        }
+        .apply(&mut s)
+        .unwrap_err();
+        assert_eq!(err.to_string(), "table posts already exists");
+    }
+
+    #[test]
+    fn raw_sql_is_not_reversible() {
+        let ops = [Operation::Execute(Execute {
+            sql: "UPDATE posts SET title = 'x'".into(),
+            dialect: None,
+        })];
+        let err = reverse_all(&ops, &blog()).unwrap_err();
+        assert!(err.to_string().contains("no automatic reverse"), "{err}");
+    }
+}

@@ -1,0 +1,590 @@
+//! Column types: the logical types aludel knows, how each dialect spells them, and how
+//! a spelling read from a catalog (or written by hand in `sql_type`) maps back.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Dialect;
+
+/// The type of a column.
+///
+/// `Custom` holds a type aludel does not model, verbatim (`sql_type = "..."` or an
+/// unknown catalog type); [`ColumnType::canonical`] parses it when it spells a known type,
+/// so `sql_type = "int4"` and `Integer` compare equal on PostgreSQL.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnType {
+    Boolean,
+    SmallInt,
+    Integer,
+    BigInt,
+    /// 4-byte float (`f32`).
+    Real,
+    /// 8-byte float (`f64`).
+    Double,
+    Decimal {
+        precision: Option<u32>,
+        scale: Option<u32>,
+    },
+    Text,
+    Varchar(u32),
+    Char(u32),
+    Bytes,
+    Date,
+    Time,
+    /// Timestamp without time zone (`NaiveDateTime`).
+    Timestamp,
+    /// Timestamp with time zone (`DateTime<Utc>`).
+    TimestampTz,
+    Uuid,
+    Json,
+    Jsonb,
+    /// A database enum: a native type on PostgreSQL, `ENUM(...)` on MySQL, a CHECK on SQLite.
+    Enum {
+        name: String,
+        values: Vec<String>,
+    },
+    Custom(String),
+}
+
+impl ColumnType {
+    /// Whether the type is one of the integer types (those that can auto-increment).
+    pub fn is_integer(&self) -> bool {
+        matches!(
+            self,
+            ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt
+        )
+    }
+
+    pub fn is_textual(&self) -> bool {
+        matches!(
+            self,
+            ColumnType::Text | ColumnType::Varchar(_) | ColumnType::Char(_)
+        )
+    }
+
+    pub fn is_numeric(&self) -> bool {
+        self.is_integer()
+            || matches!(
+                self,
+                ColumnType::Real | ColumnType::Double | ColumnType::Decimal { .. }
+            )
+    }
+
+    /// The form of this type two schemas are compared in on `dialect`: types the dialect
+    /// stores identically collapse into one (on SQLite every integer type is `Integer`;
+    /// on MySQL a time-zone-aware timestamp is a `Timestamp`), and custom spellings of
+    /// known types are parsed.
+    pub fn canonical(&self, dialect: Dialect) -> ColumnType {
+        use ColumnType as T;
+        let ty = match self {
+            T::Custom(raw) => parse(raw, dialect),
+            other => other.clone(),
+        };
+        match dialect {
+            Dialect::Postgres => match ty {
+                T::Decimal {
+                    precision: Some(p),
+                    scale: None,
+                } => T::Decimal {
+                    precision: Some(p),
+                    scale: Some(0),
+                },
+                other => other,
+            },
+            Dialect::MySql => match ty {
+                T::TimestampTz => T::Timestamp,
+                T::Jsonb => T::Json,
+                T::Uuid => T::Char(36),
+                T::Enum { values, .. } => T::Enum {
+                    name: String::new(),
+                    values,
+                },
+                T::Decimal {
+                    precision: None,
+                    scale: None,
+                } => T::Decimal {
+                    precision: Some(10),
+                    scale: Some(0),
+                },
+                T::Decimal {
+                    precision: Some(p),
+                    scale: None,
+                } => T::Decimal {
+                    precision: Some(p),
+                    scale: Some(0),
+                },
+                other => other,
+            },
+            Dialect::Sqlite => match ty {
+                T::SmallInt | T::Integer | T::BigInt => T::Integer,
+                T::Real | T::Double => T::Double,
+                T::Varchar(_) | T::Char(_) => T::Text,
+                T::Decimal { .. } => T::Decimal {
+                    precision: None,
+                    scale: None,
+                },
+                T::TimestampTz => T::Timestamp,
+                T::Jsonb => T::Json,
+                T::Enum { .. } => T::Text,
+                other => other,
+            },
+        }
+    }
+
+    /// The SQL spelling of this type on `dialect`.
+    pub fn sql(&self, dialect: Dialect) -> String {
+        use ColumnType as T;
+        let decimal = |p: &Option<u32>, s: &Option<u32>| match (p, s) {
+            (Some(p), Some(s)) => format!("NUMERIC({p}, {s})"),
+            (Some(p), None) => format!("NUMERIC({p})"),
+            _ => "NUMERIC".to_string(),
+        };
+        match dialect {
+            Dialect::Postgres => match self {
+                T::Boolean => "BOOLEAN".into(),
+                T::SmallInt => "SMALLINT".into(),
+                T::Integer => "INTEGER".into(),
+                T::BigInt => "BIGINT".into(),
+                T::Real => "REAL".into(),
+                T::Double => "DOUBLE PRECISION".into(),
+                T::Decimal { precision, scale } => decimal(precision, scale),
+                T::Text => "TEXT".into(),
+                T::Varchar(n) => format!("VARCHAR({n})"),
+                T::Char(n) => format!("CHAR({n})"),
+                T::Bytes => "BYTEA".into(),
+                T::Date => "DATE".into(),
+                T::Time => "TIME".into(),
+                T::Timestamp => "TIMESTAMP".into(),
+                T::TimestampTz => "TIMESTAMP WITH TIME ZONE".into(),
+                T::Uuid => "UUID".into(),
+                T::Json => "JSON".into(),
+                T::Jsonb => "JSONB".into(),
+                T::Enum { name, .. } => quote_ident(name, '"'),
+                T::Custom(raw) => raw.clone(),
+            },
+            Dialect::MySql => match self {
+                T::Boolean => "BOOL".into(),
+                T::SmallInt => "SMALLINT".into(),
+                T::Integer => "INT".into(),
+                T::BigInt => "BIGINT".into(),
+                T::Real => "FLOAT".into(),
+                T::Double => "DOUBLE".into(),
+                T::Decimal { precision, scale } => match (precision, scale) {
+                    (Some(p), Some(s)) => format!("DECIMAL({p}, {s})"),
+                    (Some(p), None) => format!("DECIMAL({p})"),
+                    _ => "DECIMAL".into(),
+                },
+                T::Text => "LONGTEXT".into(),
+                T::Varchar(n) => format!("VARCHAR({n})"),
+                T::Char(n) => format!("CHAR({n})"),
+                T::Bytes => "LONGBLOB".into(),
+                T::Date => "DATE".into(),
+                T::Time => "TIME(6)".into(),
+                T::Timestamp | T::TimestampTz => "DATETIME(6)".into(),
+                T::Uuid => "CHAR(36)".into(),
+                T::Json | T::Jsonb => "JSON".into(),
+                T::Enum { values, .. } => {
+                    let vals: Vec<String> = values.iter().map(|v| quote_literal(v)).collect();
+                    format!("ENUM({})", vals.join(", "))
+                }
+                T::Custom(raw) => raw.clone(),
+            },
+            Dialect::Sqlite => match self {
+                T::Boolean => "BOOLEAN".into(),
+                T::SmallInt => "SMALLINT".into(),
+                T::Integer => "INTEGER".into(),
+                T::BigInt => "BIGINT".into(),
+                T::Real => "REAL".into(),
+                T::Double => "DOUBLE".into(),
+                T::Decimal { precision, scale } => decimal(precision, scale),
+                T::Text | T::Enum { .. } => "TEXT".into(),
+                T::Varchar(n) => format!("VARCHAR({n})"),
+                T::Char(n) => format!("CHAR({n})"),
+                T::Bytes => "BLOB".into(),
+                T::Date => "DATE".into(),
+                T::Time => "TIME".into(),
+                T::Timestamp | T::TimestampTz => "TIMESTAMP".into(),
+                T::Uuid => "UUID".into(),
+                T::Json | T::Jsonb => "JSON".into(),
+                T::Custom(raw) => raw.clone(),
+            },
+        }
+    }
+}
+
+impl fmt::Display for ColumnType {
+    /// A dialect-neutral spelling for messages and reports.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ColumnType as T;
+        match self {
+            T::Boolean => f.write_str("boolean"),
+            T::SmallInt => f.write_str("smallint"),
+            T::Integer => f.write_str("integer"),
+            T::BigInt => f.write_str("bigint"),
+            T::Real => f.write_str("real"),
+            T::Double => f.write_str("double"),
+            T::Decimal {
+                precision: Some(p),
+                scale: Some(s),
+            } => write!(f, "numeric({p}, {s})"),
+            T::Decimal {
+                precision: Some(p),
+                scale: None,
+            } => write!(f, "numeric({p})"),
+            T::Decimal { .. } => f.write_str("numeric"),
+            T::Text => f.write_str("text"),
+            T::Varchar(n) => write!(f, "varchar({n})"),
+            T::Char(n) => write!(f, "char({n})"),
+            T::Bytes => f.write_str("bytes"),
+            T::Date => f.write_str("date"),
+            T::Time => f.write_str("time"),
+            T::Timestamp => f.write_str("timestamp"),
+            T::TimestampTz => f.write_str("timestamptz"),
+            T::Uuid => f.write_str("uuid"),
+            T::Json => f.write_str("json"),
+            T::Jsonb => f.write_str("jsonb"),
+            T::Enum { name, .. } => write!(f, "enum {name}"),
+            T::Custom(raw) => f.write_str(raw),
+        }
+    }
+}
+
+/// Quotes an identifier with `q` (`"` or `` ` ``), doubling embedded quotes.
+pub(crate) fn quote_ident(name: &str, q: char) -> String {
+    let mut out = String::with_capacity(name.len() + 2);
+    out.push(q);
+    for c in name.chars() {
+        if c == q {
+            out.push(q);
+        }
+        out.push(c);
+    }
+    out.push(q);
+    out
+}
+
+/// Quotes a string literal, doubling embedded single quotes.
+pub(crate) fn quote_literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// Parses a type as a catalog or a human spells it on `dialect`. Unknown spellings
+/// become `Custom` holding the lower-cased, whitespace-collapsed text.
+pub fn parse(raw: &str, dialect: Dialect) -> ColumnType {
+    use ColumnType as T;
+    let norm = collapse(raw);
+    let (base, args) = split_args(&norm);
+    let nums: Vec<u32> = args
+        .iter()
+        .filter_map(|a| a.trim().parse::<u32>().ok())
+        .collect();
+    let unsigned = base.ends_with(" unsigned");
+    let base = base
+        .trim_end_matches(" unsigned")
+        .trim_end_matches(" zerofill");
+    let n0 = nums.first().copied();
+    let n1 = nums.get(1).copied();
+    let custom = || T::Custom(norm.clone());
+    match dialect {
+        Dialect::Postgres => match base {
+            "boolean" | "bool" => T::Boolean,
+            "smallint" | "int2" | "smallserial" | "serial2" => T::SmallInt,
+            "integer" | "int" | "int4" | "serial" | "serial4" => T::Integer,
+            "bigint" | "int8" | "bigserial" | "serial8" => T::BigInt,
+            "real" | "float4" => T::Real,
+            "double precision" | "float8" => T::Double,
+            "float" => match n0 {
+                Some(p) if p <= 24 => T::Real,
+                _ => T::Double,
+            },
+            "numeric" | "decimal" => T::Decimal {
+                precision: n0,
+                scale: n1,
+            },
+            "text" => T::Text,
+            "character varying" | "varchar" => match n0 {
+                Some(n) => T::Varchar(n),
+                None => T::Text,
+            },
+            "character" | "char" | "bpchar" => T::Char(n0.unwrap_or(1)),
+            "bytea" => T::Bytes,
+            "date" => T::Date,
+            "time" | "time without time zone" => T::Time,
+            "timestamp" | "timestamp without time zone" => T::Timestamp,
+            "timestamptz" | "timestamp with time zone" => T::TimestampTz,
+            "uuid" => T::Uuid,
+            "json" => T::Json,
+            "jsonb" => T::Jsonb,
+            _ => custom(),
+        },
+        Dialect::MySql => match base {
+            "bool" | "boolean" => T::Boolean,
+            "tinyint" if n0 == Some(1) && !unsigned => T::Boolean,
+            "smallint" if !unsigned => T::SmallInt,
+            "int" | "integer" | "mediumint" if !unsigned => T::Integer,
+            "smallint" => T::Integer,
+            "bigint" | "int" | "integer" | "mediumint" => T::BigInt,
+            "float" => match n0 {
+                Some(p) if p > 24 => T::Double,
+                _ => T::Real,
+            },
+            "double" | "double precision" | "real" => T::Double,
+            "decimal" | "numeric" | "dec" | "fixed" => T::Decimal {
+                precision: Some(n0.unwrap_or(10)),
+                scale: Some(n1.unwrap_or(0)),
+            },
+            "text" | "tinytext" | "mediumtext" | "longtext" => T::Text,
+            "varchar" | "character varying" => match n0 {
+                Some(n) => T::Varchar(n),
+                None => custom(),
+            },
+            "char" | "character" => match n0 {
+                Some(n) => T::Char(n),
+                None => T::Char(1),
+            },
+            "blob" | "tinyblob" | "mediumblob" | "longblob" => T::Bytes,
+            "date" => T::Date,
+            "time" => T::Time,
+            "datetime" | "timestamp" => T::Timestamp,
+            "json" => T::Json,
+            "enum" => T::Enum {
+                name: String::new(),
+                values: parse_enum_values(&norm),
+            },
+            _ => custom(),
+        },
+        Dialect::Sqlite => match base {
+            "bool" | "boolean" => T::Boolean,
+            "tinyint" if n0 == Some(1) => T::Boolean,
+            "int" | "integer" | "tinyint" | "smallint" | "mediumint" | "bigint" | "int2"
+            | "int4" | "int8" | "unsigned big int" => T::Integer,
+            "real" | "double" | "double precision" | "float" => T::Double,
+            "numeric" | "decimal" => T::Decimal {
+                precision: n0,
+                scale: n1,
+            },
+            "text" | "clob" | "varchar" | "character varying" | "nvarchar" | "char"
+            | "character" | "nchar" | "varying character" | "native character" => T::Text,
+            "blob" | "bytea" => T::Bytes,
+            "date" => T::Date,
+            "time" => T::Time,
+            "datetime"
+            | "timestamp"
+            | "timestamptz"
+            | "timestamp with time zone"
+            | "timestamp without time zone" => T::Timestamp,
+            "uuid" => T::Uuid,
+            "json" | "jsonb" => T::Json,
+            _ => custom(),
+        },
+    }
+}
+
+/// Lower-cases and collapses whitespace, keeping quoted text (enum values) as written.
+fn collapse(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut in_quote = false;
+    let mut last_space = true;
+    for c in raw.trim().chars() {
+        if c == '\'' {
+            in_quote = !in_quote;
+        }
+        if in_quote || c == '\'' {
+            out.push(c);
+            last_space = false;
+        } else if c.is_whitespace() {
+            if !last_space {
+                out.push(' ');
+            }
+            last_space = true;
+        } else {
+            if c == '(' && out.ends_with(' ') {
+                out.pop();
+            }
+            out.extend(c.to_lowercase());
+            last_space = false;
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// `"numeric(10, 2)"` -> `("numeric", ["10", " 2"])`; the part after the closing paren
+/// (` unsigned`, ` with time zone`) is appended to the base.
+fn split_args(norm: &str) -> (String, Vec<&str>) {
+    match (norm.find('('), norm.rfind(')')) {
+        (Some(open), Some(close)) if close > open => {
+            let base = format!("{}{}", &norm[..open], &norm[close + 1..]);
+            let args = norm[open + 1..close].split(',').collect();
+            (collapse(&base), args)
+        }
+        _ => (norm.to_string(), Vec::new()),
+    }
+}
+
+/// `enum('a','b''c')` -> `["a", "b'c"]`.
+fn parse_enum_values(norm: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    let Some(open) = norm.find('(') else {
+        return values;
+    };
+    let mut chars = norm[open + 1..].chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\'' {
+            continue;
+        }
+        let mut v = String::new();
+        while let Some(c) = chars.next() {
+            if c == '\'' {
+                if chars.peek() == Some(&'\'') {
+                    chars.next();
+                    v.push('\'');
+                } else {
+                    break;
+                }
+            } else {
+                v.push(c);
+            }
+        }
+        values.push(v);
+    }
+    values
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ColumnType as T;
+
+    fn check(dialect: Dialect, raw: &str, want: ColumnType) {
+        assert_eq!(parse(raw, dialect), want, "{dialect}: {raw:?}");
+    }
+
+    #[test]
+    fn postgres_catalog_spellings() {
+        let d = Dialect::Postgres;
+        check(d, "integer", T::Integer);
+        check(d, "int4", T::Integer);
+        check(d, "serial", T::Integer);
+        check(d, "bigint", T::BigInt);
+        check(d, "character varying(200)", T::Varchar(200));
+        check(d, "VARCHAR (200)", T::Varchar(200));
+        check(d, "character varying", T::Text);
+        check(
+            d,
+            "numeric(10,2)",
+            T::Decimal {
+                precision: Some(10),
+                scale: Some(2),
+            },
+        );
+        check(d, "timestamp with time zone", T::TimestampTz);
+        check(d, "timestamptz", T::TimestampTz);
+        check(d, "timestamp without time zone", T::Timestamp);
+        check(d, "double precision", T::Double);
+        check(d, "float8", T::Double);
+        check(d, "bool", T::Boolean);
+        check(d, "bytea", T::Bytes);
+        check(d, "inet", T::Custom("inet".into()));
+    }
+
+    #[test]
+    fn mysql_catalog_spellings() {
+        let d = Dialect::MySql;
+        check(d, "tinyint(1)", T::Boolean);
+        check(d, "int(11)", T::Integer);
+        check(d, "int", T::Integer);
+        check(d, "int unsigned", T::BigInt);
+        check(d, "bigint(20)", T::BigInt);
+        check(d, "varchar(64)", T::Varchar(64));
+        check(d, "longtext", T::Text);
+        check(d, "datetime(6)", T::Timestamp);
+        check(
+            d,
+            "decimal(10,2)",
+            T::Decimal {
+                precision: Some(10),
+                scale: Some(2),
+            },
+        );
+        check(d, "double", T::Double);
+        check(d, "float", T::Real);
+        check(
+            d,
+            "enum('draft','it''s')",
+            T::Enum {
+                name: String::new(),
+                values: vec!["draft".into(), "it's".into()],
+            },
+        );
+    }
+
+    #[test]
+    fn sqlite_declared_spellings() {
+        let d = Dialect::Sqlite;
+        check(d, "INTEGER", T::Integer);
+        check(d, "BIGINT", T::Integer);
+        check(d, "VARCHAR(200)", T::Text);
+        check(d, "DATETIME", T::Timestamp);
+        check(d, "BOOLEAN", T::Boolean);
+        check(d, "DOUBLE", T::Double);
+    }
+
+    #[test]
+    fn every_rendered_type_reads_back_canonically_equal() {
+        let all = [
+            T::Boolean,
+            T::SmallInt,
+            T::Integer,
+            T::BigInt,
+            T::Real,
+            T::Double,
+            T::Decimal {
+                precision: Some(10),
+                scale: Some(2),
+            },
+            T::Decimal {
+                precision: None,
+                scale: None,
+            },
+            T::Text,
+            T::Varchar(200),
+            T::Char(3),
+            T::Bytes,
+            T::Date,
+            T::Time,
+            T::Timestamp,
+            T::TimestampTz,
+            T::Uuid,
+            T::Json,
+        ];
+        for d in Dialect::ALL {
+            for ty in &all {
+                let back = parse(&ty.sql(d), d);
+                assert_eq!(
+                    back.canonical(d),
+                    ty.canonical(d),
+                    "{d}: {ty:?} rendered as {:?}",
+                    ty.sql(d)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn custom_spelling_of_known_type_is_canonical() {
+        assert_eq!(
+            T::Custom("int4".into()).canonical(Dialect::Postgres),
+            T::Integer
+        );
+        assert_eq!(
+            T::Custom("character varying(20)".into()).canonical(Dialect::Postgres),
+            T::Varchar(20)
+        );
+        assert_eq!(
+            T::Custom("geometry".into()).canonical(Dialect::Postgres),
+            T::Custom("geometry".into())
+        );
+    }
+}
