@@ -1,0 +1,558 @@
+//! One operation to statements, per dialect.
+
+use aludel_schema::{
+    AlterColumn, Check, Column, ColumnType, Dialect, EnumType, FkAction, ForeignKey, Index,
+    Operation, PrimaryKey, Schema, Table, TableName, Unique, is_literal_default, normalize_default,
+};
+use sea_query::{
+    Alias, ColumnDef, ConditionalStatement, Expr, ForeignKeyAction, MysqlQueryBuilder,
+    PostgresQueryBuilder, SchemaStatementBuilder, SqliteQueryBuilder,
+};
+
+use crate::quote::{quote_ident, quote_list, quote_literal, quote_table};
+use crate::{Error, Result, sqlite};
+
+pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<String>> {
+    use Operation as O;
+    let state_err = |source| Error::State {
+        op: op.to_string(),
+        source,
+    };
+    let table_in = |name: &TableName| {
+        before
+            .table(name)
+            .ok_or_else(|| state_err(aludel_schema::Error::NoSuchTable(name.to_string())))
+    };
+    if d == Dialect::Sqlite && sqlite::needs_rebuild(op, before) {
+        let table = op
+            .table()
+            .expect("operations that need a rebuild name a table");
+        let old = table_in(&table)?;
+        let mut after = before.clone();
+        op.apply(&mut after).map_err(state_err)?;
+        let new = after
+            .table(&table)
+            .ok_or_else(|| state_err(aludel_schema::Error::NoSuchTable(table.to_string())))?;
+        return sqlite::rebuild(old, new);
+    }
+    let out = match op {
+        O::CreateTable { table } => create_table(table, d)?,
+        O::DropTable { table } => {
+            let mut st = sea_query::Table::drop();
+            st.table(sq_table(table));
+            vec![build(&st, d)]
+        }
+        O::RenameTable { table, to } => {
+            let new = TableName::qualified(table.schema.clone(), to.clone());
+            let mut st = sea_query::Table::rename();
+            st.table(sq_table(table), sq_table(&new));
+            vec![build(&st, d)]
+        }
+        O::AddColumn { table, column } => {
+            let t = table_in(table)?;
+            let mut st = sea_query::Table::alter();
+            st.table(sq_table(table))
+                .add_column(column_def(column, t, d)?);
+            let mut out = vec![build(&st, d)];
+            out.extend(column_comment(table, column, d));
+            out
+        }
+        O::DropColumn { table, column } => {
+            let mut st = sea_query::Table::alter();
+            st.table(sq_table(table)).drop_column(Alias::new(column));
+            vec![build(&st, d)]
+        }
+        O::RenameColumn { table, from, to } => {
+            let mut st = sea_query::Table::alter();
+            st.table(sq_table(table))
+                .rename_column(Alias::new(from), Alias::new(to));
+            vec![build(&st, d)]
+        }
+        O::AlterColumn(a) => {
+            let t = table_in(&a.table)?;
+            let col = t.get_column(&a.column).ok_or_else(|| {
+                state_err(aludel_schema::Error::NoSuchColumn {
+                    table: a.table.to_string(),
+                    column: a.column.clone(),
+                })
+            })?;
+            alter_column(a, col, t, d)?
+        }
+        O::CreateIndex { table, index } => vec![create_index(table, index, d)?],
+        O::DropIndex { table, name } => {
+            let mut st = sea_query::Index::drop();
+            st.name(name.as_str());
+            if d == Dialect::MySql || table.schema.is_some() {
+                st.table(sq_table(table));
+            }
+            vec![build(&st, d)]
+        }
+        O::AddUnique { table, unique } => match d {
+            Dialect::Sqlite => vec![create_index(table, &unique_index(unique), d)?],
+            _ => vec![format!(
+                "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
+                quote_table(d, table),
+                quote_ident(d, unique.name.as_deref().unwrap_or_default()),
+                quote_list(d, &unique.columns)
+            )],
+        },
+        O::DropUnique { table, name } => match d {
+            Dialect::Postgres => vec![drop_constraint(table, name, d)],
+            Dialect::MySql => vec![format!(
+                "ALTER TABLE {} DROP INDEX {}",
+                quote_table(d, table),
+                quote_ident(d, name)
+            )],
+            Dialect::Sqlite => vec![format!("DROP INDEX {}", quote_ident(d, name))],
+        },
+        O::AddPrimaryKey { table, primary_key } => {
+            let t = table_in(table)?;
+            vec![format!(
+                "ALTER TABLE {} ADD {}",
+                quote_table(d, table),
+                primary_key_clause(primary_key, t, d)
+            )]
+        }
+        O::DropPrimaryKey { table } => {
+            let t = table_in(table)?;
+            match d {
+                Dialect::MySql => {
+                    vec![format!(
+                        "ALTER TABLE {} DROP PRIMARY KEY",
+                        quote_table(d, table)
+                    )]
+                }
+                _ => {
+                    let name = t
+                        .primary_key
+                        .as_ref()
+                        .and_then(|p| p.name.clone())
+                        .unwrap_or_else(|| format!("{}_pkey", table.name));
+                    vec![drop_constraint(table, &name, d)]
+                }
+            }
+        }
+        O::AddForeignKey { table, foreign_key } => {
+            let mut st = sea_query::ForeignKey::create();
+            fk_statement(&mut st, table, foreign_key);
+            vec![build(&st, d)]
+        }
+        O::DropForeignKey { table, name } => {
+            let mut st = sea_query::ForeignKey::drop();
+            st.name(name.as_str()).table(sq_table(table));
+            vec![build(&st, d)]
+        }
+        O::AddCheck { table, check } => vec![format!(
+            "ALTER TABLE {} ADD {}",
+            quote_table(d, table),
+            check_clause(check, d)
+        )],
+        O::DropCheck { table, name } => vec![drop_constraint(table, name, d)],
+        O::CreateEnum { ty } => create_enum(ty, d),
+        O::DropEnum { name } => match d {
+            Dialect::Postgres => vec![format!("DROP TYPE {}", quote_table(d, name))],
+            _ => Vec::new(),
+        },
+        O::Execute(e) => match e.dialect {
+            Some(only) if only != d => Vec::new(),
+            _ => vec![e.sql.trim().trim_end_matches(';').to_string()],
+        },
+    };
+    Ok(out)
+}
+
+pub(crate) fn build<S: SchemaStatementBuilder>(st: &S, d: Dialect) -> String {
+    match d {
+        Dialect::Postgres => st.to_string(PostgresQueryBuilder),
+        Dialect::MySql => st.to_string(MysqlQueryBuilder),
+        Dialect::Sqlite => st.to_string(SqliteQueryBuilder),
+    }
+}
+
+pub(crate) fn sq_table(t: &TableName) -> sea_query::TableName {
+    match &t.schema {
+        Some(s) => (Alias::new(s), Alias::new(&t.name)).into(),
+        None => Alias::new(&t.name).into(),
+    }
+}
+
+fn drop_constraint(table: &TableName, name: &str, d: Dialect) -> String {
+    format!(
+        "ALTER TABLE {} DROP CONSTRAINT {}",
+        quote_table(d, table),
+        quote_ident(d, name)
+    )
+}
+
+/// Whether this column is SQLite's `INTEGER PRIMARY KEY AUTOINCREMENT`, which must be
+/// declared on the column itself.
+pub(crate) fn sqlite_rowid_alias(col: &Column, t: &Table) -> bool {
+    col.auto_increment
+        && t.primary_key
+            .as_ref()
+            .is_some_and(|pk| pk.columns.len() == 1 && pk.columns[0] == col.name)
+}
+
+/// The column's SQL type, with what must follow the type directly (identity, auto
+/// increment), as sea-query's `ColumnDef`.
+pub(crate) fn column_def(col: &Column, t: &Table, d: Dialect) -> Result<ColumnDef> {
+    let mut extra: Vec<String> = Vec::new();
+    let ty = if d == Dialect::Sqlite && sqlite_rowid_alias(col, t) {
+        "INTEGER".to_string()
+    } else {
+        col.ty.sql(d)
+    };
+    let mut def = ColumnDef::new(Alias::new(&col.name));
+    def.custom(Alias::new(ty));
+    if col.nullable {
+        def.null();
+    } else {
+        def.not_null();
+    }
+    if col.auto_increment {
+        if !col.ty.is_integer() {
+            return Err(Error::Unsupported {
+                dialect: d,
+                what: format!(
+                    "auto-increment column {}.{} of type {}",
+                    t.name, col.name, col.ty
+                ),
+            });
+        }
+        match d {
+            Dialect::Postgres => extra.push("GENERATED BY DEFAULT AS IDENTITY".into()),
+            Dialect::MySql => extra.push("AUTO_INCREMENT".into()),
+            Dialect::Sqlite if sqlite_rowid_alias(col, t) => {
+                extra.push("PRIMARY KEY AUTOINCREMENT".into())
+            }
+            Dialect::Sqlite => {
+                return Err(Error::Unsupported {
+                    dialect: d,
+                    what: format!(
+                        "auto-increment column {}.{} that is not the table's single-column primary key",
+                        t.name, col.name
+                    ),
+                });
+            }
+        }
+    }
+    if let Some(default) = &col.default
+        && !col.auto_increment
+    {
+        extra.push(format!("DEFAULT {}", default_sql(default, &col.ty, d)));
+    }
+    if d == Dialect::MySql
+        && let Some(comment) = &col.comment
+    {
+        extra.push(format!("COMMENT {}", quote_literal(d, comment)));
+    }
+    if !extra.is_empty() {
+        def.extra(extra.join(" "));
+    }
+    Ok(def)
+}
+
+/// A default expression as the dialect accepts it after `DEFAULT`.
+pub(crate) fn default_sql(expr: &str, ty: &ColumnType, d: Dialect) -> String {
+    let expr = expr.trim();
+    let canonical = ty.canonical(d);
+    if d == Dialect::MySql {
+        let norm = normalize_default(expr, ty, d);
+        if canonical == ColumnType::Timestamp && norm.as_deref() == Some("current_timestamp") {
+            // DATETIME(6) wants a default of the same precision.
+            return "CURRENT_TIMESTAMP(6)".into();
+        }
+        if matches!(
+            canonical,
+            ColumnType::Text | ColumnType::Bytes | ColumnType::Json
+        ) {
+            // MySQL accepts only expression defaults on these types.
+            return format!("({expr})");
+        }
+    }
+    if is_literal_default(expr) {
+        expr.to_string()
+    } else {
+        format!("({expr})")
+    }
+}
+
+fn column_comment(table: &TableName, col: &Column, d: Dialect) -> Option<String> {
+    match (d, &col.comment) {
+        (Dialect::Postgres, Some(c)) => Some(format!(
+            "COMMENT ON COLUMN {}.{} IS {}",
+            quote_table(d, table),
+            quote_ident(d, &col.name),
+            quote_literal(d, c)
+        )),
+        _ => None,
+    }
+}
+
+fn primary_key_clause(pk: &PrimaryKey, t: &Table, d: Dialect) -> String {
+    let name = match (d, &pk.name) {
+        (Dialect::MySql, _) | (_, None) => String::new(),
+        (_, Some(n)) => format!("CONSTRAINT {} ", quote_ident(d, n)),
+    };
+    let _ = t;
+    format!("{name}PRIMARY KEY ({})", quote_list(d, &pk.columns))
+}
+
+fn check_clause(check: &Check, d: Dialect) -> String {
+    match &check.name {
+        Some(n) => format!("CONSTRAINT {} CHECK ({})", quote_ident(d, n), check.expr),
+        None => format!("CHECK ({})", check.expr),
+    }
+}
+
+fn fk_action(a: FkAction) -> ForeignKeyAction {
+    match a {
+        FkAction::NoAction => ForeignKeyAction::NoAction,
+        FkAction::Restrict => ForeignKeyAction::Restrict,
+        FkAction::Cascade => ForeignKeyAction::Cascade,
+        FkAction::SetNull => ForeignKeyAction::SetNull,
+        FkAction::SetDefault => ForeignKeyAction::SetDefault,
+    }
+}
+
+fn fk_statement(st: &mut sea_query::ForeignKeyCreateStatement, table: &TableName, fk: &ForeignKey) {
+    if let Some(n) = &fk.name {
+        st.name(n.as_str());
+    }
+    st.from_tbl(sq_table(table)).to_tbl(sq_table(&fk.ref_table));
+    for c in &fk.columns {
+        st.from_col(Alias::new(c));
+    }
+    for c in &fk.ref_columns {
+        st.to_col(Alias::new(c));
+    }
+    if fk.on_delete != FkAction::NoAction {
+        st.on_delete(fk_action(fk.on_delete));
+    }
+    if fk.on_update != FkAction::NoAction {
+        st.on_update(fk_action(fk.on_update));
+    }
+}
+
+fn unique_index(u: &Unique) -> Index {
+    Index {
+        name: u.name.clone(),
+        columns: u.columns.clone(),
+        unique: true,
+        predicate: None,
+    }
+}
+
+pub(crate) fn create_index(table: &TableName, index: &Index, d: Dialect) -> Result<String> {
+    if index.predicate.is_some() && d == Dialect::MySql {
+        return Err(Error::Unsupported {
+            dialect: d,
+            what: format!(
+                "create partial index {} (MySQL has no partial indexes; drop the `where`)",
+                index.name.as_deref().unwrap_or("?")
+            ),
+        });
+    }
+    let mut st = sea_query::Index::create();
+    if let Some(n) = &index.name {
+        st.name(n.as_str());
+    }
+    st.table(sq_table(table));
+    for c in &index.columns {
+        st.col(Alias::new(c));
+    }
+    if index.unique {
+        st.unique();
+    }
+    if let Some(p) = &index.predicate {
+        st.and_where(Expr::cust(p.clone()));
+    }
+    Ok(build(&st, d))
+}
+
+/// `CREATE TABLE` plus the statements a table brings along: its indexes, its comments
+/// (PostgreSQL) and, on SQLite, its unique constraints as unique indexes.
+pub(crate) fn create_table(t: &Table, d: Dialect) -> Result<Vec<String>> {
+    let tn = t.table_name();
+    let mut st = sea_query::Table::create();
+    st.table(sq_table(&tn));
+    for c in &t.columns {
+        st.col(column_def(c, t, d)?);
+    }
+    let mut clauses = Vec::new();
+    if let Some(pk) = &t.primary_key {
+        let inline = d == Dialect::Sqlite && t.columns.iter().any(|c| sqlite_rowid_alias(c, t));
+        if !inline {
+            clauses.push(primary_key_clause(pk, t, d));
+        }
+    }
+    if d != Dialect::Sqlite {
+        for u in &t.uniques {
+            clauses.push(match &u.name {
+                Some(n) => format!(
+                    "CONSTRAINT {} UNIQUE ({})",
+                    quote_ident(d, n),
+                    quote_list(d, &u.columns)
+                ),
+                None => format!("UNIQUE ({})", quote_list(d, &u.columns)),
+            });
+        }
+    }
+    for f in &t.foreign_keys {
+        clauses.push(fk_clause(f, d));
+    }
+    for c in &t.checks {
+        clauses.push(check_clause(c, d));
+    }
+    if d == Dialect::MySql
+        && let Some(c) = &t.comment
+    {
+        st.comment(c.as_str());
+    }
+    let mut sql = build(&st, d);
+    if !clauses.is_empty() {
+        // sea-query has no named table constraints beyond the foreign key; they go before
+        // the closing parenthesis of the column list.
+        let close = sql.rfind(" )").ok_or_else(|| Error::Internal {
+            op: format!("create table {tn}"),
+            message: format!("unexpected CREATE TABLE shape: {sql}"),
+        })?;
+        let tail = sql.split_off(close);
+        sql.push_str(", ");
+        sql.push_str(&clauses.join(", "));
+        sql.push_str(&tail);
+    }
+    let mut out = vec![sql];
+    if d == Dialect::Sqlite {
+        for u in &t.uniques {
+            out.push(create_index(&tn, &unique_index(u), d)?);
+        }
+    }
+    for i in &t.indexes {
+        out.push(create_index(&tn, i, d)?);
+    }
+    if d == Dialect::Postgres {
+        if let Some(c) = &t.comment {
+            out.push(format!(
+                "COMMENT ON TABLE {} IS {}",
+                quote_table(d, &tn),
+                quote_literal(d, c)
+            ));
+        }
+        for c in &t.columns {
+            out.extend(column_comment(&tn, c, d));
+        }
+    }
+    Ok(out)
+}
+
+pub(crate) fn fk_clause(f: &ForeignKey, d: Dialect) -> String {
+    let mut s = String::new();
+    if let Some(n) = &f.name {
+        s.push_str(&format!("CONSTRAINT {} ", quote_ident(d, n)));
+    }
+    s.push_str(&format!(
+        "FOREIGN KEY ({}) REFERENCES {} ({})",
+        quote_list(d, &f.columns),
+        quote_table(d, &f.ref_table),
+        quote_list(d, &f.ref_columns)
+    ));
+    if f.on_delete != FkAction::NoAction {
+        s.push_str(&format!(" ON DELETE {}", f.on_delete.as_sql()));
+    }
+    if f.on_update != FkAction::NoAction {
+        s.push_str(&format!(" ON UPDATE {}", f.on_update.as_sql()));
+    }
+    s
+}
+
+fn alter_column(a: &AlterColumn, col: &Column, t: &Table, d: Dialect) -> Result<Vec<String>> {
+    let tn = &a.table;
+    let new = a.applied_to(col);
+    match d {
+        Dialect::MySql => {
+            let mut st = sea_query::Table::alter();
+            st.table(sq_table(tn))
+                .modify_column(column_def(&new, t, d)?);
+            Ok(vec![build(&st, d)])
+        }
+        Dialect::Postgres => {
+            let prefix = format!(
+                "ALTER TABLE {} ALTER COLUMN {}",
+                quote_table(d, tn),
+                quote_ident(d, &a.column)
+            );
+            let mut out = Vec::new();
+            if let Some(ch) = &a.auto_increment
+                && !ch.to
+            {
+                out.push(format!("{prefix} DROP IDENTITY IF EXISTS"));
+            }
+            if let Some(ch) = &a.default
+                && ch.to.is_none()
+                && ch.from.is_some()
+            {
+                out.push(format!("{prefix} DROP DEFAULT"));
+            }
+            if let Some(ch) = &a.ty {
+                let ty = ch.to.sql(d);
+                out.push(format!(
+                    "{prefix} TYPE {ty} USING {}::{ty}",
+                    quote_ident(d, &a.column)
+                ));
+            }
+            if let Some(ch) = &a.nullable {
+                out.push(format!(
+                    "{prefix} {} NOT NULL",
+                    if ch.to { "DROP" } else { "SET" }
+                ));
+            }
+            if let Some(ch) = &a.default
+                && let Some(to) = &ch.to
+            {
+                out.push(format!(
+                    "{prefix} SET DEFAULT {}",
+                    default_sql(to, &new.ty, d)
+                ));
+            }
+            if let Some(ch) = &a.auto_increment
+                && ch.to
+            {
+                out.push(format!("{prefix} ADD GENERATED BY DEFAULT AS IDENTITY"));
+            }
+            if let Some(ch) = &a.comment {
+                out.push(format!(
+                    "COMMENT ON COLUMN {}.{} IS {}",
+                    quote_table(d, tn),
+                    quote_ident(d, &a.column),
+                    ch.to
+                        .as_deref()
+                        .map(|c| quote_literal(d, c))
+                        .unwrap_or_else(|| "NULL".into())
+                ));
+            }
+            Ok(out)
+        }
+        Dialect::Sqlite => {
+            // Only comment changes get here (everything else is a rebuild): SQLite keeps no
+            // comments, so there is nothing to do.
+            Ok(Vec::new())
+        }
+    }
+}
+
+fn create_enum(ty: &EnumType, d: Dialect) -> Vec<String> {
+    match d {
+        Dialect::Postgres => {
+            let name = TableName::qualified(ty.schema.clone(), ty.name.clone());
+            let values: Vec<String> = ty.values.iter().map(|v| quote_literal(d, v)).collect();
+            vec![format!(
+                "CREATE TYPE {} AS ENUM ({})",
+                quote_table(d, &name),
+                values.join(", ")
+            )]
+        }
+        // MySQL spells the values in the column type; SQLite checks them in a constraint.
+        _ => Vec::new(),
+    }
+}
