@@ -5,7 +5,7 @@
 //! keep (type aliases, default casts, unique constraint versus unique index, constraint
 //! names the dialect does not store) never show up as changes.
 
-use crate::{Dialect, Index, Schema, normalize_default};
+use crate::{Dialect, FkAction, Index, Schema, normalize_default};
 
 /// Returns `schema` in the form two schemas are compared in on `dialect`.
 pub fn normalize(schema: &Schema, dialect: Dialect) -> Schema {
@@ -34,6 +34,17 @@ pub fn normalize(schema: &Schema, dialect: Dialect) -> Schema {
         }
         if dialect == Dialect::Sqlite {
             t.comment = None;
+        }
+        if dialect == Dialect::MySql {
+            // InnoDB checks foreign keys immediately: NO ACTION is RESTRICT, and MariaDB
+            // reports the default as RESTRICT.
+            for f in &mut t.foreign_keys {
+                for a in [&mut f.on_delete, &mut f.on_update] {
+                    if *a == FkAction::Restrict {
+                        *a = FkAction::NoAction;
+                    }
+                }
+            }
         }
         if matches!(dialect, Dialect::MySql | Dialect::Sqlite) {
             // A unique constraint is a unique index on these dialects.

@@ -49,6 +49,13 @@ pub enum ColumnType {
 }
 
 impl ColumnType {
+    /// Parses a type as a catalog or a person spells it on `dialect` (`int4`,
+    /// `character varying(20)`, `tinyint(1)`, `DATETIME`). Unknown spellings become
+    /// `Custom`.
+    pub fn parse(raw: &str, dialect: Dialect) -> ColumnType {
+        parse(raw, dialect)
+    }
+
     /// Whether the type is one of the integer types (those that can auto-increment).
     pub fn is_integer(&self) -> bool {
         matches!(

@@ -197,10 +197,16 @@ pub(crate) fn sqlite_rowid_alias(col: &Column, t: &Table) -> bool {
 /// increment), as sea-query's `ColumnDef`.
 pub(crate) fn column_def(col: &Column, t: &Table, d: Dialect) -> Result<ColumnDef> {
     let mut extra: Vec<String> = Vec::new();
-    let ty = if d == Dialect::Sqlite && sqlite_rowid_alias(col, t) {
-        "INTEGER".to_string()
-    } else {
-        col.ty.sql(d)
+    let lone_pk = t
+        .primary_key
+        .as_ref()
+        .is_some_and(|pk| pk.columns.len() == 1 && pk.columns[0] == col.name);
+    let ty = match col.ty.sql(d) {
+        _ if d == Dialect::Sqlite && sqlite_rowid_alias(col, t) => "INTEGER".to_string(),
+        // A lone INTEGER primary key would become the rowid and number rows by itself;
+        // INT keeps the same storage without that.
+        ty if d == Dialect::Sqlite && lone_pk && ty == "INTEGER" => "INT".to_string(),
+        ty => ty,
     };
     let mut def = ColumnDef::new(Alias::new(&col.name));
     def.custom(Alias::new(ty));

@@ -1,0 +1,339 @@
+use std::str::FromStr;
+use std::time::Duration;
+
+use aludel_schema::{Dialect, Schema};
+use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlRow};
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgRow};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqliteRow};
+use sqlx::{AssertSqlSafe, ConnectOptions, Connection, Row};
+
+use crate::{Error, IntrospectOptions, Result};
+
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
+pub(crate) enum Conn {
+    Pg(PgConnection),
+    My(MySqlConnection),
+    Lite(SqliteConnection),
+}
+
+/// One open connection to a PostgreSQL, MySQL/MariaDB or SQLite database.
+pub struct Database {
+    pub(crate) conn: Conn,
+    dialect: Dialect,
+    url: String,
+    mariadb: bool,
+    queries: u64,
+}
+
+/// The URL with its password replaced by `***`, for messages.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (authority, tail) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+fn hint(dialect: Dialect, e: &sqlx::Error) -> &'static str {
+    let text = e.to_string().to_ascii_lowercase();
+    if dialect == Dialect::Sqlite && text.contains("unable to open") {
+        "\n  hint: check that the directory exists; add ?mode=rwc to the URL to create the file"
+    } else if text.contains("refused") || text.contains("timed out") || text.contains("resolve") {
+        "\n  hint: is the server running, and are the host and port in the URL right?"
+    } else if text.contains("password")
+        || text.contains("authentication")
+        || text.contains("access denied")
+    {
+        "\n  hint: check the user and password in the URL"
+    } else if text.contains("does not exist") || text.contains("unknown database") {
+        "\n  hint: create the database first"
+    } else {
+        ""
+    }
+}
+
+impl Database {
+    /// Connects to the database a URL names; the dialect comes from the scheme.
+    pub async fn connect(url: &str) -> Result<Database> {
+        let dialect =
+            Dialect::from_url(url).ok_or_else(|| Error::UnsupportedUrl(redact_url(url)))?;
+        let shown = redact_url(url);
+        let invalid = |source| Error::InvalidUrl {
+            url: shown.clone(),
+            source,
+        };
+        let connect_err = |source: sqlx::Error| Error::Connect {
+            url: shown.clone(),
+            hint: hint(dialect, &source),
+            source,
+        };
+        let timed_out = || Error::Connect {
+            url: shown.clone(),
+            source: sqlx::Error::PoolTimedOut,
+            hint: "\n  hint: the server did not answer within 15 seconds; is the host right?",
+        };
+        let conn = match dialect {
+            Dialect::Postgres => {
+                let opts = PgConnectOptions::from_str(url).map_err(invalid)?;
+                let c = tokio::time::timeout(CONNECT_TIMEOUT, opts.connect())
+                    .await
+                    .map_err(|_| timed_out())?
+                    .map_err(connect_err)?;
+                Conn::Pg(c)
+            }
+            Dialect::MySql => {
+                let normalized = match url.split_once("://") {
+                    Some((_, rest)) => format!("mysql://{rest}"),
+                    None => url.to_string(),
+                };
+                let opts = MySqlConnectOptions::from_str(&normalized).map_err(invalid)?;
+                let c = tokio::time::timeout(CONNECT_TIMEOUT, opts.connect())
+                    .await
+                    .map_err(|_| timed_out())?
+                    .map_err(connect_err)?;
+                Conn::My(c)
+            }
+            Dialect::Sqlite => {
+                let opts = SqliteConnectOptions::from_str(url)
+                    .map_err(invalid)?
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(30));
+                Conn::Lite(opts.connect().await.map_err(connect_err)?)
+            }
+        };
+        let mut db = Database {
+            conn,
+            dialect,
+            url: shown,
+            mariadb: false,
+            queries: 0,
+        };
+        if dialect == Dialect::MySql {
+            let version = db.query_column("SELECT VERSION()").await?;
+            db.mariadb = version
+                .first()
+                .and_then(|v| v.as_deref())
+                .is_some_and(|v| v.to_ascii_lowercase().contains("mariadb"));
+        }
+        db.queries = 0;
+        Ok(db)
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Whether a MySQL-dialect server is MariaDB.
+    pub fn is_mariadb(&self) -> bool {
+        self.mariadb
+    }
+
+    /// The URL, password redacted.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// How many statements this connection has run.
+    pub fn query_count(&self) -> u64 {
+        self.queries
+    }
+
+    /// Runs one statement; returns the number of rows it affected.
+    pub async fn execute(&mut self, sql: &str) -> Result<u64> {
+        self.queries += 1;
+        let q = sqlx::raw_sql(AssertSqlSafe(sql.to_string()));
+        let res = match &mut self.conn {
+            Conn::Pg(c) => q.execute(c).await.map(|r| r.rows_affected()),
+            Conn::My(c) => q.execute(c).await.map(|r| r.rows_affected()),
+            Conn::Lite(c) => q.execute(c).await.map(|r| r.rows_affected()),
+        };
+        res.map_err(|source| query_error(sql, source))
+    }
+
+    /// Runs a query and returns its first column, each value as text.
+    pub async fn query_column(&mut self, sql: &str) -> Result<Vec<Option<String>>> {
+        self.queries += 1;
+        let q = || AssertSqlSafe(sql.to_string());
+        let res = match &mut self.conn {
+            Conn::Pg(c) => sqlx::query(q())
+                .fetch_all(c)
+                .await
+                .map(|rows| rows.iter().map(|r| text_pg(r, 0)).collect()),
+            Conn::My(c) => sqlx::query(q())
+                .fetch_all(c)
+                .await
+                .map(|rows| rows.iter().map(|r| text_my(r, 0)).collect()),
+            Conn::Lite(c) => sqlx::query(q())
+                .fetch_all(c)
+                .await
+                .map(|rows| rows.iter().map(|r| text_lite(r, 0)).collect()),
+        };
+        res.map_err(|source| query_error(sql, source))
+    }
+
+    /// Reads the schema of the database (the current schema on PostgreSQL, the current
+    /// database on MySQL, `main` on SQLite).
+    pub async fn introspect(&mut self, opts: &IntrospectOptions) -> Result<Schema> {
+        let mut schema = match self.dialect {
+            Dialect::Postgres => crate::postgres::introspect(self, opts).await?,
+            Dialect::MySql => crate::mysql::introspect(self).await?,
+            Dialect::Sqlite => crate::sqlite::introspect(self).await?,
+        };
+        schema.sort();
+        Ok(schema)
+    }
+
+    pub(crate) async fn fetch_pg(
+        &mut self,
+        sql: &'static str,
+        schemas: &[String],
+    ) -> Result<Vec<PgRow>> {
+        self.queries += 1;
+        let Conn::Pg(c) = &mut self.conn else {
+            return Err(Error::Catalog("not a PostgreSQL connection".into()));
+        };
+        sqlx::query(sql)
+            .bind(schemas)
+            .fetch_all(c)
+            .await
+            .map_err(|source| query_error(sql, source))
+    }
+
+    pub(crate) async fn fetch_my(&mut self, sql: &'static str) -> Result<Vec<MySqlRow>> {
+        self.queries += 1;
+        let Conn::My(c) = &mut self.conn else {
+            return Err(Error::Catalog("not a MySQL connection".into()));
+        };
+        sqlx::query(sql)
+            .fetch_all(c)
+            .await
+            .map_err(|source| query_error(sql, source))
+    }
+
+    pub(crate) async fn fetch_lite(&mut self, sql: &'static str) -> Result<Vec<SqliteRow>> {
+        self.queries += 1;
+        let Conn::Lite(c) = &mut self.conn else {
+            return Err(Error::Catalog("not a SQLite connection".into()));
+        };
+        sqlx::query(sql)
+            .fetch_all(c)
+            .await
+            .map_err(|source| query_error(sql, source))
+    }
+
+    /// Closes the connection cleanly.
+    pub async fn close(self) {
+        let _ = match self.conn {
+            Conn::Pg(c) => c.close().await,
+            Conn::My(c) => c.close().await,
+            Conn::Lite(c) => c.close().await,
+        };
+    }
+}
+
+fn query_error(sql: &str, source: sqlx::Error) -> Error {
+    let one_line: String = sql.split_whitespace().collect::<Vec<_>>().join(" ");
+    let shown = if one_line.len() > 300 {
+        format!("{}...", &one_line[..one_line.floor_char_boundary(300)])
+    } else {
+        one_line
+    };
+    Error::Query { sql: shown, source }
+}
+
+/// A value of any simple type as text (`None` for NULL or an unreadable value).
+pub(crate) fn text_pg(r: &PgRow, i: usize) -> Option<String> {
+    r.try_get::<Option<String>, _>(i)
+        .ok()
+        .flatten()
+        .or_else(|| {
+            r.try_get::<Option<i64>, _>(i)
+                .ok()
+                .flatten()
+                .map(|v| v.to_string())
+        })
+        .or_else(|| {
+            r.try_get::<Option<i32>, _>(i)
+                .ok()
+                .flatten()
+                .map(|v| v.to_string())
+        })
+        .or_else(|| {
+            r.try_get::<Option<bool>, _>(i)
+                .ok()
+                .flatten()
+                .map(|v| v.to_string())
+        })
+}
+
+pub(crate) fn text_my(r: &MySqlRow, i: usize) -> Option<String> {
+    r.try_get::<Option<String>, _>(i)
+        .ok()
+        .flatten()
+        .or_else(|| {
+            r.try_get::<Option<Vec<u8>>, _>(i)
+                .ok()
+                .flatten()
+                .map(|v| String::from_utf8_lossy(&v).into_owned())
+        })
+        .or_else(|| {
+            r.try_get::<Option<i64>, _>(i)
+                .ok()
+                .flatten()
+                .map(|v| v.to_string())
+        })
+        .or_else(|| {
+            r.try_get::<Option<u64>, _>(i)
+                .ok()
+                .flatten()
+                .map(|v| v.to_string())
+        })
+}
+
+pub(crate) fn text_lite(r: &SqliteRow, i: usize) -> Option<String> {
+    r.try_get::<Option<String>, _>(i)
+        .ok()
+        .flatten()
+        .or_else(|| {
+            r.try_get::<Option<i64>, _>(i)
+                .ok()
+                .flatten()
+                .map(|v| v.to_string())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://app:secret@localhost:5432/app"),
+            "postgres://app:***@localhost:5432/app"
+        );
+        assert_eq!(
+            redact_url("mysql://root@127.0.0.1/test"),
+            "mysql://root@127.0.0.1/test"
+        );
+        assert_eq!(
+            redact_url("sqlite://app.db?mode=rwc"),
+            "sqlite://app.db?mode=rwc"
+        );
+        assert_eq!(
+            redact_url("postgres://u:p@ss@h/db"),
+            "postgres://u:***@h/db",
+            "the last @ ends the user info"
+        );
+    }
+}

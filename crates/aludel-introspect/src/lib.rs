@@ -1,0 +1,57 @@
+//! Connections and introspection: reads a live database's catalog into a
+//! [`Schema`](aludel_schema::Schema).
+//!
+//! Each backend reads its whole catalog in a fixed number of queries, whatever the number
+//! of tables (PostgreSQL's `pg_catalog`, MySQL's `information_schema`, SQLite's pragma
+//! table-valued functions joined to `sqlite_schema`); [`Database::query_count`] counts
+//! them so that tests can assert the number exactly.
+//!
+//! Architecture invariant: this crate reads catalogs and runs statements it is given; it
+//! decides nothing about migrations (no version table, no diffing).
+
+mod connection;
+mod mysql;
+mod postgres;
+mod sqlite;
+
+pub use connection::{Database, redact_url};
+
+/// Errors of connecting, querying and reading the catalog.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error(
+        "unsupported database URL {0}: use postgres://, mysql://, mariadb:// or sqlite:// (for example sqlite://app.db?mode=rwc)"
+    )]
+    UnsupportedUrl(String),
+    #[error("invalid database URL {url}: {source}")]
+    InvalidUrl {
+        url: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("cannot connect to {url}: {source}{hint}")]
+    Connect {
+        url: String,
+        #[source]
+        source: sqlx::Error,
+        hint: &'static str,
+    },
+    #[error("{source}\n  while running: {sql}")]
+    Query {
+        sql: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("unexpected catalog data: {0}")]
+    Catalog(String),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What to read.
+#[derive(Clone, Debug, Default)]
+pub struct IntrospectOptions {
+    /// PostgreSQL schemas to read besides the current one (`schema = "..."` in models).
+    pub extra_schemas: Vec<String>,
+}

@@ -1,0 +1,271 @@
+//! MySQL and MariaDB: five queries on `information_schema`, whatever the number of tables.
+
+use std::collections::HashMap;
+
+use aludel_schema::{
+    Check, Column, ColumnType, Dialect, FkAction, ForeignKey, Index, PrimaryKey, Schema, Table,
+    TableName, normalize_default,
+};
+use sqlx::mysql::MySqlRow;
+
+use crate::connection::{Database, text_my};
+use crate::{Error, Result};
+
+const TABLES: &str = r#"
+SELECT CAST(TABLE_NAME AS CHAR), CAST(TABLE_COMMENT AS CHAR), CAST(DATABASE() AS CHAR)
+FROM information_schema.TABLES
+WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'
+ORDER BY TABLE_NAME"#;
+
+const COLUMNS: &str = r#"
+SELECT CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR), CAST(COLUMN_TYPE AS CHAR),
+       CAST(IS_NULLABLE AS CHAR), CAST(COLUMN_DEFAULT AS CHAR), CAST(EXTRA AS CHAR),
+       CAST(COLUMN_COMMENT AS CHAR)
+FROM information_schema.COLUMNS
+WHERE TABLE_SCHEMA = DATABASE()
+ORDER BY TABLE_NAME, ORDINAL_POSITION"#;
+
+const INDEXES: &str = r#"
+SELECT CAST(TABLE_NAME AS CHAR), CAST(INDEX_NAME AS CHAR), CAST(NON_UNIQUE AS CHAR),
+       CAST(COLUMN_NAME AS CHAR)
+FROM information_schema.STATISTICS
+WHERE TABLE_SCHEMA = DATABASE()
+ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"#;
+
+const FOREIGN_KEYS: &str = r#"
+SELECT CAST(k.TABLE_NAME AS CHAR), CAST(k.CONSTRAINT_NAME AS CHAR), CAST(k.COLUMN_NAME AS CHAR),
+       CAST(k.REFERENCED_TABLE_SCHEMA AS CHAR), CAST(k.REFERENCED_TABLE_NAME AS CHAR),
+       CAST(k.REFERENCED_COLUMN_NAME AS CHAR), CAST(r.DELETE_RULE AS CHAR),
+       CAST(r.UPDATE_RULE AS CHAR)
+FROM information_schema.KEY_COLUMN_USAGE k
+JOIN information_schema.REFERENTIAL_CONSTRAINTS r
+  ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
+ AND r.TABLE_NAME = k.TABLE_NAME
+WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL
+ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION"#;
+
+const CHECKS: &str = r#"
+SELECT CAST(tc.TABLE_NAME AS CHAR), CAST(cc.CONSTRAINT_NAME AS CHAR), CAST(cc.CHECK_CLAUSE AS CHAR)
+FROM information_schema.CHECK_CONSTRAINTS cc
+JOIN information_schema.TABLE_CONSTRAINTS tc
+  ON tc.CONSTRAINT_SCHEMA = cc.CONSTRAINT_SCHEMA AND tc.CONSTRAINT_NAME = cc.CONSTRAINT_NAME
+ AND tc.CONSTRAINT_TYPE = 'CHECK'
+WHERE cc.CONSTRAINT_SCHEMA = DATABASE()
+ORDER BY tc.TABLE_NAME, cc.CONSTRAINT_NAME"#;
+
+fn s(r: &MySqlRow, i: usize) -> Result<String> {
+    text_my(r, i).ok_or_else(|| Error::Catalog(format!("unexpected NULL in column {i}")))
+}
+
+fn action(rule: Option<String>) -> FkAction {
+    rule.as_deref()
+        .and_then(FkAction::parse)
+        .unwrap_or_default()
+}
+
+pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
+    let mariadb = db.is_mariadb();
+    let table_rows = db.fetch_my(TABLES).await?;
+    let database = table_rows.first().and_then(|r| text_my(r, 2));
+    let mut tables: Vec<Table> = Vec::with_capacity(table_rows.len());
+    let mut pos: HashMap<String, usize> = HashMap::with_capacity(table_rows.len());
+    for r in &table_rows {
+        let mut t = Table::new(s(r, 0)?);
+        t.comment = text_my(r, 1).filter(|c| !c.is_empty());
+        pos.insert(t.name.clone(), tables.len());
+        tables.push(t);
+    }
+
+    for r in &db.fetch_my(COLUMNS).await? {
+        let Some(&i) = pos.get(&s(r, 0)?) else {
+            continue;
+        };
+        let ty = ColumnType::parse(&s(r, 2)?, Dialect::MySql);
+        let extra = text_my(r, 5).unwrap_or_default().to_ascii_lowercase();
+        let mut col = Column::new(s(r, 1)?, ty);
+        col.nullable = s(r, 3)? == "YES";
+        col.auto_increment = extra.contains("auto_increment");
+        col.default = mysql_default(text_my(r, 4), &extra, &col.ty, mariadb)
+            .and_then(|d| normalize_default(&d, &col.ty, Dialect::MySql));
+        col.comment = text_my(r, 6).filter(|c| !c.is_empty());
+        tables[i].columns.push(col);
+    }
+
+    // One row per index column, in order.
+    for r in &db.fetch_my(INDEXES).await? {
+        let Some(&i) = pos.get(&s(r, 0)?) else {
+            continue;
+        };
+        let t = &mut tables[i];
+        let name = s(r, 1)?;
+        let column = s(r, 3)?;
+        if name == "PRIMARY" {
+            t.primary_key
+                .get_or_insert_with(|| PrimaryKey::new(Vec::<String>::new()))
+                .columns
+                .push(column);
+            continue;
+        }
+        match t
+            .indexes
+            .iter_mut()
+            .find(|ix| ix.name.as_deref() == Some(&name))
+        {
+            Some(ix) => ix.columns.push(column),
+            None => t.indexes.push(Index {
+                name: Some(name),
+                columns: vec![column],
+                unique: s(r, 2)? == "0",
+                predicate: None,
+            }),
+        }
+    }
+
+    for r in &db.fetch_my(FOREIGN_KEYS).await? {
+        let Some(&i) = pos.get(&s(r, 0)?) else {
+            continue;
+        };
+        let t = &mut tables[i];
+        let name = s(r, 1)?;
+        let (column, ref_column) = (s(r, 2)?, s(r, 5)?);
+        match t
+            .foreign_keys
+            .iter_mut()
+            .find(|f| f.name.as_deref() == Some(&name))
+        {
+            Some(f) => {
+                f.columns.push(column);
+                f.ref_columns.push(ref_column);
+            }
+            None => {
+                let ref_schema = text_my(r, 3).filter(|s| Some(s) != database.as_ref());
+                t.foreign_keys.push(ForeignKey {
+                    name: Some(name),
+                    columns: vec![column],
+                    ref_table: TableName::qualified(ref_schema, s(r, 4)?),
+                    ref_columns: vec![ref_column],
+                    on_delete: action(text_my(r, 6)),
+                    on_update: action(text_my(r, 7)),
+                });
+            }
+        }
+    }
+
+    for r in &db.fetch_my(CHECKS).await? {
+        let Some(&i) = pos.get(&s(r, 0)?) else {
+            continue;
+        };
+        let t = &mut tables[i];
+        let (name, clause) = (s(r, 1)?, s(r, 2)?);
+        // MariaDB keeps JSON as LONGTEXT with a json_valid check named after the column.
+        if let Some(col) = t.columns.iter_mut().find(|c| c.name == name)
+            && clause.to_ascii_lowercase().starts_with("json_valid(")
+        {
+            col.ty = ColumnType::Json;
+            continue;
+        }
+        t.checks.push(Check {
+            name: Some(name),
+            expr: clause,
+        });
+    }
+
+    for t in &mut tables {
+        // InnoDB creates an index for a foreign key that has none, named after it; the
+        // index belongs to the foreign key, not to the schema.
+        let fks: Vec<(String, Vec<String>)> = t
+            .foreign_keys
+            .iter()
+            .filter_map(|f| Some((f.name.clone()?, f.columns.clone())))
+            .collect();
+        t.indexes.retain(|ix| {
+            ix.unique
+                || !fks
+                    .iter()
+                    .any(|(n, cols)| ix.name.as_deref() == Some(n) && ix.columns == *cols)
+        });
+    }
+
+    Ok(Schema {
+        tables,
+        enums: Vec::new(),
+    })
+}
+
+/// The default as an SQL expression. MariaDB quotes literals and spells "no default" on a
+/// nullable column as `NULL`; MySQL 8 leaves literals unquoted and marks expressions
+/// `DEFAULT_GENERATED`, writing their string literals with a charset introducer.
+fn mysql_default(
+    raw: Option<String>,
+    extra: &str,
+    ty: &ColumnType,
+    mariadb: bool,
+) -> Option<String> {
+    let raw = raw?;
+    if mariadb {
+        return (raw != "NULL").then_some(raw);
+    }
+    if extra.contains("default_generated") {
+        return Some(strip_introducers(&raw));
+    }
+    let canonical = ty.canonical(Dialect::MySql);
+    if canonical.is_numeric() || canonical == ColumnType::Boolean {
+        Some(raw)
+    } else {
+        Some(aludel_sql::quote_literal(Dialect::MySql, &raw))
+    }
+}
+
+/// `_utf8mb4\'draft\'` -> `'draft'`.
+fn strip_introducers(expr: &str) -> String {
+    let unescaped = expr.replace("\\'", "'");
+    let mut out = String::with_capacity(unescaped.len());
+    let mut rest = unescaped.as_str();
+    while let Some(pos) = rest.find("_utf8") {
+        let after = &rest[pos..];
+        let end = after.find('\'').unwrap_or(0);
+        let word = &after[..end];
+        if end > 0 && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            out.push_str(&rest[..pos]);
+            rest = &after[end..];
+        } else {
+            out.push_str(&rest[..pos + 5]);
+            rest = &rest[pos + 5..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_of_both_servers() {
+        let text = ColumnType::Varchar(20);
+        assert_eq!(
+            mysql_default(Some("'draft'".into()), "", &text, true).as_deref(),
+            Some("'draft'")
+        );
+        assert_eq!(mysql_default(Some("NULL".into()), "", &text, true), None);
+        assert_eq!(
+            mysql_default(Some("draft".into()), "", &text, false).as_deref(),
+            Some("'draft'")
+        );
+        assert_eq!(
+            mysql_default(
+                Some("_utf8mb4\\'draft\\'".into()),
+                "default_generated",
+                &text,
+                false
+            )
+            .as_deref(),
+            Some("'draft'")
+        );
+        assert_eq!(
+            mysql_default(Some("0".into()), "", &ColumnType::Integer, false).as_deref(),
+            Some("0")
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! Integration tests against real databases: one binary, one module per concern.
+
+mod introspect;

@@ -1,0 +1,162 @@
+//! Test support: a fresh database per test on each backend, removed when the test ends.
+//!
+//! The servers come from `ALUDEL_TEST_POSTGRES_URL` and `ALUDEL_TEST_MYSQL_URL`
+//! (defaults: the local standard ports, user `postgres` / `root`, database `test`).
+//! A backend that cannot be reached is reported once per test binary on stderr,
+//! past the test harness's capture, so that nobody misses it; with `CI=true` it fails
+//! the test instead.
+
+use std::io::Write;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use aludel_introspect::Database;
+use aludel_schema::Dialect;
+
+pub const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/test";
+pub const DEFAULT_MYSQL_URL: &str = "mysql://root@127.0.0.1:3306/test";
+
+/// The server URL of a backend (SQLite has none).
+pub fn server_url(dialect: Dialect) -> Option<String> {
+    match dialect {
+        Dialect::Postgres => Some(
+            std::env::var("ALUDEL_TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| DEFAULT_POSTGRES_URL.into()),
+        ),
+        Dialect::MySql => Some(
+            std::env::var("ALUDEL_TEST_MYSQL_URL").unwrap_or_else(|_| DEFAULT_MYSQL_URL.into()),
+        ),
+        Dialect::Sqlite => None,
+    }
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true")
+}
+
+/// Blocks on a future with a fresh single-threaded runtime.
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+        .block_on(f)
+}
+
+static SKIP_NOTICE: [OnceLock<()>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+
+fn report_unreachable(dialect: Dialect, url: &str, err: &str) {
+    let idx = Dialect::ALL.iter().position(|d| *d == dialect).unwrap_or(0);
+    if in_ci() {
+        panic!("CI=true and {dialect} at {url} is unreachable: {err}");
+    }
+    SKIP_NOTICE[idx].get_or_init(|| {
+        // Written to the process's stderr, not through eprintln!, so that the test
+        // harness does not capture it.
+        let line = "=".repeat(78);
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n{line}\nSKIPPED: {dialect} at {url} is unreachable ({err}).\n\
+             Every {dialect} test in this run passed WITHOUT touching {dialect}.\n\
+             Start the server or set ALUDEL_TEST_{}_URL. (With CI=true this fails.)\n{line}",
+            match dialect {
+                Dialect::Postgres => "POSTGRES",
+                Dialect::MySql => "MYSQL",
+                Dialect::Sqlite => "SQLITE",
+            }
+        );
+    });
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// A database of its own for one test; dropped (with everything in it) when this value
+/// is dropped.
+pub struct TestDb {
+    pub dialect: Dialect,
+    pub url: String,
+    name: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestDb {
+    /// A new empty database, or `None` when the backend is unreachable outside CI.
+    pub fn new(dialect: Dialect) -> Option<TestDb> {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let name = format!("aludel_t{}_{n}", std::process::id());
+        match dialect {
+            Dialect::Sqlite => {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let path = dir.path().join(format!("{name}.db"));
+                Some(TestDb {
+                    dialect,
+                    url: format!("sqlite://{}?mode=rwc", path.display()),
+                    name,
+                    _dir: Some(dir),
+                })
+            }
+            _ => {
+                let server = server_url(dialect).expect("server url");
+                let created = block_on(async {
+                    let mut db = Database::connect(&server).await?;
+                    let q = if dialect == Dialect::MySql { '`' } else { '"' };
+                    db.execute(&format!("CREATE DATABASE {q}{name}{q}")).await?;
+                    db.close().await;
+                    Ok::<_, aludel_introspect::Error>(())
+                });
+                if let Err(e) = created {
+                    report_unreachable(
+                        dialect,
+                        &aludel_introspect::redact_url(&server),
+                        &e.to_string(),
+                    );
+                    return None;
+                }
+                let base = server.rsplit_once('/').map(|(b, _)| b).unwrap_or(&server);
+                Some(TestDb {
+                    dialect,
+                    url: format!("{base}/{name}"),
+                    name,
+                    _dir: None,
+                })
+            }
+        }
+    }
+
+    /// Every backend reachable from here, each with a fresh database.
+    pub fn all() -> Vec<TestDb> {
+        Dialect::ALL.into_iter().filter_map(TestDb::new).collect()
+    }
+
+    pub async fn connect(&self) -> Database {
+        Database::connect(&self.url)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", self.dialect))
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some(server) = server_url(self.dialect) else {
+            return;
+        };
+        let name = self.name.clone();
+        let dialect = self.dialect;
+        // Drop may run inside a runtime: use a thread with its own.
+        let _ = std::thread::spawn(move || {
+            block_on(async {
+                if let Ok(mut db) = Database::connect(&server).await {
+                    let sql = match dialect {
+                        Dialect::Postgres => {
+                            format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")
+                        }
+                        _ => format!("DROP DATABASE IF EXISTS `{name}`"),
+                    };
+                    let _ = db.execute(&sql).await;
+                    db.close().await;
+                }
+            })
+        })
+        .join();
+    }
+}
