@@ -1,0 +1,882 @@
+//! `#[derive(Model)]`: parse the struct and its `#[aludel(...)]` attributes, validate, expand.
+
+use std::collections::HashSet;
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::meta::ParseNestedMeta;
+use syn::spanned::Spanned;
+use syn::{Data, DeriveInput, Expr, ExprLit, Fields, Ident, Lit, LitStr, Token, Type};
+
+use crate::case::snake_case;
+use crate::ctxt::Ctxt;
+use crate::symbol::{ALUDEL, FIELD_KEYS, FK_ACTIONS, STRUCT_KEYS};
+
+/// A string value with the span of its literal.
+#[derive(Clone)]
+struct Str {
+    value: String,
+    span: Span,
+}
+
+impl Str {
+    fn lit(&self) -> LitStr {
+        LitStr::new(&self.value, self.span)
+    }
+}
+
+#[derive(Default)]
+struct FieldAttrs {
+    primary_key: Option<Span>,
+    auto_increment: Option<(bool, Span)>,
+    unique: Option<Span>,
+    index: Option<Span>,
+    column: Option<Str>,
+    sql_type: Option<Str>,
+    max_length: Option<(u32, Span)>,
+    precision: Option<(u32, Span)>,
+    scale: Option<(u32, Span)>,
+    default: Option<Str>,
+    references: Option<(Str, String, String)>,
+    on_delete: Option<Str>,
+    on_update: Option<Str>,
+    check: Option<Str>,
+    comment: Option<Str>,
+    renamed_from: Vec<Str>,
+    skip: Option<Span>,
+    /// Every key given, with the span of its name, for conflict messages.
+    given: Vec<(String, Span)>,
+}
+
+struct ConstraintAttr {
+    name: Option<Str>,
+    columns: Vec<Ident>,
+    unique: bool,
+    predicate: Option<Str>,
+    expr: Option<Str>,
+    span: Span,
+}
+
+#[derive(Default)]
+struct StructAttrs {
+    table: Option<Str>,
+    schema: Option<Str>,
+    primary_key: Option<(Vec<Ident>, Span)>,
+    uniques: Vec<ConstraintAttr>,
+    indexes: Vec<ConstraintAttr>,
+    checks: Vec<ConstraintAttr>,
+    comment: Option<Str>,
+    renamed_from: Vec<Str>,
+}
+
+struct Field<'a> {
+    ident: &'a Ident,
+    ty: &'a Type,
+    attrs: FieldAttrs,
+}
+
+impl Field<'_> {
+    fn column_name(&self) -> String {
+        match &self.attrs.column {
+            Some(c) => c.value.clone(),
+            None => self.ident.to_string().trim_start_matches("r#").to_string(),
+        }
+    }
+}
+
+pub(crate) fn expand(input: &DeriveInput) -> TokenStream {
+    let cx = Ctxt::default();
+    let ident = &input.ident;
+    let sattrs = parse_struct_attrs(&cx, &input.attrs);
+    if !input.generics.params.is_empty() {
+        cx.error_spanned_by(
+            &input.generics,
+            "#[derive(aludel::Model)] does not support generic structs: a table has one fixed set of columns",
+        );
+    }
+    let mut fields = Vec::new();
+    match &input.data {
+        Data::Struct(s) => match &s.fields {
+            Fields::Named(named) => {
+                for f in &named.named {
+                    let attrs = parse_field_attrs(&cx, &f.attrs);
+                    fields.push(Field {
+                        ident: f.ident.as_ref().expect("named field"),
+                        ty: &f.ty,
+                        attrs,
+                    });
+                }
+            }
+            _ => cx.error_spanned_by(
+                ident,
+                "#[derive(aludel::Model)] needs a struct with named fields, one per column",
+            ),
+        },
+        _ => cx.error_spanned_by(
+            ident,
+            "#[derive(aludel::Model)] works on structs; for a database enum use #[derive(aludel::Enum)]",
+        ),
+    }
+    validate(&cx, &sattrs, &fields);
+    if let Some(err) = cx.check() {
+        let err = err.to_compile_error();
+        // A stub impl, so that the user sees the real errors and not follow-ups.
+        return quote! {
+            #err
+            impl ::aludel::Model for #ident {
+                fn table() -> ::aludel::schema::Table {
+                    ::core::unreachable!()
+                }
+            }
+        };
+    }
+    generate(input, &sattrs, &fields)
+}
+
+fn key_of(meta: &ParseNestedMeta) -> String {
+    let path = &meta.path;
+    path.get_ident()
+        .map(|i| i.to_string())
+        .unwrap_or_else(|| quote!(#path).to_string().replace(' ', ""))
+}
+
+/// Consumes whatever value a key has (`= expr` or `(...)`), so parsing can go on after
+/// reporting it.
+fn skip_value(meta: &ParseNestedMeta) -> syn::Result<()> {
+    if meta.input.peek(Token![=]) {
+        meta.value()?.parse::<Expr>()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        meta.parse_nested_meta(|m| skip_value(&m))?;
+    }
+    Ok(())
+}
+
+fn expect_str(cx: &Ctxt, meta: &ParseNestedMeta, key: &str) -> syn::Result<Option<Str>> {
+    if !meta.input.peek(Token![=]) {
+        cx.error_spanned_by(
+            &meta.path,
+            format!("`{key}` needs a value: {key} = \"...\""),
+        );
+        skip_value(meta)?;
+        return Ok(None);
+    }
+    let expr: Expr = meta.value()?.parse()?;
+    match &expr {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) => Ok(Some(Str {
+            value: s.value(),
+            span: s.span(),
+        })),
+        other => {
+            cx.error_spanned_by(
+                other,
+                format!("`{key}` expects a string literal: {key} = \"...\""),
+            );
+            Ok(None)
+        }
+    }
+}
+
+fn expect_u32(cx: &Ctxt, meta: &ParseNestedMeta, key: &str) -> syn::Result<Option<(u32, Span)>> {
+    if !meta.input.peek(Token![=]) {
+        cx.error_spanned_by(&meta.path, format!("`{key}` needs a value: {key} = 100"));
+        skip_value(meta)?;
+        return Ok(None);
+    }
+    let expr: Expr = meta.value()?.parse()?;
+    if let Expr::Lit(ExprLit {
+        lit: Lit::Int(i), ..
+    }) = &expr
+    {
+        match i.base10_parse::<u32>() {
+            Ok(v) if v > 0 => return Ok(Some((v, i.span()))),
+            _ => {}
+        }
+    }
+    cx.error_spanned_by(
+        &expr,
+        format!("`{key}` expects a positive integer: {key} = 100"),
+    );
+    Ok(None)
+}
+
+/// A bare flag (`unique`); `unique = ...` is an error.
+fn expect_flag(cx: &Ctxt, meta: &ParseNestedMeta, key: &str) -> syn::Result<Option<Span>> {
+    if meta.input.peek(Token![=]) || meta.input.peek(syn::token::Paren) {
+        let span = meta.path.span();
+        skip_value(meta)?;
+        cx.syn_error(syn::Error::new(
+            span,
+            format!("`{key}` takes no value: write #[aludel({key})]"),
+        ));
+        return Ok(None);
+    }
+    Ok(Some(meta.path.span()))
+}
+
+fn parse_field_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> FieldAttrs {
+    let mut a = FieldAttrs::default();
+    let mut seen = HashSet::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident(ALUDEL)) {
+        let res = attr.parse_nested_meta(|meta| {
+            let key = key_of(&meta);
+            let span = meta.path.span();
+            if FIELD_KEYS.contains(&key.as_str()) && !seen.insert(key.clone()) {
+                cx.error_spanned_by(&meta.path, format!("duplicate attribute `{key}`"));
+                return skip_value(&meta);
+            }
+            match key.as_str() {
+                "primary_key" => a.primary_key = expect_flag(cx, &meta, &key)?,
+                "unique" => a.unique = expect_flag(cx, &meta, &key)?,
+                "index" => a.index = expect_flag(cx, &meta, &key)?,
+                "skip" => a.skip = expect_flag(cx, &meta, &key)?,
+                "auto_increment" => {
+                    if meta.input.peek(Token![=]) {
+                        let expr: Expr = meta.value()?.parse()?;
+                        match &expr {
+                            Expr::Lit(ExprLit {
+                                lit: Lit::Bool(b), ..
+                            }) => a.auto_increment = Some((b.value, span)),
+                            other => cx.error_spanned_by(
+                                other,
+                                "`auto_increment` expects true or false: auto_increment = false",
+                            ),
+                        }
+                    } else {
+                        a.auto_increment = Some((true, span));
+                    }
+                }
+                "column" => a.column = expect_str(cx, &meta, &key)?,
+                "sql_type" => a.sql_type = expect_str(cx, &meta, &key)?,
+                "default" => a.default = expect_str(cx, &meta, &key)?,
+                "check" => a.check = expect_str(cx, &meta, &key)?,
+                "comment" => a.comment = expect_str(cx, &meta, &key)?,
+                "renamed_from" => a.renamed_from.extend(expect_str(cx, &meta, &key)?),
+                "on_delete" => a.on_delete = expect_str(cx, &meta, &key)?,
+                "on_update" => a.on_update = expect_str(cx, &meta, &key)?,
+                "max_length" => a.max_length = expect_u32(cx, &meta, &key)?,
+                "precision" => a.precision = expect_u32(cx, &meta, &key)?,
+                "scale" => {
+                    // A scale of 0 is valid.
+                    let expr: Expr = meta.value()?.parse()?;
+                    match &expr {
+                        Expr::Lit(ExprLit {
+                            lit: Lit::Int(i), ..
+                        }) if i.base10_parse::<u32>().is_ok() => {
+                            a.scale = Some((i.base10_parse().expect("checked"), i.span()))
+                        }
+                        other => cx.error_spanned_by(
+                            other,
+                            "`scale` expects a non-negative integer: scale = 2",
+                        ),
+                    }
+                }
+                "references" => {
+                    if let Some(s) = expect_str(cx, &meta, &key)? {
+                        match parse_reference(&s.value) {
+                            Some((table, column)) => a.references = Some((s, table, column)),
+                            None => cx.syn_error(syn::Error::new(
+                                s.span,
+                                format!(
+                                    "`references` expects \"table.column\" (or \"schema.table.column\"), got {:?}",
+                                    s.value
+                                ),
+                            )),
+                        }
+                    }
+                }
+                _ => {
+                    cx.error_spanned_by(
+                        &meta.path,
+                        format!(
+                            "unknown attribute `{key}`; allowed on a field: {}",
+                            FIELD_KEYS.join(", ")
+                        ),
+                    );
+                    return skip_value(&meta);
+                }
+            }
+            a.given.push((key, span));
+            Ok(())
+        });
+        if let Err(e) = res {
+            cx.syn_error(e);
+        }
+    }
+    a
+}
+
+/// `"users.id"` -> `("users", "id")`; `"auth.users.id"` -> `("auth.users", "id")`.
+fn parse_reference(s: &str) -> Option<(String, String)> {
+    let (table, column) = s.rsplit_once('.')?;
+    let ok = |p: &str| !p.is_empty() && !p.contains(char::is_whitespace);
+    (ok(table) && ok(column) && table.split('.').all(ok) && table.split('.').count() <= 2)
+        .then(|| (table.to_string(), column.to_string()))
+}
+
+fn parse_ident_list(cx: &Ctxt, meta: &ParseNestedMeta, what: &str) -> syn::Result<Vec<Ident>> {
+    let mut out = Vec::new();
+    if !meta.input.peek(syn::token::Paren) {
+        cx.error_spanned_by(
+            &meta.path,
+            format!("`{what}` expects a list of fields: {what}(a, b)"),
+        );
+        skip_value(meta)?;
+        return Ok(out);
+    }
+    meta.parse_nested_meta(|m| {
+        match m.path.get_ident() {
+            Some(i) if m.input.is_empty() || m.input.peek(Token![,]) => out.push(i.clone()),
+            _ => {
+                cx.error_spanned_by(&m.path, format!("`{what}(...)` lists field names"));
+                skip_value(&m)?;
+            }
+        }
+        Ok(())
+    })?;
+    if out.is_empty() {
+        cx.error_spanned_by(
+            &meta.path,
+            format!("`{what}(...)` needs at least one field"),
+        );
+    }
+    Ok(out)
+}
+
+fn parse_constraint(cx: &Ctxt, meta: &ParseNestedMeta, kind: &str) -> syn::Result<ConstraintAttr> {
+    let span = meta.path.span();
+    let mut c = ConstraintAttr {
+        name: None,
+        columns: Vec::new(),
+        unique: false,
+        predicate: None,
+        expr: None,
+        span,
+    };
+    let allowed: &[&str] = match kind {
+        "unique" => &["name", "columns"],
+        "index" => &["name", "columns", "unique", "where"],
+        _ => &["name", "expr"],
+    };
+    if !meta.input.peek(syn::token::Paren) {
+        cx.error_spanned_by(
+            &meta.path,
+            format!(
+                "`{kind}` on a struct expects a list: {kind}({})",
+                allowed.join(", ")
+            ),
+        );
+        skip_value(meta)?;
+        return Ok(c);
+    }
+    let mut seen = HashSet::new();
+    meta.parse_nested_meta(|m| {
+        let key = key_of(&m);
+        if allowed.contains(&key.as_str()) && !seen.insert(key.clone()) {
+            cx.error_spanned_by(&m.path, format!("duplicate `{key}` in `{kind}(...)`"));
+            return skip_value(&m);
+        }
+        match key.as_str() {
+            "name" if allowed.contains(&"name") => c.name = expect_str(cx, &m, "name")?,
+            "columns" if allowed.contains(&"columns") => {
+                c.columns = parse_ident_list(cx, &m, "columns")?
+            }
+            "unique" if allowed.contains(&"unique") => {
+                c.unique = expect_flag(cx, &m, "unique")?.is_some()
+            }
+            "where" if allowed.contains(&"where") => c.predicate = expect_str(cx, &m, "where")?,
+            "expr" if allowed.contains(&"expr") => c.expr = expect_str(cx, &m, "expr")?,
+            _ => {
+                cx.error_spanned_by(
+                    &m.path,
+                    format!(
+                        "unknown key `{key}` in `{kind}(...)`; allowed: {}",
+                        allowed.join(", ")
+                    ),
+                );
+                skip_value(&m)?;
+            }
+        }
+        Ok(())
+    })?;
+    match kind {
+        "check" if c.expr.is_none() => cx.syn_error(syn::Error::new(
+            span,
+            "`check(...)` on a struct needs expr = \"SQL\" (and name = \"...\")",
+        )),
+        "check" if c.name.is_none() => cx.syn_error(syn::Error::new(
+            span,
+            "`check(...)` on a struct needs name = \"...\"",
+        )),
+        "unique" | "index" if c.columns.is_empty() && !seen.contains("columns") => cx.syn_error(
+            syn::Error::new(span, format!("`{kind}(...)` needs columns(a, b)")),
+        ),
+        _ => {}
+    }
+    Ok(c)
+}
+
+fn parse_struct_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> StructAttrs {
+    let mut a = StructAttrs::default();
+    let mut seen = HashSet::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident(ALUDEL)) {
+        let res = attr.parse_nested_meta(|meta| {
+            let key = key_of(&meta);
+            let repeatable = matches!(key.as_str(), "unique" | "index" | "check" | "renamed_from");
+            if STRUCT_KEYS.contains(&key.as_str()) && !repeatable && !seen.insert(key.clone()) {
+                cx.error_spanned_by(&meta.path, format!("duplicate attribute `{key}`"));
+                return skip_value(&meta);
+            }
+            match key.as_str() {
+                "table" => a.table = expect_str(cx, &meta, &key)?,
+                "schema" => a.schema = expect_str(cx, &meta, &key)?,
+                "comment" => a.comment = expect_str(cx, &meta, &key)?,
+                "renamed_from" => a.renamed_from.extend(expect_str(cx, &meta, &key)?),
+                "primary_key" => {
+                    let span = meta.path.span();
+                    a.primary_key = Some((parse_ident_list(cx, &meta, "primary_key")?, span));
+                }
+                "unique" => a.uniques.push(parse_constraint(cx, &meta, "unique")?),
+                "index" => a.indexes.push(parse_constraint(cx, &meta, "index")?),
+                "check" => a.checks.push(parse_constraint(cx, &meta, "check")?),
+                _ => {
+                    cx.error_spanned_by(
+                        &meta.path,
+                        format!(
+                            "unknown attribute `{key}`; allowed on a struct: {}",
+                            STRUCT_KEYS.join(", ")
+                        ),
+                    );
+                    return skip_value(&meta);
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = res {
+            cx.syn_error(e);
+        }
+    }
+    a
+}
+
+/// The `T` of `Option<T>` (also `std::option::Option<T>`), by syntax.
+fn option_inner(ty: &Type) -> Option<&Type> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    }
+}
+
+fn is_string(ty: &Type) -> bool {
+    let ty = option_inner(ty).unwrap_or(ty);
+    matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "String"))
+}
+
+fn validate(cx: &Ctxt, s: &StructAttrs, fields: &[Field]) {
+    let by_ident = |i: &Ident| fields.iter().find(|f| f.ident == i);
+    for f in fields {
+        let a = &f.attrs;
+        if a.skip.is_some() {
+            for (key, span) in a.given.iter().filter(|(k, _)| k != "skip") {
+                cx.syn_error(syn::Error::new(
+                    *span,
+                    format!(
+                        "`{key}` cannot be combined with `skip`: a skipped field has no column"
+                    ),
+                ));
+            }
+            continue;
+        }
+        for (key, given) in [("on_delete", &a.on_delete), ("on_update", &a.on_update)] {
+            let Some(v) = given else { continue };
+            if a.references.is_none() {
+                cx.syn_error(syn::Error::new(
+                    v.span,
+                    format!("`{key}` needs `references = \"table.column\"` on the same field"),
+                ));
+            }
+            let norm = v.value.trim().to_ascii_lowercase().replace(['_', '-'], " ");
+            let norm = norm.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !FK_ACTIONS.contains(&norm.as_str()) {
+                cx.syn_error(syn::Error::new(
+                    v.span,
+                    format!(
+                        "`{key}` must be one of: {}; got {:?}",
+                        FK_ACTIONS.join(", "),
+                        v.value
+                    ),
+                ));
+            }
+        }
+        if let Some(t) = &a.sql_type {
+            for (key, span) in [
+                ("max_length", a.max_length.map(|m| m.1)),
+                ("precision", a.precision.map(|m| m.1)),
+                ("scale", a.scale.map(|m| m.1)),
+            ] {
+                if let Some(span) = span {
+                    cx.syn_error(syn::Error::new(
+                        span,
+                        format!("`{key}` cannot be combined with `sql_type = {:?}`, which already says the whole type", t.value),
+                    ));
+                }
+            }
+            if t.value.trim().is_empty() {
+                cx.syn_error(syn::Error::new(t.span, "`sql_type` must not be empty"));
+            }
+        }
+        if let (Some(_), Some((_, span))) = (&a.max_length, &a.precision) {
+            cx.syn_error(syn::Error::new(
+                *span,
+                "`precision` is for numeric fields and `max_length` for strings: use one",
+            ));
+        }
+        if let (None, Some((_, span))) = (&a.precision, &a.scale) {
+            cx.syn_error(syn::Error::new(
+                *span,
+                "`scale` needs `precision` too: precision = 10, scale = 2",
+            ));
+        }
+        if let (Some((p, _)), Some((sc, span))) = (&a.precision, &a.scale)
+            && sc > p
+        {
+            cx.syn_error(syn::Error::new(
+                *span,
+                format!("`scale` ({sc}) cannot exceed `precision` ({p})"),
+            ));
+        }
+        if let Some((_, span)) = &a.max_length
+            && a.sql_type.is_none()
+            && !is_string(f.ty)
+        {
+            cx.syn_error(syn::Error::new(
+                *span,
+                "`max_length` applies to String fields (it makes a varchar); use `sql_type` for other types",
+            ));
+        }
+        if let Some((true, span)) = a.auto_increment {
+            let in_struct_pk = s
+                .primary_key
+                .as_ref()
+                .is_some_and(|(cols, _)| cols.len() == 1 && cols[0] == *f.ident);
+            if a.primary_key.is_none() && !in_struct_pk {
+                cx.syn_error(syn::Error::new(
+                    span,
+                    "`auto_increment` applies to the primary key: add `primary_key` to this field",
+                ));
+            }
+        }
+        if let Some(span) = a.primary_key
+            && let Some((_, struct_span)) = &s.primary_key
+        {
+            cx.syn_error(syn::Error::new(
+                span,
+                "the primary key is declared twice: here and in #[aludel(primary_key(...))] on the struct",
+            ));
+            cx.syn_error(syn::Error::new(
+                *struct_span,
+                "the struct-level primary key is declared here",
+            ));
+        }
+    }
+    let check_fields = |cols: &[Ident]| {
+        for c in cols {
+            match by_ident(c) {
+                None => cx.error_spanned_by(c, format!("no field named `{c}` in this struct")),
+                Some(f) if f.attrs.skip.is_some() => {
+                    cx.error_spanned_by(c, format!("field `{c}` is skipped: it has no column"))
+                }
+                _ => {}
+            }
+        }
+    };
+    if let Some((cols, _)) = &s.primary_key {
+        check_fields(cols);
+    }
+    for c in s.uniques.iter().chain(&s.indexes) {
+        check_fields(&c.columns);
+    }
+    if let Some(t) = &s.table
+        && t.value.trim().is_empty()
+    {
+        cx.syn_error(syn::Error::new(t.span, "`table` must not be empty"));
+    }
+    let columns: Vec<&Field> = fields.iter().filter(|f| f.attrs.skip.is_none()).collect();
+    if columns.is_empty() && !fields.is_empty() {
+        cx.syn_error(syn::Error::new(
+            Span::call_site(),
+            "a model needs at least one field that is not skipped",
+        ));
+    }
+    let mut names = HashSet::new();
+    for f in &columns {
+        if !names.insert(f.column_name()) {
+            cx.error_spanned_by(
+                f.ident,
+                format!("two fields map to the column `{}`", f.column_name()),
+            );
+        }
+    }
+}
+
+fn opt_str(s: &Option<Str>) -> TokenStream {
+    match s {
+        Some(s) => {
+            let lit = s.lit();
+            quote!(::core::option::Option::Some(::std::string::String::from(#lit)))
+        }
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn strs(v: &[Str]) -> TokenStream {
+    let lits = v.iter().map(Str::lit);
+    quote!(::std::vec![#(::std::string::String::from(#lits)),*])
+}
+
+fn generate(input: &DeriveInput, s: &StructAttrs, fields: &[Field]) -> TokenStream {
+    let ident = &input.ident;
+    let table_name = s
+        .table
+        .as_ref()
+        .map(|t| t.value.clone())
+        .unwrap_or_else(|| snake_case(&ident.to_string()));
+    let columns: Vec<&Field> = fields.iter().filter(|f| f.attrs.skip.is_none()).collect();
+    let col_of = |i: &Ident| {
+        fields
+            .iter()
+            .find(|f| f.ident == i)
+            .map(|f| f.column_name())
+            .unwrap_or_else(|| i.to_string())
+    };
+
+    let mut body = Vec::new();
+    let mut overrides = Vec::new();
+    for f in &columns {
+        let a = &f.attrs;
+        let name = f.column_name();
+        let ty = f.ty;
+        let span = ty.span();
+        let column_type = match (&a.sql_type, &a.max_length, &a.precision) {
+            (Some(t), _, _) => {
+                let lit = t.lit();
+                quote!(::aludel::schema::ColumnType::Custom(::std::string::String::from(#lit)))
+            }
+            (None, Some((n, _)), _) => quote!(::aludel::schema::ColumnType::Varchar(#n)),
+            (None, None, Some((p, _))) => {
+                let sc = a.scale.map(|x| x.0).unwrap_or(0);
+                quote!(::aludel::schema::ColumnType::Decimal {
+                    precision: ::core::option::Option::Some(#p),
+                    scale: ::core::option::Option::Some(#sc),
+                })
+            }
+            _ => quote_spanned!(span=> <#ty as ::aludel::SqlType>::column_type()),
+        };
+        let nullable = if a.sql_type.is_some() || a.max_length.is_some() || a.precision.is_some() {
+            let n = option_inner(ty).is_some();
+            quote!(#n)
+        } else {
+            quote_spanned!(span=> <#ty as ::aludel::SqlType>::NULLABLE)
+        };
+        let default = opt_str(&a.default);
+        let comment = opt_str(&a.comment);
+        let renamed = strs(&a.renamed_from);
+        body.push(quote! {
+            t.columns.push({
+                let mut c = ::aludel::schema::Column::new(#name, #column_type);
+                c.nullable = #nullable;
+                c.default = #default;
+                c.comment = #comment;
+                c.renamed_from = #renamed;
+                c
+            });
+        });
+        if let Some((v, _)) = a.auto_increment {
+            overrides.push(quote!((#name, #v)));
+        }
+        if a.unique.is_some() {
+            body.push(quote!(t.uniques.push(::aludel::schema::Unique::new([#name]));));
+        }
+        if a.index.is_some() {
+            body.push(quote!(t.indexes.push(::aludel::schema::Index::new([#name]));));
+        }
+        if let Some((_, table, column)) = &a.references {
+            let on_delete = fk_action(&a.on_delete);
+            let on_update = fk_action(&a.on_update);
+            body.push(quote! {
+                t.foreign_keys.push(
+                    ::aludel::schema::ForeignKey::new([#name], #table, [#column])
+                        .on_delete(#on_delete)
+                        .on_update(#on_update),
+                );
+            });
+        }
+        if let Some(check) = &a.check {
+            let lit = check.lit();
+            let check_name = format!("ck_{table_name}_{name}");
+            body.push(quote! {
+                t.checks.push(::aludel::schema::Check::new(#lit).named(#check_name));
+            });
+        }
+    }
+    let pk_cols: Vec<String> = match &s.primary_key {
+        Some((cols, _)) => cols.iter().map(col_of).collect(),
+        None => columns
+            .iter()
+            .filter(|f| f.attrs.primary_key.is_some())
+            .map(|f| f.column_name())
+            .collect(),
+    };
+    if !pk_cols.is_empty() {
+        body.push(quote!(t.primary_key = ::core::option::Option::Some(::aludel::schema::PrimaryKey::new([#(#pk_cols),*]));));
+    }
+    for u in &s.uniques {
+        let cols: Vec<String> = u.columns.iter().map(col_of).collect();
+        let named = u.name.as_ref().map(|n| {
+            let lit = n.lit();
+            quote!(.named(#lit))
+        });
+        body.push(quote!(t.uniques.push(::aludel::schema::Unique::new([#(#cols),*]) #named);));
+    }
+    for i in &s.indexes {
+        let cols: Vec<String> = i.columns.iter().map(col_of).collect();
+        let named = i.name.as_ref().map(|n| {
+            let lit = n.lit();
+            quote!(.named(#lit))
+        });
+        let unique = i.unique.then(|| quote!(.unique()));
+        let predicate = i.predicate.as_ref().map(|p| {
+            let lit = p.lit();
+            quote!(.where_(#lit))
+        });
+        body.push(quote!(t.indexes.push(::aludel::schema::Index::new([#(#cols),*]) #named #unique #predicate);));
+    }
+    for c in &s.checks {
+        let expr = c.expr.as_ref().map(Str::lit);
+        let name = c.name.as_ref().map(Str::lit);
+        let _ = c.span;
+        body.push(quote!(t.checks.push(::aludel::schema::Check::new(#expr).named(#name));));
+    }
+    let schema = opt_str(&s.schema);
+    let comment = opt_str(&s.comment);
+    let renamed = strs(&s.renamed_from);
+    let rust_name = ident.to_string();
+    quote! {
+        impl ::aludel::Model for #ident {
+            fn table() -> ::aludel::schema::Table {
+                let mut t = ::aludel::schema::Table::new(#table_name);
+                t.schema = #schema;
+                t.comment = #comment;
+                t.renamed_from = #renamed;
+                #(#body)*
+                ::aludel::__private::finish_table(t, &[#(#overrides),*])
+            }
+        }
+
+        ::aludel::__private::inventory::submit! {
+            ::aludel::__private::ModelEntry {
+                table: <#ident as ::aludel::Model>::table,
+                rust_name: #rust_name,
+                module_path: ::core::module_path!(),
+            }
+        }
+    }
+}
+
+fn fk_action(s: &Option<Str>) -> TokenStream {
+    let norm = s
+        .as_ref()
+        .map(|s| s.value.trim().to_ascii_lowercase().replace(['_', '-'], " "))
+        .unwrap_or_default();
+    let norm = norm.split_whitespace().collect::<Vec<_>>().join(" ");
+    let variant = match norm.as_str() {
+        "cascade" => quote!(Cascade),
+        "set null" => quote!(SetNull),
+        "set default" => quote!(SetDefault),
+        "restrict" => quote!(Restrict),
+        _ => quote!(NoAction),
+    };
+    quote!(::aludel::schema::FkAction::#variant)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(src: &str) -> String {
+        let input: DeriveInput = syn::parse_str(src).unwrap();
+        expand(&input).to_string()
+    }
+
+    #[test]
+    fn all_errors_of_a_struct_are_reported_together() {
+        let out = errors(
+            r#"
+            #[aludel(tabel = "x")]
+            struct Post {
+                #[aludel(primary_key, max_length = "10")]
+                id: i64,
+                #[aludel(on_delete = "cascade")]
+                owner_id: i64,
+                #[aludel(skip, unique)]
+                cache: String,
+                #[aludel(references = "users")]
+                user_id: i64,
+            }"#,
+        );
+        for want in [
+            "unknown attribute `tabel`",
+            "`max_length` expects a positive integer",
+            "`on_delete` needs `references",
+            "`unique` cannot be combined with `skip`",
+            "`references` expects \\\"table.column\\\"",
+        ] {
+            assert!(out.contains(want), "missing {want:?} in {out}");
+        }
+        assert!(
+            out.contains("unreachable"),
+            "a stub impl keeps follow-up errors away"
+        );
+    }
+
+    #[test]
+    fn references_syntax() {
+        assert_eq!(
+            parse_reference("users.id"),
+            Some(("users".into(), "id".into()))
+        );
+        assert_eq!(
+            parse_reference("auth.users.id"),
+            Some(("auth.users".into(), "id".into()))
+        );
+        assert_eq!(parse_reference("users"), None);
+        assert_eq!(parse_reference("users."), None);
+        assert_eq!(parse_reference("a.b.c.d"), None);
+    }
+
+    #[test]
+    fn valid_model_expands() {
+        let out = errors(
+            r#"
+            #[aludel(table = "votes", primary_key(user_id, post_id))]
+            struct Vote {
+                #[aludel(references = "users.id", on_delete = "cascade")]
+                user_id: i64,
+                #[aludel(references = "posts.id", on_delete = "cascade")]
+                post_id: i32,
+            }"#,
+        );
+        assert!(!out.contains("compile_error"), "{out}");
+        assert!(out.contains("FkAction :: Cascade"), "{out}");
+        assert!(out.contains("inventory :: submit"), "{out}");
+    }
+}

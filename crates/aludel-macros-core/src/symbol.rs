@@ -1,0 +1,42 @@
+//! Attribute names, in one place.
+
+pub(crate) const ALUDEL: &str = "aludel";
+
+pub(crate) const FIELD_KEYS: &[&str] = &[
+    "primary_key",
+    "auto_increment",
+    "unique",
+    "index",
+    "column",
+    "sql_type",
+    "max_length",
+    "precision",
+    "scale",
+    "default",
+    "references",
+    "on_delete",
+    "on_update",
+    "check",
+    "comment",
+    "renamed_from",
+    "skip",
+];
+
+pub(crate) const STRUCT_KEYS: &[&str] = &[
+    "table",
+    "schema",
+    "primary_key",
+    "unique",
+    "index",
+    "check",
+    "comment",
+    "renamed_from",
+];
+
+pub(crate) const FK_ACTIONS: &[&str] = &[
+    "cascade",
+    "set null",
+    "set default",
+    "restrict",
+    "no action",
+];

@@ -1,0 +1,16 @@
+//! aludel's derive macros. This crate only hands the tokens to `aludel-macros-core`,
+//! an ordinary library that can be tested without a compiler in the loop.
+
+use proc_macro::TokenStream;
+
+/// Captures a struct as a table. See the `aludel` crate for the attributes.
+#[proc_macro_derive(Model, attributes(aludel))]
+pub fn derive_model(input: TokenStream) -> TokenStream {
+    aludel_macros_core::derive_model(input.into()).into()
+}
+
+/// Makes a fieldless enum a database enum type.
+#[proc_macro_derive(Enum, attributes(aludel))]
+pub fn derive_enum(input: TokenStream) -> TokenStream {
+    aludel_macros_core::derive_enum(input.into()).into()
+}

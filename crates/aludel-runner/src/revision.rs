@@ -1,0 +1,268 @@
+//! What a revision file declares, and the recorder its `upgrade` and `downgrade` fill.
+
+use aludel_schema::{
+    AlterColumn, Check, Column, Dialect, EnumType, Execute, ForeignKey, Index, Operation,
+    PrimaryKey, Table, TableName, Unique,
+};
+
+/// The header of a revision file: `pub const REVISION: Revision = Revision { ... };`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Revision {
+    /// 12 hexadecimal characters, unique in the project.
+    pub id: &'static str,
+    /// The revisions this one follows: none for a base, two or more for a merge.
+    pub revises: &'static [&'static str],
+    pub message: &'static str,
+}
+
+/// A revision as the runner holds it: its header and its two functions.
+#[derive(Clone, Copy)]
+pub struct RevisionDef {
+    pub meta: Revision,
+    pub upgrade: fn(&mut Ops),
+    pub downgrade: fn(&mut Ops),
+    /// The file it came from, relative to the runner crate.
+    pub file: &'static str,
+}
+
+impl std::fmt::Debug for RevisionDef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RevisionDef")
+            .field("meta", &self.meta)
+            .field("file", &self.file)
+            .finish()
+    }
+}
+
+impl RevisionDef {
+    pub fn upgrade_ops(&self) -> Vec<Operation> {
+        let mut ops = Ops::default();
+        (self.upgrade)(&mut ops);
+        ops.into_operations()
+    }
+
+    pub fn downgrade_ops(&self) -> Vec<Operation> {
+        let mut ops = Ops::default();
+        (self.downgrade)(&mut ops);
+        ops.into_operations()
+    }
+}
+
+/// Records the operations of a revision's `upgrade` or `downgrade`.
+///
+/// ```
+/// use aludel_runner::Ops;
+/// use aludel_schema::{Column, ColumnType, Table};
+///
+/// let mut op = Ops::default();
+/// op.create_table(
+///     Table::new("posts")
+///         .column(Column::new("id", ColumnType::BigInt).auto_increment())
+///         .column(Column::new("title", ColumnType::Varchar(200)))
+///         .primary_key(["id"]),
+/// );
+/// op.add_column("posts", Column::new("body", ColumnType::Text).nullable());
+/// assert_eq!(op.into_operations().len(), 2);
+/// ```
+#[derive(Debug, Default)]
+pub struct Ops {
+    ops: Vec<Operation>,
+}
+
+impl Ops {
+    pub fn into_operations(self) -> Vec<Operation> {
+        self.ops
+    }
+
+    pub fn push(&mut self, op: Operation) -> &mut Self {
+        self.ops.push(op);
+        self
+    }
+
+    pub fn create_table(&mut self, table: Table) -> &mut Self {
+        self.push(Operation::CreateTable { table })
+    }
+
+    pub fn drop_table(&mut self, table: impl Into<TableName>) -> &mut Self {
+        self.push(Operation::DropTable {
+            table: table.into(),
+        })
+    }
+
+    pub fn rename_table(
+        &mut self,
+        table: impl Into<TableName>,
+        to: impl Into<String>,
+    ) -> &mut Self {
+        self.push(Operation::RenameTable {
+            table: table.into(),
+            to: to.into(),
+        })
+    }
+
+    pub fn add_column(&mut self, table: impl Into<TableName>, column: Column) -> &mut Self {
+        self.push(Operation::AddColumn {
+            table: table.into(),
+            column,
+        })
+    }
+
+    pub fn drop_column(
+        &mut self,
+        table: impl Into<TableName>,
+        column: impl Into<String>,
+    ) -> &mut Self {
+        self.push(Operation::DropColumn {
+            table: table.into(),
+            column: column.into(),
+        })
+    }
+
+    pub fn rename_column(
+        &mut self,
+        table: impl Into<TableName>,
+        from: impl Into<String>,
+        to: impl Into<String>,
+    ) -> &mut Self {
+        self.push(Operation::RenameColumn {
+            table: table.into(),
+            from: from.into(),
+            to: to.into(),
+        })
+    }
+
+    /// Changes a column; see [`AlterColumn`] for the changes (each with its old value).
+    pub fn alter_column(&mut self, alter: AlterColumn) -> &mut Self {
+        self.push(Operation::AlterColumn(alter))
+    }
+
+    pub fn create_index(&mut self, table: impl Into<TableName>, index: Index) -> &mut Self {
+        self.push(Operation::CreateIndex {
+            table: table.into(),
+            index,
+        })
+    }
+
+    pub fn drop_index(
+        &mut self,
+        table: impl Into<TableName>,
+        name: impl Into<String>,
+    ) -> &mut Self {
+        self.push(Operation::DropIndex {
+            table: table.into(),
+            name: name.into(),
+        })
+    }
+
+    pub fn create_unique(&mut self, table: impl Into<TableName>, unique: Unique) -> &mut Self {
+        self.push(Operation::AddUnique {
+            table: table.into(),
+            unique,
+        })
+    }
+
+    pub fn drop_unique(
+        &mut self,
+        table: impl Into<TableName>,
+        name: impl Into<String>,
+    ) -> &mut Self {
+        self.push(Operation::DropUnique {
+            table: table.into(),
+            name: name.into(),
+        })
+    }
+
+    pub fn create_primary_key(
+        &mut self,
+        table: impl Into<TableName>,
+        primary_key: PrimaryKey,
+    ) -> &mut Self {
+        self.push(Operation::AddPrimaryKey {
+            table: table.into(),
+            primary_key,
+        })
+    }
+
+    pub fn drop_primary_key(&mut self, table: impl Into<TableName>) -> &mut Self {
+        self.push(Operation::DropPrimaryKey {
+            table: table.into(),
+        })
+    }
+
+    pub fn create_foreign_key(
+        &mut self,
+        table: impl Into<TableName>,
+        foreign_key: ForeignKey,
+    ) -> &mut Self {
+        self.push(Operation::AddForeignKey {
+            table: table.into(),
+            foreign_key,
+        })
+    }
+
+    pub fn drop_foreign_key(
+        &mut self,
+        table: impl Into<TableName>,
+        name: impl Into<String>,
+    ) -> &mut Self {
+        self.push(Operation::DropForeignKey {
+            table: table.into(),
+            name: name.into(),
+        })
+    }
+
+    pub fn create_check(&mut self, table: impl Into<TableName>, check: Check) -> &mut Self {
+        self.push(Operation::AddCheck {
+            table: table.into(),
+            check,
+        })
+    }
+
+    pub fn drop_check(
+        &mut self,
+        table: impl Into<TableName>,
+        name: impl Into<String>,
+    ) -> &mut Self {
+        self.push(Operation::DropCheck {
+            table: table.into(),
+            name: name.into(),
+        })
+    }
+
+    /// A PostgreSQL enum type (nothing on other dialects, where enums live in columns).
+    pub fn create_enum<I, S>(&mut self, name: impl Into<TableName>, values: I) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let name = name.into();
+        self.push(Operation::CreateEnum {
+            ty: EnumType {
+                name: name.name,
+                schema: name.schema,
+                values: values.into_iter().map(Into::into).collect(),
+            },
+        })
+    }
+
+    pub fn drop_enum(&mut self, name: impl Into<TableName>) -> &mut Self {
+        self.push(Operation::DropEnum { name: name.into() })
+    }
+
+    /// Raw SQL, run on every dialect. It is invisible to replay: use it for data, not
+    /// for schema changes the other operations can express.
+    pub fn execute(&mut self, sql: impl Into<String>) -> &mut Self {
+        self.push(Operation::Execute(Execute {
+            sql: sql.into(),
+            dialect: None,
+        }))
+    }
+
+    /// Raw SQL run only on `dialect`.
+    pub fn execute_on(&mut self, dialect: Dialect, sql: impl Into<String>) -> &mut Self {
+        self.push(Operation::Execute(Execute {
+            sql: sql.into(),
+            dialect: Some(dialect),
+        }))
+    }
+}
