@@ -212,8 +212,14 @@ pub(crate) fn type_tokens(t: &ColumnType) -> TokenStream {
             quote!(ColumnType::Decimal { precision: #p, scale: #s })
         }
         T::Text => quote!(ColumnType::Text),
-        T::Varchar(n) => quote!(ColumnType::Varchar(#n)),
-        T::Char(n) => quote!(ColumnType::Char(#n)),
+        T::Varchar(n) => {
+            let n = proc_macro2::Literal::u32_unsuffixed(*n);
+            quote!(ColumnType::Varchar(#n))
+        }
+        T::Char(n) => {
+            let n = proc_macro2::Literal::u32_unsuffixed(*n);
+            quote!(ColumnType::Char(#n))
+        }
         T::Bytes => quote!(ColumnType::Bytes),
         T::Date => quote!(ColumnType::Date),
         T::Time => quote!(ColumnType::Time),
@@ -231,7 +237,10 @@ pub(crate) fn type_tokens(t: &ColumnType) -> TokenStream {
 
 fn opt_u32(v: &Option<u32>) -> TokenStream {
     match v {
-        Some(n) => quote!(Some(#n)),
+        Some(n) => {
+            let n = proc_macro2::Literal::u32_unsuffixed(*n);
+            quote!(Some(#n))
+        }
         None => quote!(None),
     }
 }

@@ -1,0 +1,93 @@
+//! The command line, as clap parses it.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "aludel",
+    bin_name = "aludel",
+    version,
+    about = "Schema migrations for Rust: models in, reviewable revisions out",
+    long_about = "aludel compares your #[derive(aludel::Model)] structs with the live database, \
+                  writes revision files of operations, and applies them."
+)]
+pub struct Cli {
+    /// Database URL (else DATABASE_URL, a .env file, then `url` in aludel.toml).
+    #[arg(long, global = true, value_name = "URL")]
+    pub url: Option<String>,
+
+    /// The config file (default: aludel.toml in this folder or a parent).
+    #[arg(
+        long,
+        short = 'c',
+        global = true,
+        value_name = "FILE",
+        env = "ALUDEL_CONFIG"
+    )]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create aludel.toml and the runner crate with its versions/ folder.
+    Init {
+        /// Where the runner crate goes.
+        #[arg(long, default_value = "migrations")]
+        dir: PathBuf,
+    },
+    /// Create a revision file, empty or (--autogenerate) from the models.
+    Revision {
+        /// What the revision does.
+        #[arg(short, long)]
+        message: String,
+        /// Compare the models with the database and write the operations that differ.
+        #[arg(long)]
+        autogenerate: bool,
+        /// Use this id instead of a random one.
+        #[arg(long, value_name = "ID")]
+        rev_id: Option<String>,
+    },
+    /// Apply revisions: head (default), heads, +N, a revision id or a unique prefix.
+    Upgrade {
+        #[arg(default_value = "head")]
+        target: String,
+        /// Print the SQL instead of running it (no database is touched). Use
+        /// FROM:TO to start elsewhere than the base.
+        #[arg(long)]
+        sql: bool,
+    },
+    /// Revert revisions: -N, a revision id or a unique prefix, or base.
+    Downgrade {
+        #[arg(allow_hyphen_values = true)]
+        target: String,
+        /// Print the SQL instead of running it; needs FROM:TO, like head:base.
+        #[arg(long)]
+        sql: bool,
+    },
+    /// Show the revision(s) the database is at.
+    Current,
+    /// Show the head revision(s) of the revision files.
+    Heads,
+    /// List the revisions, newest first, with ids, parents and messages.
+    History,
+    /// Show one revision: header and operations.
+    Show { revision: String },
+    /// List revisions that more than one revision revises.
+    Branches,
+    /// Exit 1 when the models have changes that no revision holds.
+    Check,
+    /// Set the version table to a revision without running anything.
+    Stamp { revision: String },
+    /// Create a revision that joins several heads.
+    Merge {
+        #[arg(short, long)]
+        message: String,
+        /// The revisions to join (default: every head).
+        revisions: Vec<String>,
+    },
+}

@@ -1,0 +1,517 @@
+//! The commands, as the project's runner binary runs them: it holds the models and the
+//! revisions, compiled in.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use aludel_diff::{NoteKind, Plan};
+use aludel_introspect::{Database, IntrospectOptions};
+use aludel_runner::{
+    Direction, Graph, NewRevision, RevisionDef, RunnerOptions, Step, check_current, current_heads,
+    execute, file_name, new_revision_id, plan, render_revision, script,
+};
+use aludel_schema::{Dialect, Schema};
+use anyhow::{Context, bail};
+
+use crate::args::{Cli, Command};
+use crate::config::{self, Project, UrlSource};
+
+/// What the runner binary was compiled with.
+#[derive(Clone, Copy)]
+pub struct Compiled {
+    pub revisions: &'static [RevisionDef],
+    /// The schema of every model linked into the runner.
+    pub models: fn() -> Result<Schema, String>,
+    /// The runner crate's folder, to find aludel.toml when run from elsewhere.
+    pub manifest_dir: &'static str,
+}
+
+struct Ctx {
+    cli: Cli,
+    compiled: Compiled,
+}
+
+impl Ctx {
+    fn project(&self) -> anyhow::Result<Project> {
+        let cwd = std::env::current_dir().context("cannot read the current folder")?;
+        let project = config::load(
+            self.cli.config.as_deref(),
+            &cwd,
+            Some(Path::new(self.compiled.manifest_dir)),
+        )?;
+        if let Some(w) = project.config.password_warning() {
+            eprintln!("{w}");
+        }
+        Ok(project)
+    }
+
+    fn url(&self, project: &Project) -> anyhow::Result<(String, UrlSource)> {
+        config::resolve_url(self.cli.url.as_deref(), project)
+    }
+
+    async fn connect(&self, project: &Project) -> anyhow::Result<Database> {
+        let (url, _) = self.url(project)?;
+        Ok(Database::connect(&url).await?)
+    }
+
+    fn graph(&self) -> anyhow::Result<Graph<'static>> {
+        Ok(Graph::new(self.compiled.revisions)?)
+    }
+
+    fn runner_options(&self, project: &Project) -> anyhow::Result<RunnerOptions> {
+        Ok(RunnerOptions {
+            version_table: project.config.version_table.clone(),
+            transaction_mode: project.config.transaction_mode()?,
+        })
+    }
+}
+
+pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<ExitCode> {
+    let ctx = Ctx { cli, compiled };
+    match &ctx.cli.command {
+        Command::Init { dir } => {
+            crate::init::init(&std::env::current_dir()?, dir)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Revision {
+            message,
+            autogenerate,
+            rev_id,
+        } => revision(&ctx, message, *autogenerate, rev_id.as_deref()).await,
+        Command::Upgrade { target, sql } => migrate(&ctx, target, *sql, Direction::Upgrade).await,
+        Command::Downgrade { target, sql } => {
+            migrate(&ctx, target, *sql, Direction::Downgrade).await
+        }
+        Command::Current => current(&ctx).await,
+        Command::Heads => {
+            let g = ctx.graph()?;
+            for h in g.heads() {
+                println!("{h} (head)");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::History => history(&ctx),
+        Command::Show { revision } => show(&ctx, revision),
+        Command::Branches => {
+            let g = ctx.graph()?;
+            for d in g.topo() {
+                let kids = g.children_of(d.meta.id);
+                if kids.len() > 1 {
+                    println!("{} (branchpoint), {}", d.meta.id, d.meta.message);
+                    for k in kids {
+                        println!("    -> {k}");
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check => check(&ctx).await,
+        Command::Stamp { revision } => stamp(&ctx, revision).await,
+        Command::Merge { message, revisions } => merge(&ctx, message, revisions),
+    }
+}
+
+/// The models' schema as the differ compares it: named by the conventions, only the
+/// tables aludel manages.
+fn target_schema(ctx: &Ctx, project: &Project, dialect: Dialect) -> anyhow::Result<Schema> {
+    let mut schema = (ctx.compiled.models)().map_err(anyhow::Error::msg)?;
+    schema
+        .tables
+        .retain(|t| project.config.manages(t.schema.as_deref(), &t.name));
+    project.config.naming.apply(&mut schema, dialect);
+    Ok(schema)
+}
+
+async fn live_schema(
+    db: &mut Database,
+    project: &Project,
+    target: &Schema,
+) -> anyhow::Result<Schema> {
+    let extra_schemas: BTreeSet<String> = target
+        .tables
+        .iter()
+        .filter_map(|t| t.schema.clone())
+        .collect();
+    let opts = IntrospectOptions {
+        extra_schemas: extra_schemas.into_iter().collect(),
+    };
+    let mut live = db.introspect(&opts).await?;
+    live.tables
+        .retain(|t| project.config.manages(t.schema.as_deref(), &t.name));
+    Ok(live)
+}
+
+/// Fails unless the database is at the heads of the revision files.
+async fn require_up_to_date(
+    db: &mut Database,
+    project: &Project,
+    graph: &Graph<'_>,
+) -> anyhow::Result<()> {
+    let current = current_heads(db, &project.config.version_table).await?;
+    let mut heads: Vec<String> = graph.heads().iter().map(|h| h.to_string()).collect();
+    heads.sort();
+    if current != heads {
+        let show = |v: &[String]| {
+            if v.is_empty() {
+                "<base>".to_string()
+            } else {
+                v.join(", ")
+            }
+        };
+        bail!(
+            "the database is not up to date: it is at {}, the revisions are at {}; run `aludel upgrade head` first",
+            show(&current),
+            show(&heads)
+        );
+    }
+    Ok(())
+}
+
+async fn autogenerate_plan(
+    ctx: &Ctx,
+    project: &Project,
+    graph: &Graph<'_>,
+) -> anyhow::Result<Plan> {
+    let mut db = ctx.connect(project).await?;
+    require_up_to_date(&mut db, project, graph).await?;
+    let dialect = db.dialect();
+    let target = target_schema(ctx, project, dialect)?;
+    let live = live_schema(&mut db, project, &target).await?;
+    db.close().await;
+    Ok(aludel_diff::diff(&live, &target, dialect)?)
+}
+
+fn print_notes(plan: &Plan) {
+    for n in &plan.notes {
+        let tag = match n.kind {
+            NoteKind::Destructive => "WARNING",
+            NoteKind::RenameSuggestion => "hint",
+        };
+        eprintln!("{tag}: {}", n.message);
+    }
+}
+
+async fn revision(
+    ctx: &Ctx,
+    message: &str,
+    autogenerate: bool,
+    rev_id: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let project = ctx.project()?;
+    let graph = ctx.graph()?;
+    let mut heads: Vec<String> = graph.heads().iter().map(|h| h.to_string()).collect();
+    heads.sort();
+    let (upgrade, downgrade, warnings) = if autogenerate {
+        let plan = autogenerate_plan(ctx, &project, &graph).await?;
+        if plan.is_empty() {
+            println!("No changes in schema detected.");
+            return Ok(ExitCode::SUCCESS);
+        }
+        for op in &plan.upgrade {
+            eprintln!("Detected {op}");
+        }
+        print_notes(&plan);
+        let warnings = plan
+            .notes
+            .iter()
+            .filter(|n| n.kind == NoteKind::Destructive)
+            .map(|n| n.message.clone())
+            .collect();
+        (plan.upgrade, plan.downgrade, warnings)
+    } else {
+        (Vec::new(), Vec::new(), Vec::new())
+    };
+    write_revision(
+        &project, &graph, message, rev_id, heads, upgrade, downgrade, warnings,
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn write_revision(
+    project: &Project,
+    graph: &Graph<'_>,
+    message: &str,
+    rev_id: Option<&str>,
+    revises: Vec<String>,
+    upgrade: Vec<aludel_schema::Operation>,
+    downgrade: Vec<aludel_schema::Operation>,
+    warnings: Vec<String>,
+) -> anyhow::Result<PathBuf> {
+    let id = match rev_id {
+        Some(id) => {
+            if id.is_empty()
+                || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                || id.len() > 32
+            {
+                bail!("--rev-id {id:?}: use up to 32 letters, digits or underscores");
+            }
+            if graph.get(id).is_some() {
+                bail!("--rev-id {id}: a revision with this id exists already");
+            }
+            id.to_string()
+        }
+        None => new_revision_id(),
+    };
+    let now = chrono::Utc::now();
+    let rev = NewRevision {
+        id: id.clone(),
+        revises,
+        message: message.to_string(),
+        created: now.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        upgrade,
+        downgrade,
+        warnings,
+    };
+    let dir = project.versions_dir();
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let path = dir.join(file_name(&project.config.file_template, &id, message, now));
+    if path.exists() {
+        bail!(
+            "{} exists already; change file_template or the message",
+            path.display()
+        );
+    }
+    let text = crate::rustfmt::format(&render_revision(&rev));
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    println!("Generating {} ... done", path.display());
+    Ok(path)
+}
+
+async fn migrate(
+    ctx: &Ctx,
+    target: &str,
+    sql: bool,
+    direction: Direction,
+) -> anyhow::Result<ExitCode> {
+    let project = ctx.project()?;
+    let graph = ctx.graph()?;
+    let opts = ctx.runner_options(&project)?;
+    if sql {
+        let (url, _) = ctx.url(&project)?;
+        let dialect = Dialect::from_url(&url).with_context(|| {
+            format!(
+                "cannot tell the SQL dialect from the URL {}",
+                aludel_introspect::redact_url(&url)
+            )
+        })?;
+        let (from, to) = match target.split_once(':') {
+            Some((from, to)) => (Some(from), to),
+            None => (None, target),
+        };
+        let current = match (from, direction) {
+            (Some("base") | Some(""), _) | (None, Direction::Upgrade) => Vec::new(),
+            (Some("head"), _) => graph
+                .single_head()?
+                .map(|h| vec![h.to_string()])
+                .unwrap_or_default(),
+            (Some("heads"), _) => graph.heads().iter().map(|h| h.to_string()).collect(),
+            (Some(rev), _) => vec![graph.resolve(rev)?.to_string()],
+            (None, Direction::Downgrade) => bail!(
+                "an offline downgrade needs to know where the database is: use FROM:TO, like `downgrade head:base --sql` or `downgrade {target_hint}:-1 --sql`",
+                target_hint = "head"
+            ),
+        };
+        let steps = plan(&graph, dialect, &current, to, direction)?;
+        print!(
+            "{}",
+            script(
+                &steps,
+                dialect,
+                &opts,
+                current.is_empty() && direction == Direction::Upgrade
+            )
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if target.contains(':') {
+        bail!(
+            "FROM:TO ranges are for --sql only; against a database the starting point is its current revision"
+        );
+    }
+    let mut db = ctx.connect(&project).await?;
+    let current = current_heads(&mut db, &opts.version_table).await?;
+    check_current(&graph, &current)?;
+    let steps = plan(&graph, db.dialect(), &current, target, direction)?;
+    if steps.is_empty() {
+        eprintln!(
+            "Nothing to do: the database is already at {}.",
+            describe_heads(&current)
+        );
+    }
+    let mut log = |s: &Step<'_>| eprintln!("{}", s.describe());
+    execute(&mut db, &steps, &opts, &mut log).await?;
+    db.close().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn describe_heads(heads: &[String]) -> String {
+    if heads.is_empty() {
+        "base".into()
+    } else {
+        heads.join(", ")
+    }
+}
+
+async fn current(ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let project = ctx.project()?;
+    let graph = ctx.graph()?;
+    let mut db = ctx.connect(&project).await?;
+    let current = current_heads(&mut db, &project.config.version_table).await?;
+    db.close().await;
+    if current.is_empty() {
+        eprintln!("The database is at base: no revision applied.");
+    }
+    let heads = graph.heads();
+    for c in current {
+        let mark = if heads.contains(&c.as_str()) {
+            " (head)"
+        } else {
+            ""
+        };
+        let known = if graph.get(&c).is_none() {
+            " (unknown: no revision file defines it)"
+        } else {
+            ""
+        };
+        println!("{c}{mark}{known}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn history(ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let g = ctx.graph()?;
+    let heads = g.heads();
+    for d in g.topo().iter().rev() {
+        let parents = if d.meta.revises.is_empty() {
+            "<base>".to_string()
+        } else {
+            d.meta.revises.join(", ")
+        };
+        let mut marks = String::new();
+        if heads.contains(&d.meta.id) {
+            marks.push_str(" (head)");
+        }
+        if g.children_of(d.meta.id).len() > 1 {
+            marks.push_str(" (branchpoint)");
+        }
+        if d.meta.revises.len() > 1 {
+            marks.push_str(" (mergepoint)");
+        }
+        println!("{parents} -> {}{marks}, {}", d.meta.id, d.meta.message);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(ctx: &Ctx, spec: &str) -> anyhow::Result<ExitCode> {
+    let g = ctx.graph()?;
+    let id = g.resolve(spec)?;
+    let d = g.get(id).expect("resolved");
+    println!(
+        "Rev: {}{}",
+        d.meta.id,
+        if g.heads().contains(&id) {
+            " (head)"
+        } else {
+            ""
+        }
+    );
+    println!(
+        "Parent: {}",
+        if d.meta.revises.is_empty() {
+            "<base>".to_string()
+        } else {
+            d.meta.revises.join(", ")
+        }
+    );
+    println!("Path: {}", d.file);
+    println!();
+    println!("    {}", d.meta.message);
+    println!();
+    println!("Upgrade:");
+    for op in d.upgrade_ops() {
+        println!("    {op}");
+    }
+    println!("Downgrade:");
+    for op in d.downgrade_ops() {
+        println!("    {op}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn check(ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    let project = ctx.project()?;
+    let graph = ctx.graph()?;
+    let plan = autogenerate_plan(ctx, &project, &graph).await?;
+    if plan.is_empty() {
+        println!("No new upgrade operations detected.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("New upgrade operations detected:");
+    for op in &plan.upgrade {
+        println!("    {op}");
+    }
+    println!("Run `aludel revision --autogenerate -m \"...\"` to write them into a revision.");
+    Ok(ExitCode::FAILURE)
+}
+
+async fn stamp(ctx: &Ctx, spec: &str) -> anyhow::Result<ExitCode> {
+    let project = ctx.project()?;
+    let graph = ctx.graph()?;
+    let heads: Vec<String> = match spec {
+        "base" => Vec::new(),
+        "head" => graph
+            .single_head()?
+            .map(|h| vec![h.to_string()])
+            .unwrap_or_default(),
+        "heads" => graph.heads().iter().map(|h| h.to_string()).collect(),
+        other => vec![graph.resolve(other)?.to_string()],
+    };
+    let mut db = ctx.connect(&project).await?;
+    let vt = aludel_runner::VersionTable {
+        name: &project.config.version_table,
+        dialect: db.dialect(),
+    };
+    let before = current_heads(&mut db, &project.config.version_table).await?;
+    db.execute(&vt.create()).await?;
+    for s in vt.update(&before, &heads) {
+        db.execute(&s).await?;
+    }
+    db.close().await;
+    eprintln!(
+        "Stamped the database at {} (nothing was run).",
+        describe_heads(&heads)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn merge(ctx: &Ctx, message: &str, revisions: &[String]) -> anyhow::Result<ExitCode> {
+    let project = ctx.project()?;
+    let graph = ctx.graph()?;
+    let parents: Vec<String> = if revisions.is_empty() || revisions == ["heads"] {
+        graph.heads().iter().map(|h| h.to_string()).collect()
+    } else {
+        revisions
+            .iter()
+            .map(|r| graph.resolve(r).map(str::to_string))
+            .collect::<Result<_, _>>()?
+    };
+    if parents.len() < 2 {
+        bail!(
+            "a merge joins two heads or more; there is {} here",
+            parents.len()
+        );
+    }
+    write_revision(
+        &project,
+        &graph,
+        message,
+        None,
+        parents,
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    )?;
+    Ok(ExitCode::SUCCESS)
+}

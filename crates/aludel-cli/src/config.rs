@@ -1,0 +1,328 @@
+//! `aludel.toml` and where the database URL comes from.
+
+use std::path::{Path, PathBuf};
+
+use aludel_runner::{FILE_TEMPLATE_TOKENS, TransactionMode};
+use aludel_schema::NamingConvention;
+use anyhow::{Context, bail};
+use serde::Deserialize;
+
+pub const CONFIG_FILE: &str = "aludel.toml";
+
+/// The configuration of a project, the analogue of `alembic.ini`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// The runner crate, relative to the config file; revisions live in its `versions/`.
+    pub migrations: PathBuf,
+    /// Revision file names: tokens {rev} {slug} {year} {month} {day} {hour} {minute} {second}.
+    pub file_template: String,
+    pub version_table: String,
+    /// `revision` (each revision in its own transaction) or `all` (the whole run in one).
+    pub transaction_mode: String,
+    /// The database URL, when neither --url nor DATABASE_URL gives one.
+    pub url: Option<String>,
+    pub tables: Tables,
+    pub naming: NamingConvention,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Tables {
+    /// Patterns (`*`, `?`) of the tables aludel manages; empty means all.
+    pub include: Vec<String>,
+    /// Patterns of tables aludel never touches.
+    pub exclude: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            migrations: PathBuf::from("migrations"),
+            file_template: "{rev}_{slug}".into(),
+            version_table: "aludel_version".into(),
+            transaction_mode: "revision".into(),
+            url: None,
+            tables: Tables::default(),
+            naming: NamingConvention::default(),
+        }
+    }
+}
+
+/// A loaded config and the folder it is in.
+#[derive(Clone, Debug)]
+pub struct Project {
+    pub root: PathBuf,
+    pub file: PathBuf,
+    pub config: Config,
+}
+
+impl Project {
+    pub fn versions_dir(&self) -> PathBuf {
+        self.root.join(&self.config.migrations).join("versions")
+    }
+
+    pub fn runner_dir(&self) -> PathBuf {
+        self.root.join(&self.config.migrations)
+    }
+}
+
+/// Finds `aludel.toml` in `start` or a parent folder.
+pub fn find(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|d| d.join(CONFIG_FILE))
+        .find(|p| p.is_file())
+}
+
+/// Loads the config named by `explicit`, or the one found from `start` upwards, or the
+/// one found from `fallback` upwards (the runner crate's own folder).
+pub fn load(
+    explicit: Option<&Path>,
+    start: &Path,
+    fallback: Option<&Path>,
+) -> anyhow::Result<Project> {
+    let file = match explicit {
+        Some(f) => {
+            if !f.is_file() {
+                bail!("config file {} does not exist", f.display());
+            }
+            f.to_path_buf()
+        }
+        None => find(start)
+            .or_else(|| fallback.and_then(find))
+            .with_context(|| {
+                format!(
+                    "no {CONFIG_FILE} in {} or any parent folder; run `aludel init` to create one",
+                    start.display()
+                )
+            })?,
+    };
+    let text = std::fs::read_to_string(&file)
+        .with_context(|| format!("cannot read {}", file.display()))?;
+    let config: Config = toml::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not a valid aludel config: {}",
+            file.display(),
+            e.to_string().trim_end()
+        )
+    })?;
+    config
+        .validate()
+        .with_context(|| format!("in {}", file.display()))?;
+    let root = file
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let root = if root.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        root
+    };
+    Ok(Project { root, file, config })
+}
+
+impl Config {
+    pub fn validate(&self) -> anyhow::Result<()> {
+        let mut rest = self.file_template.as_str();
+        while let Some(open) = rest.find('{') {
+            let close = rest[open..].find('}').with_context(|| {
+                format!(
+                    "file_template {:?}: a '{{' is never closed",
+                    self.file_template
+                )
+            })?;
+            let token = &rest[open + 1..open + close];
+            if !FILE_TEMPLATE_TOKENS.contains(&token) {
+                bail!(
+                    "file_template {:?}: unknown token {{{token}}}; known tokens: {}",
+                    self.file_template,
+                    FILE_TEMPLATE_TOKENS.map(|t| format!("{{{t}}}")).join(" ")
+                );
+            }
+            rest = &rest[open + close + 1..];
+        }
+        if !self.file_template.contains("{rev}") && !self.file_template.contains("{slug}") {
+            bail!(
+                "file_template {:?} must contain {{rev}} or {{slug}} so that file names differ",
+                self.file_template
+            );
+        }
+        if self.version_table.is_empty()
+            || !self
+                .version_table
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_')
+        {
+            bail!(
+                "version_table {:?}: use letters, digits and underscores only",
+                self.version_table
+            );
+        }
+        self.transaction_mode()?;
+        self.naming.validate().map_err(anyhow::Error::msg)?;
+        Ok(())
+    }
+
+    pub fn transaction_mode(&self) -> anyhow::Result<TransactionMode> {
+        match self.transaction_mode.as_str() {
+            "revision" => Ok(TransactionMode::PerRevision),
+            "all" => Ok(TransactionMode::All),
+            other => bail!("transaction_mode {other:?}: use \"revision\" or \"all\""),
+        }
+    }
+
+    /// Whether aludel manages a table: never the version table, never an excluded one.
+    pub fn manages(&self, schema: Option<&str>, table: &str) -> bool {
+        if table == self.version_table {
+            return false;
+        }
+        let qualified = schema.map(|s| format!("{s}.{table}"));
+        let matches = |pats: &[String]| {
+            pats.iter()
+                .any(|p| wildcard(p, table) || qualified.as_deref().is_some_and(|q| wildcard(p, q)))
+        };
+        (self.tables.include.is_empty() || matches(&self.tables.include))
+            && !matches(&self.tables.exclude)
+    }
+
+    /// A warning when the config file holds a password in `url`.
+    pub fn password_warning(&self) -> Option<String> {
+        let url = self.url.as_deref()?;
+        let (_, rest) = url.split_once("://")?;
+        let authority = rest.split('/').next()?;
+        let (userinfo, _) = authority.rsplit_once('@')?;
+        let (_, password) = userinfo.split_once(':')?;
+        (!password.is_empty()).then(|| {
+            format!(
+                "warning: {CONFIG_FILE} holds a database password in `url`; \
+                 put the URL in DATABASE_URL or a .env file kept out of version control"
+            )
+        })
+    }
+}
+
+/// `*` matches any run of characters, `?` one character.
+pub fn wildcard(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+/// Where the URL came from, for messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlSource {
+    Flag,
+    Env,
+    DotEnv,
+    Config,
+}
+
+/// The database URL: `--url`, then `DATABASE_URL` (the environment, then the project's
+/// `.env`), then `url` in the config file.
+pub fn resolve_url(flag: Option<&str>, project: &Project) -> anyhow::Result<(String, UrlSource)> {
+    if let Some(u) = flag {
+        return Ok((u.to_string(), UrlSource::Flag));
+    }
+    if let Ok(u) = std::env::var("DATABASE_URL")
+        && !u.is_empty()
+    {
+        return Ok((u, UrlSource::Env));
+    }
+    let dotenv = project.root.join(".env");
+    if dotenv.is_file() {
+        let iter = dotenvy::from_path_iter(&dotenv)
+            .with_context(|| format!("cannot read {}", dotenv.display()))?;
+        for item in iter {
+            let (k, v) =
+                item.with_context(|| format!("{} is not a valid .env file", dotenv.display()))?;
+            if k == "DATABASE_URL" && !v.is_empty() {
+                return Ok((v, UrlSource::DotEnv));
+            }
+        }
+    }
+    if let Some(u) = &project.config.url {
+        return Ok((u.clone(), UrlSource::Config));
+    }
+    bail!(
+        "no database URL: pass --url, set DATABASE_URL (in the environment or in {}), or set `url` in {}",
+        dotenv.display(),
+        project.file.display()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards() {
+        assert!(wildcard("*", "anything"));
+        assert!(wildcard("tmp_*", "tmp_cache"));
+        assert!(!wildcard("tmp_*", "cache_tmp"));
+        assert!(wildcard("t?st", "test"));
+        assert!(wildcard("*_log", "audit_log"));
+        assert!(!wildcard("a*b", "acd"));
+    }
+
+    #[test]
+    fn managed_tables() {
+        let mut c = Config::default();
+        c.tables.exclude = vec!["spatial_*".into(), "audit.*".into()];
+        assert!(c.manages(None, "posts"));
+        assert!(!c.manages(None, "aludel_version"));
+        assert!(!c.manages(None, "spatial_ref_sys"));
+        assert!(!c.manages(Some("audit"), "events"));
+        c.tables.include = vec!["blog_*".into()];
+        assert!(!c.manages(None, "posts"));
+        assert!(c.manages(None, "blog_posts"));
+    }
+
+    #[test]
+    fn config_errors_name_the_key() {
+        let bad = |toml_text: &str| {
+            toml::from_str::<Config>(toml_text)
+                .map_err(|e| e.to_string())
+                .and_then(|c| c.validate().map_err(|e| e.to_string()))
+                .unwrap_err()
+        };
+        assert!(bad("file_template = \"{id}_{slug}\"").contains("unknown token {id}"));
+        assert!(bad("transaction_mode = \"sometimes\"").contains("use \"revision\" or \"all\""));
+        assert!(bad("version_tabel = \"x\"").contains("unknown field `version_tabel`"));
+        assert!(bad("version_table = \"a; drop\"").contains("letters, digits"));
+    }
+
+    #[test]
+    fn password_in_config_is_warned_about() {
+        let mut c = Config {
+            url: Some("postgres://app:secret@db/app".into()),
+            ..Default::default()
+        };
+        assert!(c.password_warning().is_some());
+        c.url = Some("postgres://app@db/app".into());
+        assert!(c.password_warning().is_none());
+        c.url = Some("sqlite://app.db?mode=rwc".into());
+        assert!(c.password_warning().is_none());
+    }
+}

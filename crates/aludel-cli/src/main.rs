@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    aludel_cli::wrapper_main()
+}

@@ -1,0 +1,174 @@
+//! aludel: Alembic for Rust.
+//!
+//! Derive [`Model`] on plain structs to declare tables; the `aludel` command compares
+//! them with the live database, writes revision files of operations and applies them.
+//!
+//! ```
+//! #[derive(aludel::Model)]
+//! #[aludel(table = "votes", primary_key(user_id, post_id))]
+//! pub struct Vote {
+//!     #[aludel(references = "users.id", on_delete = "cascade")]
+//!     pub user_id: i64,
+//!     #[aludel(references = "posts.id", on_delete = "cascade")]
+//!     pub post_id: i32,
+//! }
+//!
+//! use aludel::Model;
+//! let t = Vote::table();
+//! assert_eq!(t.name, "votes");
+//! assert_eq!(t.primary_key.unwrap().columns, ["user_id", "post_id"]);
+//! assert_eq!(t.foreign_keys.len(), 2);
+//! ```
+//!
+//! See the README for the attributes, the workflow and the type mapping.
+
+mod types;
+
+pub use aludel_macros::{Enum, Model};
+pub use aludel_schema as schema;
+pub use types::SqlType;
+
+use aludel_schema::{ColumnType, EnumType, Schema, Table};
+
+/// A struct that is a table. Derive it: `#[derive(aludel::Model)]`.
+pub trait Model {
+    /// The table this struct declares.
+    fn table() -> Table;
+}
+
+/// Every model linked into this program, sorted by table name.
+pub fn models() -> Vec<Table> {
+    let mut tables: Vec<Table> = inventory::iter::<__private::ModelEntry>
+        .into_iter()
+        .map(|m| (m.table)())
+        .collect();
+    tables.sort_by(|a, b| a.table_name().cmp(&b.table_name()));
+    tables
+}
+
+/// The schema of every model linked into this program, with the PostgreSQL enum types
+/// their columns use. Two models of one table, or one enum with two value lists, are
+/// errors.
+pub fn schema() -> Result<Schema, String> {
+    let mut entries: Vec<(&__private::ModelEntry, Table)> =
+        inventory::iter::<__private::ModelEntry>
+            .into_iter()
+            .map(|m| (m, (m.table)()))
+            .collect();
+    entries.sort_by(|a, b| a.1.table_name().cmp(&b.1.table_name()));
+    let mut problems = Vec::new();
+    for pair in entries.windows(2) {
+        if pair[0].1.table_name() == pair[1].1.table_name() {
+            problems.push(format!(
+                "the models {}::{} and {}::{} both declare the table {}",
+                pair[0].0.module_path,
+                pair[0].0.rust_name,
+                pair[1].0.module_path,
+                pair[1].0.rust_name,
+                pair[0].1.table_name()
+            ));
+        }
+    }
+    let mut enums: Vec<EnumType> = Vec::new();
+    for (_, t) in &entries {
+        for c in &t.columns {
+            if let ColumnType::Enum { name, values } = &c.ty {
+                match enums.iter().find(|e| e.name == *name) {
+                    Some(e) if e.values != *values => problems.push(format!(
+                        "the enum type {name} has two value lists: {:?} and {:?}",
+                        e.values, values
+                    )),
+                    Some(_) => {}
+                    None => enums.push(EnumType {
+                        name: name.clone(),
+                        schema: t.schema.clone(),
+                        values: values.clone(),
+                    }),
+                }
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems.join("\n"));
+    }
+    Ok(Schema {
+        tables: entries.into_iter().map(|(_, t)| t).collect(),
+        enums,
+    })
+}
+
+/// What revision files use: `use aludel::migration::*;`.
+#[cfg(feature = "runner")]
+pub mod migration {
+    pub use aludel_runner::{Ops, Revision, RevisionDef};
+    pub use aludel_schema::{
+        AlterColumn, Check, Column, ColumnType, Dialect, FkAction, ForeignKey, Index, PrimaryKey,
+        Table, Unique,
+    };
+}
+
+/// The `main` of a project's runner crate: compiles in the revisions of `versions/`
+/// (listed by `aludel_build::revisions()` in `build.rs`) and runs the command line.
+#[cfg(feature = "runner")]
+#[macro_export]
+macro_rules! main {
+    () => {
+        ::std::include!(::std::concat!(
+            ::std::env!("OUT_DIR"),
+            "/aludel_revisions.rs"
+        ));
+
+        fn main() -> ::std::process::ExitCode {
+            $crate::__private::runner_main(REVISIONS, ::std::env!("CARGO_MANIFEST_DIR"))
+        }
+    };
+}
+
+#[doc(hidden)]
+pub mod __private {
+    pub use inventory;
+
+    use aludel_schema::Table;
+
+    /// One model, registered by `#[derive(Model)]`.
+    pub struct ModelEntry {
+        pub table: fn() -> Table,
+        pub rust_name: &'static str,
+        pub module_path: &'static str,
+    }
+
+    inventory::collect!(ModelEntry);
+
+    /// Completes a derived table: a lone integer primary key auto-increments unless the
+    /// field said `auto_increment = false`.
+    pub fn finish_table(mut t: Table, overrides: &[(&str, bool)]) -> Table {
+        let lone = t
+            .primary_key
+            .as_ref()
+            .filter(|pk| pk.columns.len() == 1)
+            .map(|pk| pk.columns[0].clone());
+        for c in &mut t.columns {
+            let explicit = overrides
+                .iter()
+                .find(|(n, _)| *n == c.name)
+                .map(|(_, v)| *v);
+            c.auto_increment = match explicit {
+                Some(v) => v,
+                None => lone.as_deref() == Some(c.name.as_str()) && c.ty.is_integer(),
+            };
+        }
+        t
+    }
+
+    #[cfg(feature = "runner")]
+    pub fn runner_main(
+        revisions: &'static [aludel_runner::RevisionDef],
+        manifest_dir: &'static str,
+    ) -> std::process::ExitCode {
+        aludel_cli::runner_main(aludel_cli::Compiled {
+            revisions,
+            models: crate::schema,
+            manifest_dir,
+        })
+    }
+}

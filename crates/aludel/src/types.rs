@@ -1,0 +1,52 @@
+//! Rust types to column types.
+
+use aludel_schema::ColumnType;
+
+/// A Rust type with a column type. Implemented for the types of the README's mapping
+/// table and by `#[derive(aludel::Enum)]`.
+#[diagnostic::on_unimplemented(
+    message = "aludel has no column type for `{Self}`",
+    label = "no SQL type known for this field",
+    note = "give the field #[aludel(sql_type = \"...\")], or enable the aludel feature that maps this type (chrono)"
+)]
+pub trait SqlType {
+    fn column_type() -> ColumnType;
+    /// Whether the column accepts NULL (`Option<T>`).
+    const NULLABLE: bool = false;
+}
+
+macro_rules! sql_type {
+    ($($t:ty => $v:expr),* $(,)?) => {
+        $(impl SqlType for $t {
+            fn column_type() -> ColumnType {
+                $v
+            }
+        })*
+    };
+}
+
+sql_type! {
+    bool => ColumnType::Boolean,
+    i16 => ColumnType::SmallInt,
+    i32 => ColumnType::Integer,
+    i64 => ColumnType::BigInt,
+    f32 => ColumnType::Real,
+    f64 => ColumnType::Double,
+    String => ColumnType::Text,
+    Vec<u8> => ColumnType::Bytes,
+}
+
+impl<T: SqlType> SqlType for Option<T> {
+    fn column_type() -> ColumnType {
+        T::column_type()
+    }
+    const NULLABLE: bool = true;
+}
+
+#[cfg(feature = "chrono")]
+sql_type! {
+    chrono::NaiveDate => ColumnType::Date,
+    chrono::NaiveTime => ColumnType::Time,
+    chrono::NaiveDateTime => ColumnType::Timestamp,
+    chrono::DateTime<chrono::Utc> => ColumnType::TimestampTz,
+}
