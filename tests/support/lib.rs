@@ -160,3 +160,135 @@ impl Drop for TestDb {
         .join();
     }
 }
+
+/// The workspace root (the folder of the top-level Cargo.toml).
+pub fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("tests/ is inside the workspace")
+        .to_path_buf()
+}
+
+/// The `aludel` binary, built once per test run.
+pub fn aludel_bin() -> &'static std::path::Path {
+    static BIN: OnceLock<std::path::PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let out = std::process::Command::new(env!("CARGO"))
+            .args(["build", "-p", "aludel-cli", "--bin", "aludel", "--message-format=json", "--quiet"])
+            .current_dir(workspace_root())
+            .output()
+            .expect("run cargo");
+        assert!(
+            out.status.success(),
+            "building aludel failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|l| l.contains("\"executable\":\"") && l.contains("aludel"))
+            .filter_map(|l| {
+                let start = l.find("\"executable\":\"")? + 14;
+                let end = l[start..].find('"')? + start;
+                Some(std::path::PathBuf::from(&l[start..end]))
+            })
+            .next_back()
+            .expect("cargo reported the aludel executable")
+    })
+}
+
+/// The target folder the scaffolded projects of the tests share, so that aludel's
+/// dependencies compile once for all of them.
+pub fn shared_target_dir() -> std::path::PathBuf {
+    // The `aludel` binary is in <target>/debug/.
+    let profile_dir = aludel_bin().parent().expect("the binary is in a folder");
+    profile_dir
+        .parent()
+        .unwrap_or(profile_dir)
+        .join("scaffold-target")
+}
+
+/// The output of one `aludel` run.
+#[derive(Debug)]
+pub struct Run {
+    pub status: std::process::ExitStatus,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        assert!(self.status.success(), "aludel failed ({}):\n--- stdout\n{}\n--- stderr\n{}", self.status, self.stdout, self.stderr);
+        self
+    }
+}
+
+/// A throwaway Rust project with a library crate `app` for the models, set up with
+/// `aludel init` and pointed at a test database.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+    pub database_url: String,
+}
+
+impl Project {
+    pub fn new(database_url: &str) -> Project {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().to_path_buf();
+        std::fs::create_dir_all(root.join("src")).unwrap();
+        std::fs::write(
+            root.join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+                 [dependencies]\naludel = {{ path = {:?}, features = [\"chrono\"] }}\n\
+                 chrono = {{ version = \"0.4\", default-features = false, features = [\"clock\", \"std\"] }}\n",
+                workspace_root().join("crates/aludel").display().to_string()
+            ),
+        )
+        .unwrap();
+        std::fs::write(root.join("src/lib.rs"), "").unwrap();
+        let p = Project {
+            dir,
+            database_url: database_url.to_string(),
+        };
+        p.aludel(&["init"]).ok();
+        // The same versions as the workspace: nothing to resolve or download.
+        std::fs::copy(workspace_root().join("Cargo.lock"), p.root().join("migrations/Cargo.lock")).unwrap();
+        p
+    }
+
+    pub fn root(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+
+    pub fn set_models(&self, source: &str) {
+        std::fs::write(self.root().join("src/lib.rs"), source).unwrap();
+    }
+
+    /// The revision files, sorted by name.
+    pub fn revision_files(&self) -> Vec<std::path::PathBuf> {
+        let mut files: Vec<_> = std::fs::read_dir(self.root().join("migrations/versions"))
+            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        files.retain(|p: &std::path::PathBuf| p.extension().is_some_and(|e| e == "rs"));
+        files.sort();
+        files
+    }
+
+    pub fn aludel(&self, args: &[&str]) -> Run {
+        let out = std::process::Command::new(aludel_bin())
+            .args(args)
+            .current_dir(self.root())
+            .env("DATABASE_URL", &self.database_url)
+            .env("CARGO_TARGET_DIR", shared_target_dir())
+            .env("ALUDEL_SOURCE", workspace_root())
+            .env("CARGO_TERM_COLOR", "never")
+            .env_remove("ALUDEL_CONFIG")
+            .output()
+            .expect("run aludel");
+        Run {
+            status: out.status,
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}

@@ -122,54 +122,54 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
         }
     }
 
-    // Foreign keys arrive one row per column, grouped by id.
-    let mut fk_rows: Vec<(
-        usize,
-        i64,
-        String,
-        String,
-        Option<String>,
-        FkAction,
-        FkAction,
-    )> = Vec::new();
+    // Foreign keys arrive one row per column, grouped by (table, id).
+    struct FkRow {
+        table: usize,
+        id: i64,
+        ref_table: String,
+        from: String,
+        to: Option<String>,
+        on_delete: FkAction,
+        on_update: FkAction,
+    }
+    let mut fk_rows = Vec::new();
     for r in &db.fetch_lite(FOREIGN_KEYS).await? {
-        let Some(&i) = pos.get(&s(r, 0)?) else {
-            continue;
-        };
-        fk_rows.push((
-            i,
-            int(r, 1),
-            s(r, 2)?,
-            s(r, 3)?,
-            text_lite(r, 4),
-            action(text_lite(r, 5)),
-            action(text_lite(r, 6)),
-        ));
+        let Some(&i) = pos.get(&s(r, 0)?) else { continue };
+        fk_rows.push(FkRow {
+            table: i,
+            id: int(r, 1),
+            ref_table: s(r, 2)?,
+            from: s(r, 3)?,
+            to: text_lite(r, 4),
+            on_delete: action(text_lite(r, 5)),
+            on_update: action(text_lite(r, 6)),
+        });
     }
     let pks: HashMap<String, Vec<String>> = tables
         .iter()
         .filter_map(|t| Some((t.name.clone(), t.primary_key.as_ref()?.columns.clone())))
         .collect();
     let mut current: Option<(usize, i64)> = None;
-    for (i, id, ref_table, from, to, on_delete, on_update) in fk_rows {
-        if current != Some((i, id)) {
+    for row in fk_rows {
+        let i = row.table;
+        if current != Some((i, row.id)) {
             tables[i].foreign_keys.push(ForeignKey {
                 name: None,
                 columns: Vec::new(),
-                ref_table: TableName::new(ref_table.clone()),
+                ref_table: TableName::new(row.ref_table.clone()),
                 ref_columns: Vec::new(),
-                on_delete,
-                on_update,
+                on_delete: row.on_delete,
+                on_update: row.on_update,
             });
-            current = Some((i, id));
+            current = Some((i, row.id));
         }
         let fk = tables[i].foreign_keys.last_mut().expect("pushed above");
-        fk.columns.push(from);
+        fk.columns.push(row.from);
         // `REFERENCES users` without columns means the referenced primary key.
-        match to {
+        match row.to {
             Some(to) => fk.ref_columns.push(to),
             None => {
-                let pk = pks.get(&ref_table).cloned().unwrap_or_default();
+                let pk = pks.get(&row.ref_table).cloned().unwrap_or_default();
                 if let Some(c) = pk.get(fk.ref_columns.len()) {
                     fk.ref_columns.push(c.clone());
                 }

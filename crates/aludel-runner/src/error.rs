@@ -52,14 +52,14 @@ pub enum Error {
         file: String,
         op: String,
         #[source]
-        source: aludel_schema::Error,
+        source: Box<aludel_schema::Error>,
     },
     #[error("revision {id} ({file}): {source}")]
     Render {
         id: String,
         file: String,
         #[source]
-        source: aludel_sql::Error,
+        source: Box<aludel_sql::Error>,
     },
     #[error("revision {id} failed and was rolled back, nothing of it remains: {source}")]
     RolledBack {

@@ -88,7 +88,7 @@ pub fn replay<'a>(applied: impl IntoIterator<Item = &'a RevisionDef>) -> Result<
                 id: d.meta.id.to_string(),
                 file: d.file.to_string(),
                 op: op.to_string(),
-                source,
+                source: Box::new(source),
             })?;
         }
     }
@@ -129,12 +129,12 @@ pub fn plan<'a>(
                     id: d.meta.id.to_string(),
                     file: d.file.to_string(),
                     op,
-                    source,
+                    source: Box::new(source),
                 },
                 source => Error::Render {
                     id: d.meta.id.to_string(),
                     file: d.file.to_string(),
-                    source,
+                    source: Box::new(source),
                 },
             })?;
         state = next;

@@ -517,8 +517,7 @@ impl Schema {
     /// Sorts tables, enums and every table's constraints by name so that two schemas
     /// holding the same objects compare equal whatever order they were read in.
     pub fn sort(&mut self) {
-        self.tables
-            .sort_by(|a, b| a.table_name().cmp(&b.table_name()));
+        self.tables.sort_by_key(Table::table_name);
         self.enums
             .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
         for t in &mut self.tables {

@@ -36,16 +36,6 @@ pub trait Model {
     fn table() -> Table;
 }
 
-/// Every model linked into this program, sorted by table name.
-pub fn models() -> Vec<Table> {
-    let mut tables: Vec<Table> = inventory::iter::<__private::ModelEntry>
-        .into_iter()
-        .map(|m| (m.table)())
-        .collect();
-    tables.sort_by(|a, b| a.table_name().cmp(&b.table_name()));
-    tables
-}
-
 /// The schema of every model linked into this program, with the PostgreSQL enum types
 /// their columns use. Two models of one table, or one enum with two value lists, are
 /// errors.
@@ -55,7 +45,7 @@ pub fn schema() -> Result<Schema, String> {
             .into_iter()
             .map(|m| (m, (m.table)()))
             .collect();
-    entries.sort_by(|a, b| a.1.table_name().cmp(&b.1.table_name()));
+    entries.sort_by_key(|(_, t)| t.table_name());
     let mut problems = Vec::new();
     for pair in entries.windows(2) {
         if pair[0].1.table_name() == pair[1].1.table_name() {
