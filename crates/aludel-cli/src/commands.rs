@@ -275,7 +275,9 @@ fn write_revision(
     }
     let text = crate::rustfmt::format(&render_revision(&rev));
     std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
-    println!("Generating {} ... done", path.display());
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let shown = path.strip_prefix(&cwd).unwrap_or(&path);
+    println!("Generating {} ... done", shown.display());
     Ok(path)
 }
 
