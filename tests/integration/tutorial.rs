@@ -40,23 +40,38 @@ fn tutorial(db: TestDb) {
     let p = Project::new(&db.url);
 
     p.set_models(STEP1);
-    let out = p.aludel(&["revision", "--autogenerate", "-m", "create posts table"]).ok();
+    let out = p
+        .aludel(&["revision", "--autogenerate", "-m", "create posts table"])
+        .ok();
     assert!(out.stdout.contains("Generating"), "{d}: {out:?}");
-    assert!(out.stderr.contains("Detected create table posts"), "{d}: {out:?}");
+    assert!(
+        out.stderr.contains("Detected create table posts"),
+        "{d}: {out:?}"
+    );
     p.aludel(&["upgrade", "head"]).ok();
     block_on(async {
         let mut c = db.connect().await;
-        c.execute("INSERT INTO posts (title, body) VALUES ('hello', 'first post')").await.unwrap();
-        c.execute("INSERT INTO posts (title) VALUES ('second')").await.unwrap();
+        c.execute("INSERT INTO posts (title, body) VALUES ('hello', 'first post')")
+            .await
+            .unwrap();
+        c.execute("INSERT INTO posts (title) VALUES ('second')")
+            .await
+            .unwrap();
         c.close().await;
     });
     let kept = vec!["hello".to_string(), "second".to_string()];
 
     p.set_models(STEP2);
-    let out = p.aludel(&["revision", "--autogenerate", "-m", "add users and owner fk"]).ok();
-    assert!(out.stderr.contains("Detected add column posts.owner_id"), "{d}: {out:?}");
+    let out = p
+        .aludel(&["revision", "--autogenerate", "-m", "add users and owner fk"])
+        .ok();
     assert!(
-        out.stderr.contains("Detected add foreign key fk_posts_owner_id_users"),
+        out.stderr.contains("Detected add column posts.owner_id"),
+        "{d}: {out:?}"
+    );
+    assert!(
+        out.stderr
+            .contains("Detected add foreign key fk_posts_owner_id_users"),
         "{d}: {out:?}"
     );
     p.aludel(&["upgrade", "head"]).ok();
@@ -67,25 +82,49 @@ fn tutorial(db: TestDb) {
     });
 
     p.set_models(STEP3);
-    p.aludel(&["revision", "--autogenerate", "-m", "add two columns to posts"]).ok();
+    p.aludel(&[
+        "revision",
+        "--autogenerate",
+        "-m",
+        "add two columns to posts",
+    ])
+    .ok();
     p.aludel(&["upgrade", "+1"]).ok();
 
     p.set_models(STEP4);
-    let out = p.aludel(&["revision", "--autogenerate", "-m", "add votes"]).ok();
-    assert!(out.stderr.contains("Detected create table votes"), "{d}: {out:?}");
-    assert!(!out.stderr.contains("owner"), "{d}: a skipped field is never a column: {out:?}");
+    let out = p
+        .aludel(&["revision", "--autogenerate", "-m", "add votes"])
+        .ok();
+    assert!(
+        out.stderr.contains("Detected create table votes"),
+        "{d}: {out:?}"
+    );
+    assert!(
+        !out.stderr.contains("owner"),
+        "{d}: a skipped field is never a column: {out:?}"
+    );
     p.aludel(&["upgrade", "head"]).ok();
     assert_eq!(p.revision_files().len(), 4, "{d}");
 
     let out = p.aludel(&["check"]).ok();
-    assert_eq!(out.stdout.trim(), "No new upgrade operations detected.", "{d}");
-    let out = p.aludel(&["revision", "--autogenerate", "-m", "nothing"]).ok();
+    assert_eq!(
+        out.stdout.trim(),
+        "No new upgrade operations detected.",
+        "{d}"
+    );
+    let out = p
+        .aludel(&["revision", "--autogenerate", "-m", "nothing"])
+        .ok();
     assert_eq!(out.stdout, "No changes in schema detected.\n", "{d}");
     assert_eq!(p.revision_files().len(), 4, "{d}: no file for no change");
 
     let final_schema = block_on(async {
         let mut c = db.connect().await;
-        assert_eq!(titles(&mut c).await, kept, "{d}: rows survive steps 3 and 4");
+        assert_eq!(
+            titles(&mut c).await,
+            kept,
+            "{d}: rows survive steps 3 and 4"
+        );
         let s = c.introspect(&Default::default()).await.unwrap();
         c.close().await;
         s
@@ -94,7 +133,11 @@ fn tutorial(db: TestDb) {
     p.aludel(&["downgrade", "-1"]).ok();
     block_on(async {
         let mut c = db.connect().await;
-        assert_eq!(tables(&mut c).await, ["aludel_version", "posts", "users"], "{d}");
+        assert_eq!(
+            tables(&mut c).await,
+            ["aludel_version", "posts", "users"],
+            "{d}"
+        );
         assert_eq!(titles(&mut c).await, kept, "{d}: rows survive downgrade -1");
         c.close().await;
     });
@@ -108,7 +151,11 @@ fn tutorial(db: TestDb) {
     assert_eq!(out.stdout, "", "{d}: at base");
     p.aludel(&["upgrade", "head"]).ok();
     let out = p.aludel(&["check"]).ok();
-    assert_eq!(out.stdout.trim(), "No new upgrade operations detected.", "{d}");
+    assert_eq!(
+        out.stdout.trim(),
+        "No new upgrade operations detected.",
+        "{d}"
+    );
 
     // The offline script builds the same schema as the online upgrades did.
     let script = p.aludel(&["upgrade", "head", "--sql"]).ok().stdout;
@@ -116,13 +163,19 @@ fn tutorial(db: TestDb) {
     let offline = block_on(async {
         let mut c = fresh.connect().await;
         for stmt in split_script(&script) {
-            c.execute(&stmt).await.unwrap_or_else(|e| panic!("{d}: {stmt}: {e}"));
+            c.execute(&stmt)
+                .await
+                .unwrap_or_else(|e| panic!("{d}: {stmt}: {e}"));
         }
         let s = c.introspect(&Default::default()).await.unwrap();
         c.close().await;
         s
     });
-    assert_eq!(normalize(&offline, d), normalize(&final_schema, d), "{d}: --sql replays to the same schema");
+    assert_eq!(
+        normalize(&offline, d),
+        normalize(&final_schema, d),
+        "{d}: --sql replays to the same schema"
+    );
 }
 
 /// Statements of a `--sql` script: one per line ending in `;`, comments skipped.

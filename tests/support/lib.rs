@@ -174,7 +174,15 @@ pub fn aludel_bin() -> &'static std::path::Path {
     static BIN: OnceLock<std::path::PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         let out = std::process::Command::new(env!("CARGO"))
-            .args(["build", "-p", "aludel-cli", "--bin", "aludel", "--message-format=json", "--quiet"])
+            .args([
+                "build",
+                "-p",
+                "aludel-cli",
+                "--bin",
+                "aludel",
+                "--message-format=json",
+                "--quiet",
+            ])
             .current_dir(workspace_root())
             .output()
             .expect("run cargo");
@@ -218,7 +226,13 @@ pub struct Run {
 impl Run {
     #[track_caller]
     pub fn ok(self) -> Run {
-        assert!(self.status.success(), "aludel failed ({}):\n--- stdout\n{}\n--- stderr\n{}", self.status, self.stdout, self.stderr);
+        assert!(
+            self.status.success(),
+            "aludel failed ({}):\n--- stdout\n{}\n--- stderr\n{}",
+            self.status,
+            self.stdout,
+            self.stderr
+        );
         self
     }
 }
@@ -252,7 +266,11 @@ impl Project {
         };
         p.aludel(&["init"]).ok();
         // The same versions as the workspace: nothing to resolve or download.
-        std::fs::copy(workspace_root().join("Cargo.lock"), p.root().join("migrations/Cargo.lock")).unwrap();
+        std::fs::copy(
+            workspace_root().join("Cargo.lock"),
+            p.root().join("migrations/Cargo.lock"),
+        )
+        .unwrap();
         p
     }
 

@@ -11,7 +11,9 @@ fn main() -> anyhow::Result<()> {
     match task.as_str() {
         "ci" => ci(),
         _ => {
-            eprintln!("usage: cargo xtask <task>\n\ntasks:\n  ci    cargo fmt --check, clippy -D warnings, cargo test --workspace");
+            eprintln!(
+                "usage: cargo xtask <task>\n\ntasks:\n  ci    cargo fmt --check, clippy -D warnings, cargo test --workspace"
+            );
             if task.is_empty() || task == "help" || task == "--help" {
                 Ok(())
             } else {
@@ -36,6 +38,13 @@ fn cargo(args: &[&str]) -> anyhow::Result<()> {
 
 fn ci() -> anyhow::Result<()> {
     cargo(&["fmt", "--all", "--", "--check"])?;
-    cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    cargo(&[
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
     cargo(&["test", "--workspace"])
 }

@@ -134,7 +134,9 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
     }
     let mut fk_rows = Vec::new();
     for r in &db.fetch_lite(FOREIGN_KEYS).await? {
-        let Some(&i) = pos.get(&s(r, 0)?) else { continue };
+        let Some(&i) = pos.get(&s(r, 0)?) else {
+            continue;
+        };
         fk_rows.push(FkRow {
             table: i,
             id: int(r, 1),
