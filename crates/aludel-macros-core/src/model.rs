@@ -54,7 +54,6 @@ struct ConstraintAttr {
     unique: bool,
     predicate: Option<Str>,
     expr: Option<Str>,
-    span: Span,
 }
 
 #[derive(Default)]
@@ -352,7 +351,6 @@ fn parse_constraint(cx: &Ctxt, meta: &ParseNestedMeta, kind: &str) -> syn::Resul
         unique: false,
         predicate: None,
         expr: None,
-        span,
     };
     let allowed: &[&str] = match kind {
         "unique" => &["name", "columns"],
@@ -763,7 +761,6 @@ fn generate(input: &DeriveInput, s: &StructAttrs, fields: &[Field]) -> TokenStre
     for c in &s.checks {
         let expr = c.expr.as_ref().map(Str::lit);
         let name = c.name.as_ref().map(Str::lit);
-        let _ = c.span;
         body.push(quote!(t.checks.push(::aludel::schema::Check::new(#expr).named(#name));));
     }
     let schema = opt_str(&s.schema);

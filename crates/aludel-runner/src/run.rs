@@ -58,15 +58,15 @@ pub struct Step<'a> {
 impl Step<'_> {
     /// `Running upgrade  -> 1975ea83b712, create posts table`, as Alembic says it.
     pub fn describe(&self) -> String {
+        let parents = if self.revision.meta.revises.is_empty() {
+            "<base>".to_string()
+        } else {
+            self.revision.meta.revises.join(", ")
+        };
+        let id = self.revision.meta.id.to_string();
         let (from, to) = match self.direction {
-            Direction::Upgrade => (
-                self.revision.meta.revises.join(", "),
-                self.revision.meta.id.to_string(),
-            ),
-            Direction::Downgrade => (
-                self.revision.meta.id.to_string(),
-                self.revision.meta.revises.join(", "),
-            ),
+            Direction::Upgrade => (parents, id),
+            Direction::Downgrade => (id, parents),
         };
         let verb = match self.direction {
             Direction::Upgrade => "upgrade",
