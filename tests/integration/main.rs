@@ -1,4 +1,5 @@
 //! Integration tests against real databases: one binary, one module per concern.
 
+mod changes;
 mod introspect;
 mod tutorial;

@@ -242,12 +242,18 @@ pub enum UrlSource {
 /// The database URL: `--url`, then `DATABASE_URL` (the environment, then the project's
 /// `.env`), then `url` in the config file.
 pub fn resolve_url(flag: Option<&str>, project: &Project) -> anyhow::Result<(String, UrlSource)> {
+    resolve_url_with(flag, project, std::env::var("DATABASE_URL").ok())
+}
+
+fn resolve_url_with(
+    flag: Option<&str>,
+    project: &Project,
+    env_url: Option<String>,
+) -> anyhow::Result<(String, UrlSource)> {
     if let Some(u) = flag {
         return Ok((u.to_string(), UrlSource::Flag));
     }
-    if let Ok(u) = std::env::var("DATABASE_URL")
-        && !u.is_empty()
-    {
+    if let Some(u) = env_url.filter(|u| !u.is_empty()) {
         return Ok((u, UrlSource::Env));
     }
     let dotenv = project.root.join(".env");
@@ -311,6 +317,58 @@ mod tests {
         assert!(bad("transaction_mode = \"sometimes\"").contains("use \"revision\" or \"all\""));
         assert!(bad("version_tabel = \"x\"").contains("unknown field `version_tabel`"));
         assert!(bad("version_table = \"a; drop\"").contains("letters, digits"));
+    }
+
+    #[test]
+    fn url_precedence_flag_env_dotenv_config() {
+        let dir = std::env::temp_dir().join(format!("aludel-url-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut project = Project {
+            root: dir.clone(),
+            file: dir.join(CONFIG_FILE),
+            config: Config {
+                url: Some("sqlite://config.db".into()),
+                ..Default::default()
+            },
+        };
+        let env = || Some("sqlite://env.db".to_string());
+        let got = |flag, env_url: Option<String>, p: &Project| {
+            resolve_url_with(flag, p, env_url).map_err(|e| e.to_string())
+        };
+        assert_eq!(
+            got(Some("sqlite://flag.db"), env(), &project).unwrap(),
+            ("sqlite://flag.db".into(), UrlSource::Flag)
+        );
+        assert_eq!(
+            got(None, env(), &project).unwrap(),
+            ("sqlite://env.db".into(), UrlSource::Env)
+        );
+        assert_eq!(
+            got(None, None, &project).unwrap(),
+            ("sqlite://config.db".into(), UrlSource::Config)
+        );
+        std::fs::write(
+            dir.join(".env"),
+            "OTHER=1\nDATABASE_URL=sqlite://dotenv.db\n",
+        )
+        .unwrap();
+        assert_eq!(
+            got(None, None, &project).unwrap(),
+            ("sqlite://dotenv.db".into(), UrlSource::DotEnv)
+        );
+        assert_eq!(
+            got(None, env(), &project).unwrap().1,
+            UrlSource::Env,
+            "the environment wins over .env"
+        );
+        std::fs::remove_file(dir.join(".env")).unwrap();
+        project.config.url = None;
+        let err = got(None, None, &project).unwrap_err();
+        assert!(
+            err.contains("no database URL: pass --url, set DATABASE_URL"),
+            "{err}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

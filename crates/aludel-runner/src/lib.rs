@@ -19,5 +19,5 @@ pub use graph::Graph;
 pub use revision::{Ops, Revision, RevisionDef};
 pub use run::{
     Direction, RunnerOptions, Step, TransactionMode, VersionTable, check_current, current_heads,
-    execute, plan, replay, script,
+    execute, execute_statements, plan, replay, script,
 };

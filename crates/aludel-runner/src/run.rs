@@ -273,61 +273,98 @@ async fn run_steps(
     whole_run: bool,
     log: &mut dyn FnMut(&Step<'_>),
 ) -> Result<()> {
-    let dialect = db.dialect();
     if whole_run {
         db.execute("BEGIN").await?;
     }
     for step in steps {
         log(step);
-        let id = step.revision.meta.id.to_string();
-        let per_step = transactional && !whole_run;
-        if per_step {
-            db.execute("BEGIN").await?;
-        }
         let mut statements: Vec<&str> = step.statements.iter().map(String::as_str).collect();
         let version = vt.update(&step.heads_before, &step.heads_after);
         statements.extend(version.iter().map(String::as_str));
-        for (n, sql) in statements.iter().enumerate() {
-            if let Err(source) = db.execute(sql).await {
-                if transactional {
-                    let _ = db.execute("ROLLBACK").await;
-                    return Err(Error::RolledBack { id, source });
-                }
-                return Err(if n == 0 {
-                    Error::RolledBack { id, source }
-                } else {
-                    Error::PartiallyApplied { id, source }
-                });
-            }
-        }
-        if dialect == Dialect::Sqlite {
-            let violations = db.query_column("PRAGMA foreign_key_check").await?;
-            if !violations.is_empty() {
-                let _ = db.execute("ROLLBACK").await;
-                return Err(Error::ForeignKeyViolation {
-                    id,
-                    detail: format!(
-                        "{} rows in {}",
-                        violations.len(),
-                        violations
-                            .into_iter()
-                            .flatten()
-                            .collect::<HashSet<_>>()
-                            .into_iter()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                });
-            }
-        }
-        if per_step {
-            db.execute("COMMIT").await?;
-        }
+        let own_transaction = transactional && !whole_run;
+        run_unit(
+            db,
+            step.revision.meta.id,
+            &statements,
+            own_transaction,
+            transactional,
+        )
+        .await?;
     }
     if whole_run {
         db.execute("COMMIT").await?;
     }
     Ok(())
+}
+
+/// Runs the statements of one revision; on SQLite, checks foreign keys before the end.
+async fn run_unit(
+    db: &mut Database,
+    id: &str,
+    statements: &[&str],
+    own_transaction: bool,
+    transactional: bool,
+) -> Result<()> {
+    let id = id.to_string();
+    if own_transaction {
+        db.execute("BEGIN").await?;
+    }
+    for (n, sql) in statements.iter().enumerate() {
+        if let Err(source) = db.execute(sql).await {
+            if transactional {
+                let _ = db.execute("ROLLBACK").await;
+                return Err(Error::RolledBack { id, source });
+            }
+            return Err(if n == 0 {
+                Error::RolledBack { id, source }
+            } else {
+                Error::PartiallyApplied { id, source }
+            });
+        }
+    }
+    if db.dialect() == Dialect::Sqlite {
+        let violations: Vec<String> = db
+            .query_column("PRAGMA foreign_key_check")
+            .await?
+            .into_iter()
+            .flatten()
+            .collect();
+        if !violations.is_empty() {
+            let _ = db.execute("ROLLBACK").await;
+            let mut tables = violations.clone();
+            tables.sort();
+            tables.dedup();
+            return Err(Error::ForeignKeyViolation {
+                id,
+                detail: format!("{} rows in {}", violations.len(), tables.join(", ")),
+            });
+        }
+    }
+    if own_transaction {
+        db.execute("COMMIT").await?;
+    }
+    Ok(())
+}
+
+/// Runs statements as the runner runs a revision: in one transaction where DDL is
+/// transactional, with SQLite's foreign-key enforcement off around it and
+/// `PRAGMA foreign_key_check` before the commit. `label` names the unit in errors.
+pub async fn execute_statements(
+    db: &mut Database,
+    label: &str,
+    statements: &[String],
+) -> Result<()> {
+    let sqlite = db.dialect() == Dialect::Sqlite;
+    let transactional = db.dialect() != Dialect::MySql;
+    if sqlite {
+        db.execute("PRAGMA foreign_keys = OFF").await?;
+    }
+    let stmts: Vec<&str> = statements.iter().map(String::as_str).collect();
+    let result = run_unit(db, label, &stmts, transactional, transactional).await;
+    if sqlite {
+        db.execute("PRAGMA foreign_keys = ON").await?;
+    }
+    result
 }
 
 /// The SQL a run would execute, as a script (`--sql`).

@@ -24,6 +24,9 @@
 
 mod types;
 
+// The derives name `::aludel`; this lets them work inside this crate's own tests.
+extern crate self as aludel;
+
 pub use aludel_macros::{Enum, Model};
 pub use aludel_schema as schema;
 pub use types::SqlType;
@@ -162,3 +165,6 @@ pub mod __private {
         })
     }
 }
+
+#[cfg(test)]
+mod tests;
