@@ -13,8 +13,8 @@ mod order;
 use std::collections::{HashMap, HashSet};
 
 use aludel_schema::{
-    AlterColumn, Change, Column, Dialect, ForeignKey, Index, Operation, Schema, Table, TableName,
-    Unique, normalize, reverse_all,
+    AlterColumn, Change, Check, Column, Dialect, EnumType, ForeignKey, Index, Operation, Schema,
+    Table, TableName, Unique, normalize, reverse_all,
 };
 use serde::Serialize;
 
@@ -171,6 +171,7 @@ pub fn diff(current: &Schema, target: &Schema, dialect: Dialect) -> Result<Plan>
         plan: Phases::default(),
         notes: Vec::new(),
     };
+    d.diff_enums(&cur_n.enums, &tgt_n.enums);
     d.run();
     let upgrade = d.plan.into_ops(current);
     let downgrade = reverse_all(&upgrade, current)?;
@@ -191,6 +192,8 @@ fn index_tables(s: &Schema) -> HashMap<TableName, Table> {
 /// Operations grouped by the phase they run in; see [`Phases::into_ops`].
 #[derive(Default)]
 struct Phases {
+    create_enums: Vec<Operation>,
+    drop_enums: Vec<Operation>,
     drop_fks: Vec<Operation>,
     drop_indexes: Vec<Operation>,
     renames: Vec<Operation>,
@@ -208,6 +211,7 @@ impl Phases {
     /// then drop columns and tables (dependants first).
     fn into_ops(self, current: &Schema) -> Vec<Operation> {
         let mut ops = Vec::new();
+        ops.extend(self.create_enums);
         ops.extend(self.drop_fks);
         ops.extend(self.drop_indexes);
         ops.extend(self.renames);
@@ -223,6 +227,7 @@ impl Phases {
         ops.extend(self.add_fks);
         ops.extend(self.drop_columns);
         ops.extend(order::drop_order(self.drop_tables, current));
+        ops.extend(self.drop_enums);
         ops
     }
 }
@@ -238,6 +243,58 @@ struct Differ<'a> {
 }
 
 impl Differ<'_> {
+    /// Enum types (PostgreSQL; elsewhere normalisation leaves none): created before the
+    /// tables that use them, dropped after, their values changed in place.
+    fn diff_enums(&mut self, cur: &[EnumType], tgt: &[EnumType]) {
+        let key = |e: &EnumType| TableName::qualified(e.schema.clone(), e.name.clone());
+        for t in tgt {
+            match cur.iter().find(|c| key(c) == key(t)) {
+                None => {
+                    let raw = self
+                        .target
+                        .enums
+                        .iter()
+                        .find(|r| key(r) == key(t))
+                        .unwrap_or(t);
+                    self.plan
+                        .create_enums
+                        .push(Operation::CreateEnum { ty: raw.clone() });
+                }
+                Some(c) if c.values != t.values => {
+                    self.plan.create_enums.push(Operation::AlterEnum {
+                        name: key(t),
+                        from: c.values.clone(),
+                        to: t.values.clone(),
+                    });
+                    let removed: Vec<&String> =
+                        c.values.iter().filter(|v| !t.values.contains(v)).collect();
+                    if !removed.is_empty() {
+                        self.notes.push(Note {
+                            kind: NoteKind::Destructive,
+                            message: format!(
+                                "enum {} loses the values {}: rows that hold them make the upgrade fail",
+                                key(t),
+                                removed
+                                    .iter()
+                                    .map(|v| format!("'{v}'"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        });
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+        for c in cur {
+            if !tgt.iter().any(|t| key(t) == key(c)) {
+                self.plan
+                    .drop_enums
+                    .push(Operation::DropEnum { name: key(c) });
+            }
+        }
+    }
+
     fn run(&mut self) {
         // Renames come first: everything after compares the current schema as the target
         // names it.
@@ -425,13 +482,20 @@ impl Differ<'_> {
                 }
             }
         }
-        self.diff_primary_key(tn, &cur, &tgt);
-        self.diff_uniques_and_indexes(tn, &cur, &tgt);
-        self.diff_foreign_keys(tn, &cur, &tgt);
-        self.diff_checks(tn, &cur, &tgt);
+        if cur.comment != tgt.comment {
+            self.plan.columns.push(Operation::SetTableComment {
+                table: tn.clone(),
+                from: cur.comment.clone(),
+                to: raw_tgt.comment.clone(),
+            });
+        }
+        self.diff_primary_key(tn, &cur, &tgt, &raw_tgt);
+        self.diff_uniques_and_indexes(tn, &cur, &tgt, &raw_cur, &raw_tgt);
+        self.diff_foreign_keys(tn, &cur, &tgt, &raw_tgt);
+        self.diff_checks(tn, &cur, &tgt, &raw_tgt);
     }
 
-    fn diff_primary_key(&mut self, tn: &TableName, cur: &Table, tgt: &Table) {
+    fn diff_primary_key(&mut self, tn: &TableName, cur: &Table, tgt: &Table, raw_tgt: &Table) {
         let cols = |t: &Table| t.primary_key.as_ref().map(|p| p.columns.clone());
         if cols(cur) == cols(tgt) {
             return;
@@ -441,7 +505,7 @@ impl Differ<'_> {
                 .drop_indexes
                 .push(Operation::DropPrimaryKey { table: tn.clone() });
         }
-        if let Some(pk) = &tgt.primary_key {
+        if let Some(pk) = &raw_tgt.primary_key {
             self.plan.add_constraints.push(Operation::AddPrimaryKey {
                 table: tn.clone(),
                 primary_key: pk.clone(),
@@ -449,7 +513,17 @@ impl Differ<'_> {
         }
     }
 
-    fn diff_uniques_and_indexes(&mut self, tn: &TableName, cur: &Table, tgt: &Table) {
+    /// Indexes and unique constraints, matched by what they enforce, not by name. On
+    /// MySQL and SQLite both sides hold unique constraints as unique indexes; the
+    /// operations still name each object as the raw schema holds it.
+    fn diff_uniques_and_indexes(
+        &mut self,
+        tn: &TableName,
+        cur: &Table,
+        tgt: &Table,
+        raw_cur: &Table,
+        raw_tgt: &Table,
+    ) {
         let ikey = |i: &Index| (i.columns.clone(), i.unique, i.predicate.clone());
         let mut cur_ix: Vec<&Index> = cur.indexes.iter().collect();
         let mut tgt_ix: Vec<&Index> = Vec::new();
@@ -493,27 +567,23 @@ impl Differ<'_> {
                 None => true,
             },
         );
-        // On MySQL and SQLite a unique constraint is compared as a unique index; the
-        // operation must still name the object as the schema holds it.
-        let raw_cur = self
-            .current
-            .table(tn)
-            .or_else(|| self.current.table(&cur.table_name()));
-        let is_raw_unique = |t: Option<&Table>, name: &Option<String>| {
-            t.is_some_and(|t| t.uniques.iter().any(|u| u.name == *name))
+        let raw_unique = |t: &Table, name: &Option<String>| -> Option<Unique> {
+            t.uniques.iter().find(|u| u.name == *name).cloned()
+        };
+        let raw_index = |t: &Table, name: &Option<String>| -> Option<Index> {
+            t.indexes.iter().find(|i| i.name == *name).cloned()
         };
         for i in cur_ix {
             let name = i.name.clone().unwrap_or_default();
-            let op = if is_raw_unique(raw_cur, &i.name) {
-                Operation::DropUnique {
+            let op = match raw_unique(raw_cur, &i.name) {
+                Some(_) => Operation::DropUnique {
                     table: tn.clone(),
                     name,
-                }
-            } else {
-                Operation::DropIndex {
+                },
+                None => Operation::DropIndex {
                     table: tn.clone(),
                     name,
-                }
+                },
             };
             self.plan.drop_indexes.push(op);
         }
@@ -524,32 +594,28 @@ impl Differ<'_> {
             });
         }
         for u in tgt_uq {
+            let unique = raw_unique(raw_tgt, &u.name).unwrap_or_else(|| u.clone());
             self.plan.add_constraints.push(Operation::AddUnique {
                 table: tn.clone(),
-                unique: u.clone(),
+                unique,
             });
         }
-        let raw_tgt = self.target.table(tn);
         for i in tgt_ix {
-            let op = if is_raw_unique(raw_tgt, &i.name) {
-                Operation::AddUnique {
+            let op = match (raw_unique(raw_tgt, &i.name), raw_index(raw_tgt, &i.name)) {
+                (Some(unique), _) => Operation::AddUnique {
                     table: tn.clone(),
-                    unique: Unique {
-                        name: i.name.clone(),
-                        columns: i.columns.clone(),
-                    },
-                }
-            } else {
-                Operation::CreateIndex {
+                    unique,
+                },
+                (None, index) => Operation::CreateIndex {
                     table: tn.clone(),
-                    index: i.clone(),
-                }
+                    index: index.unwrap_or_else(|| i.clone()),
+                },
             };
             self.plan.add_constraints.push(op);
         }
     }
 
-    fn diff_foreign_keys(&mut self, tn: &TableName, cur: &Table, tgt: &Table) {
+    fn diff_foreign_keys(&mut self, tn: &TableName, cur: &Table, tgt: &Table, raw_tgt: &Table) {
         let key = |f: &ForeignKey| {
             (
                 f.columns.clone(),
@@ -565,10 +631,18 @@ impl Differ<'_> {
                 Some(p) => {
                     cur_fk.remove(p);
                 }
-                None => self.plan.add_fks.push(Operation::AddForeignKey {
-                    table: tn.clone(),
-                    foreign_key: f.clone(),
-                }),
+                None => {
+                    let foreign_key = raw_tgt
+                        .foreign_keys
+                        .iter()
+                        .find(|r| r.name == f.name)
+                        .cloned()
+                        .unwrap_or_else(|| f.clone());
+                    self.plan.add_fks.push(Operation::AddForeignKey {
+                        table: tn.clone(),
+                        foreign_key,
+                    });
+                }
             }
         }
         for f in cur_fk {
@@ -579,23 +653,42 @@ impl Differ<'_> {
         }
     }
 
-    fn diff_checks(&mut self, tn: &TableName, cur: &Table, tgt: &Table) {
-        let mut cur_ck: Vec<_> = cur.checks.iter().collect();
+    /// Check constraints: the same name and expression is no change; a kept name with a
+    /// new expression is a drop and an add; a check the database holds under another
+    /// name (or none) with the same expression is no change.
+    fn diff_checks(&mut self, tn: &TableName, cur: &Table, tgt: &Table, raw_tgt: &Table) {
+        let mut cur_ck: Vec<&Check> = cur.checks.iter().collect();
+        let mut added: Vec<&Check> = Vec::new();
         for c in &tgt.checks {
-            match cur_ck.iter().position(|k| k.name == c.name) {
+            let same_name = cur_ck
+                .iter()
+                .position(|k| k.name.is_some() && k.name == c.name && k.expr == c.expr);
+            let same_expr = || cur_ck.iter().position(|k| k.expr == c.expr);
+            match same_name.or_else(same_expr) {
                 Some(p) => {
                     cur_ck.remove(p);
                 }
-                None => self.plan.add_constraints.push(Operation::AddCheck {
-                    table: tn.clone(),
-                    check: c.clone(),
-                }),
+                None => added.push(c),
             }
         }
         for c in cur_ck {
             self.plan.drop_indexes.push(Operation::DropCheck {
                 table: tn.clone(),
                 name: c.name.clone().unwrap_or_default(),
+            });
+        }
+        let enum_checks = aludel_schema::enum_checks(raw_tgt);
+        for c in added {
+            let check = raw_tgt
+                .checks
+                .iter()
+                .chain(&enum_checks)
+                .find(|r| r.name == c.name)
+                .cloned()
+                .unwrap_or_else(|| c.clone());
+            self.plan.add_constraints.push(Operation::AddCheck {
+                table: tn.clone(),
+                check,
             });
         }
     }

@@ -179,10 +179,13 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
             .filter_map(|f| Some((f.name.clone()?, f.columns.clone())))
             .collect();
         t.indexes.retain(|ix| {
+            let Some(name) = ix.name.as_deref() else {
+                return true;
+            };
             ix.unique
-                || !fks
-                    .iter()
-                    .any(|(n, cols)| ix.name.as_deref() == Some(n) && ix.columns == *cols)
+                || !fks.iter().any(|(n, cols)| {
+                    ix.columns == *cols && implicit_fk_index_name(name, n, &cols[0])
+                })
         });
     }
 
@@ -190,6 +193,19 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
         tables,
         enums: Vec::new(),
     })
+}
+
+/// Whether `index` is the name InnoDB gives the index it creates for the foreign key
+/// `fk` whose first column is `first`: the constraint's name, or the column's name with
+/// an optional `_N` suffix.
+fn implicit_fk_index_name(index: &str, fk: &str, first: &str) -> bool {
+    if index == fk || index == first {
+        return true;
+    }
+    index
+        .strip_prefix(first)
+        .and_then(|rest| rest.strip_prefix('_'))
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// The default as an SQL expression. MariaDB quotes literals and spells "no default" on a

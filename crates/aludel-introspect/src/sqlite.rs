@@ -267,10 +267,27 @@ impl Clauses {
                         .collect();
                     out.foreign_keys.push((name, cols));
                 }
-            } else if p.keyword("CHECK")
-                && let Some(expr) = p.paren()
-            {
-                out.checks.push((name, expr.trim().to_string()));
+            } else if p.keyword("CHECK") {
+                if let Some(expr) = p.paren() {
+                    out.checks.push((name, expr.trim().to_string()));
+                }
+            } else if name.is_none() && !p.keyword("UNIQUE") {
+                // A column definition: its own CHECK constraints follow its type.
+                p.ident();
+                let mut pending_name = None;
+                while !p.is_empty() {
+                    if p.keyword("CONSTRAINT") {
+                        pending_name = p.ident();
+                    } else if p.keyword("CHECK") {
+                        if let Some(expr) = p.paren() {
+                            out.checks
+                                .push((pending_name.take(), expr.trim().to_string()));
+                        }
+                    } else {
+                        pending_name = None;
+                        p.skip();
+                    }
+                }
             }
         }
         out
@@ -388,6 +405,41 @@ impl<'a> Tokens<'a> {
         Some(unquote(word))
     }
 
+    fn is_empty(&self) -> bool {
+        self.rest.trim().is_empty()
+    }
+
+    /// Skips one word, quoted identifier, string or parenthesised group.
+    fn skip(&mut self) {
+        let r = self.rest.trim_start();
+        match r.chars().next() {
+            None => self.rest = r,
+            Some('(') => {
+                self.rest = r;
+                if self.paren().is_none() {
+                    self.rest = "";
+                }
+            }
+            Some('\'') => {
+                let end = r[1..].find('\'').map(|i| i + 2).unwrap_or(r.len());
+                self.rest = &r[end..];
+            }
+            Some('"' | '`' | '[') => {
+                self.rest = r;
+                if self.ident().is_none() {
+                    self.rest = "";
+                }
+            }
+            Some(c) if c.is_alphanumeric() || c == '_' => {
+                let end = r
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(r.len());
+                self.rest = &r[end..];
+            }
+            Some(c) => self.rest = &r[c.len_utf8()..],
+        }
+    }
+
     /// The text inside the next balanced parentheses.
     fn paren(&mut self) -> Option<String> {
         let r = self.rest.trim_start();
@@ -440,6 +492,18 @@ mod tests {
                 ),
                 (None, "owner_id <> 0".to_string()),
             ]
+        );
+    }
+
+    #[test]
+    fn column_checks() {
+        let sql = r#"CREATE TABLE t ("status" TEXT NOT NULL CHECK ("status" IN ('draft', 'it''s')), n INT CONSTRAINT ck_n CHECK (n > 0) DEFAULT 1, m INT DEFAULT (1 + 2))"#;
+        let c = Clauses::parse(sql);
+        assert_eq!(c.checks.len(), 2, "{:?}", c.checks);
+        assert_eq!(c.checks[1], (Some("ck_n".into()), "n > 0".into()));
+        assert_eq!(
+            c.checks[0],
+            (None, r#""status" IN ('draft', 'it''s')"#.into())
         );
     }
 

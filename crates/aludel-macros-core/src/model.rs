@@ -54,6 +54,10 @@ struct ConstraintAttr {
     unique: bool,
     predicate: Option<Str>,
     expr: Option<Str>,
+    /// `foreign_key(...)`: the referenced table and columns.
+    references: Option<(String, Vec<String>)>,
+    on_delete: Option<Str>,
+    on_update: Option<Str>,
 }
 
 #[derive(Default)]
@@ -64,6 +68,7 @@ struct StructAttrs {
     uniques: Vec<ConstraintAttr>,
     indexes: Vec<ConstraintAttr>,
     checks: Vec<ConstraintAttr>,
+    foreign_keys: Vec<ConstraintAttr>,
     comment: Option<Str>,
     renamed_from: Vec<Str>,
 }
@@ -132,6 +137,24 @@ pub(crate) fn expand(input: &DeriveInput) -> TokenStream {
     generate(input, &sattrs, &fields)
 }
 
+/// The expression inside the invisible groups `macro_rules!` wraps fragments in.
+fn ungroup(e: &Expr) -> &Expr {
+    match e {
+        Expr::Group(g) => ungroup(&g.expr),
+        Expr::Paren(p) => ungroup(&p.expr),
+        other => other,
+    }
+}
+
+/// The type inside the invisible groups `macro_rules!` wraps fragments in.
+fn ungroup_type(t: &Type) -> &Type {
+    match t {
+        Type::Group(g) => ungroup_type(&g.elem),
+        Type::Paren(p) => ungroup_type(&p.elem),
+        other => other,
+    }
+}
+
 fn key_of(meta: &ParseNestedMeta) -> String {
     let path = &meta.path;
     path.get_ident()
@@ -160,7 +183,7 @@ fn expect_str(cx: &Ctxt, meta: &ParseNestedMeta, key: &str) -> syn::Result<Optio
         return Ok(None);
     }
     let expr: Expr = meta.value()?.parse()?;
-    match &expr {
+    match ungroup(&expr) {
         Expr::Lit(ExprLit {
             lit: Lit::Str(s), ..
         }) => Ok(Some(Str {
@@ -186,7 +209,7 @@ fn expect_u32(cx: &Ctxt, meta: &ParseNestedMeta, key: &str) -> syn::Result<Optio
     let expr: Expr = meta.value()?.parse()?;
     if let Expr::Lit(ExprLit {
         lit: Lit::Int(i), ..
-    }) = &expr
+    }) = ungroup(&expr)
     {
         match i.base10_parse::<u32>() {
             Ok(v) if v > 0 => return Ok(Some((v, i.span()))),
@@ -233,7 +256,7 @@ fn parse_field_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> FieldAttrs {
                 "auto_increment" => {
                     if meta.input.peek(Token![=]) {
                         let expr: Expr = meta.value()?.parse()?;
-                        match &expr {
+                        match ungroup(&expr) {
                             Expr::Lit(ExprLit {
                                 lit: Lit::Bool(b), ..
                             }) => a.auto_increment = Some((b.value, span)),
@@ -259,7 +282,7 @@ fn parse_field_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> FieldAttrs {
                 "scale" => {
                     // A scale of 0 is valid.
                     let expr: Expr = meta.value()?.parse()?;
-                    match &expr {
+                    match ungroup(&expr) {
                         Expr::Lit(ExprLit {
                             lit: Lit::Int(i), ..
                         }) if i.base10_parse::<u32>().is_ok() => {
@@ -304,6 +327,33 @@ fn parse_field_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> FieldAttrs {
         }
     }
     a
+}
+
+/// `"users(tenant_id, id)"` -> `("users", ["tenant_id", "id"])`.
+fn parse_fk_target(s: &str) -> Option<(String, Vec<String>)> {
+    let (table, rest) = s.split_once('(')?;
+    let cols = rest.trim().strip_suffix(')')?;
+    let table = table.trim();
+    let ok = |p: &str| !p.is_empty() && !p.contains(char::is_whitespace);
+    let cols: Vec<String> = cols.split(',').map(|c| c.trim().to_string()).collect();
+    (ok(table) && table.split('.').count() <= 2 && cols.iter().all(|c| ok(c)))
+        .then(|| (table.to_string(), cols))
+}
+
+fn check_action(cx: &Ctxt, key: &str, v: &Option<Str>) {
+    let Some(v) = v else { return };
+    let norm = v.value.trim().to_ascii_lowercase().replace(['_', '-'], " ");
+    let norm = norm.split_whitespace().collect::<Vec<_>>().join(" ");
+    if !FK_ACTIONS.contains(&norm.as_str()) {
+        cx.syn_error(syn::Error::new(
+            v.span,
+            format!(
+                "`{key}` must be one of: {}; got {:?}",
+                FK_ACTIONS.join(", "),
+                v.value
+            ),
+        ));
+    }
 }
 
 /// `"users.id"` -> `("users", "id")`; `"auth.users.id"` -> `("auth.users", "id")`.
@@ -351,10 +401,14 @@ fn parse_constraint(cx: &Ctxt, meta: &ParseNestedMeta, kind: &str) -> syn::Resul
         unique: false,
         predicate: None,
         expr: None,
+        references: None,
+        on_delete: None,
+        on_update: None,
     };
     let allowed: &[&str] = match kind {
         "unique" => &["name", "columns"],
         "index" => &["name", "columns", "unique", "where"],
+        "foreign_key" => &["name", "columns", "references", "on_delete", "on_update"],
         _ => &["name", "expr"],
     };
     if !meta.input.peek(syn::token::Paren) {
@@ -385,6 +439,28 @@ fn parse_constraint(cx: &Ctxt, meta: &ParseNestedMeta, kind: &str) -> syn::Resul
             }
             "where" if allowed.contains(&"where") => c.predicate = expect_str(cx, &m, "where")?,
             "expr" if allowed.contains(&"expr") => c.expr = expect_str(cx, &m, "expr")?,
+            "on_delete" if allowed.contains(&"on_delete") => {
+                c.on_delete = expect_str(cx, &m, "on_delete")?;
+                check_action(cx, "on_delete", &c.on_delete);
+            }
+            "on_update" if allowed.contains(&"on_update") => {
+                c.on_update = expect_str(cx, &m, "on_update")?;
+                check_action(cx, "on_update", &c.on_update);
+            }
+            "references" if allowed.contains(&"references") => {
+                if let Some(s) = expect_str(cx, &m, "references")? {
+                    match parse_fk_target(&s.value) {
+                        Some(t) => c.references = Some(t),
+                        None => cx.syn_error(syn::Error::new(
+                            s.span,
+                            format!(
+                                "`references` in `foreign_key(...)` expects \"table(a, b)\" (or \"schema.table(a, b)\"), got {:?}",
+                                s.value
+                            ),
+                        )),
+                    }
+                }
+            }
             _ => {
                 cx.error_spanned_by(
                     &m.path,
@@ -421,7 +497,10 @@ fn parse_struct_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> StructAttrs {
     for attr in attrs.iter().filter(|a| a.path().is_ident(ALUDEL)) {
         let res = attr.parse_nested_meta(|meta| {
             let key = key_of(&meta);
-            let repeatable = matches!(key.as_str(), "unique" | "index" | "check" | "renamed_from");
+            let repeatable = matches!(
+                key.as_str(),
+                "unique" | "index" | "check" | "foreign_key" | "renamed_from"
+            );
             if STRUCT_KEYS.contains(&key.as_str()) && !repeatable && !seen.insert(key.clone()) {
                 cx.error_spanned_by(&meta.path, format!("duplicate attribute `{key}`"));
                 return skip_value(&meta);
@@ -438,6 +517,30 @@ fn parse_struct_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> StructAttrs {
                 "unique" => a.uniques.push(parse_constraint(cx, &meta, "unique")?),
                 "index" => a.indexes.push(parse_constraint(cx, &meta, "index")?),
                 "check" => a.checks.push(parse_constraint(cx, &meta, "check")?),
+                "foreign_key" => {
+                    let span = meta.path.span();
+                    let fk = parse_constraint(cx, &meta, "foreign_key")?;
+                    match &fk.references {
+                        None => cx.syn_error(syn::Error::new(
+                            span,
+                            "`foreign_key(...)` needs references = \"table(a, b)\"",
+                        )),
+                        Some((_, cols))
+                            if cols.len() != fk.columns.len() && !fk.columns.is_empty() =>
+                        {
+                            cx.syn_error(syn::Error::new(
+                                span,
+                                format!(
+                                    "`foreign_key(...)` has {} columns but references {}",
+                                    fk.columns.len(),
+                                    cols.len()
+                                ),
+                            ))
+                        }
+                        _ => {}
+                    }
+                    a.foreign_keys.push(fk);
+                }
                 _ => {
                     cx.error_spanned_by(
                         &meta.path,
@@ -460,7 +563,9 @@ fn parse_struct_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> StructAttrs {
 
 /// The `T` of `Option<T>` (also `std::option::Option<T>`), by syntax.
 fn option_inner(ty: &Type) -> Option<&Type> {
-    let Type::Path(p) = ty else { return None };
+    let Type::Path(p) = ungroup_type(ty) else {
+        return None;
+    };
     let last = p.path.segments.last()?;
     if last.ident != "Option" {
         return None;
@@ -475,7 +580,7 @@ fn option_inner(ty: &Type) -> Option<&Type> {
 }
 
 fn is_string(ty: &Type) -> bool {
-    let ty = option_inner(ty).unwrap_or(ty);
+    let ty = ungroup_type(option_inner(ty).unwrap_or(ty));
     matches!(ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "String"))
 }
 
@@ -502,18 +607,7 @@ fn validate(cx: &Ctxt, s: &StructAttrs, fields: &[Field]) {
                     format!("`{key}` needs `references = \"table.column\"` on the same field"),
                 ));
             }
-            let norm = v.value.trim().to_ascii_lowercase().replace(['_', '-'], " ");
-            let norm = norm.split_whitespace().collect::<Vec<_>>().join(" ");
-            if !FK_ACTIONS.contains(&norm.as_str()) {
-                cx.syn_error(syn::Error::new(
-                    v.span,
-                    format!(
-                        "`{key}` must be one of: {}; got {:?}",
-                        FK_ACTIONS.join(", "),
-                        v.value
-                    ),
-                ));
-            }
+            check_action(cx, key, given);
         }
         if let Some(t) = &a.sql_type {
             for (key, span) in [
@@ -600,7 +694,7 @@ fn validate(cx: &Ctxt, s: &StructAttrs, fields: &[Field]) {
     if let Some((cols, _)) = &s.primary_key {
         check_fields(cols);
     }
-    for c in s.uniques.iter().chain(&s.indexes) {
+    for c in s.uniques.iter().chain(&s.indexes).chain(&s.foreign_keys) {
         check_fields(&c.columns);
     }
     if let Some(t) = &s.table
@@ -758,6 +852,24 @@ fn generate(input: &DeriveInput, s: &StructAttrs, fields: &[Field]) -> TokenStre
         });
         body.push(quote!(t.indexes.push(::aludel::schema::Index::new([#(#cols),*]) #named #unique #predicate);));
     }
+    for f in &s.foreign_keys {
+        let cols: Vec<String> = f.columns.iter().map(col_of).collect();
+        let (table, ref_cols) = f.references.clone().unwrap_or_default();
+        let named = f.name.as_ref().map(|n| {
+            let lit = n.lit();
+            quote!(.named(#lit))
+        });
+        let on_delete = fk_action(&f.on_delete);
+        let on_update = fk_action(&f.on_update);
+        body.push(quote! {
+            t.foreign_keys.push(
+                ::aludel::schema::ForeignKey::new([#(#cols),*], #table, [#(#ref_cols),*])
+                    #named
+                    .on_delete(#on_delete)
+                    .on_update(#on_update),
+            );
+        });
+    }
     for c in &s.checks {
         let expr = c.expr.as_ref().map(Str::lit);
         let name = c.name.as_ref().map(Str::lit);
@@ -843,6 +955,29 @@ mod tests {
             out.contains("unreachable"),
             "a stub impl keeps follow-up errors away"
         );
+    }
+
+    #[test]
+    fn fragments_from_macro_rules_are_accepted() {
+        use proc_macro2::{Delimiter, Group, TokenStream};
+        // `macro_rules!` hands `$table:literal` and `$ty:ty` over wrapped in invisible
+        // groups.
+        let group = |ts: TokenStream| Group::new(Delimiter::None, ts);
+        let table = group(quote!("t08_varchar"));
+        let ty = group(quote!(String));
+        let input: DeriveInput = syn::parse2(quote! {
+            #[aludel(table = #table)]
+            struct T08 {
+                #[aludel(primary_key)]
+                id: i32,
+                #[aludel(max_length = 120)]
+                v: #ty,
+            }
+        })
+        .unwrap();
+        let out = expand(&input).to_string();
+        assert!(!out.contains("compile_error"), "{out}");
+        assert!(out.contains("\"t08_varchar\""), "{out}");
     }
 
     #[test]

@@ -29,6 +29,7 @@ pub(crate) const STRUCT_KEYS: &[&str] = &[
     "unique",
     "index",
     "check",
+    "foreign_key",
     "comment",
     "renamed_from",
 ];

@@ -481,6 +481,16 @@ pub(crate) fn op_tokens(op: &Operation) -> TokenStream {
             let n = table_name(name);
             quote!(op.drop_enum(#n))
         }
+        O::AlterEnum { name, from, to } => {
+            let n = table_name(name);
+            let (f, t) = (strs(from), strs(to));
+            quote!(op.alter_enum(#n, #f, #t))
+        }
+        O::SetTableComment { table, from, to } => {
+            let t = table_name(table);
+            let (f, to) = (opt_str(from), opt_str(to));
+            quote!(op.set_table_comment(#t, #f, #to))
+        }
         O::Execute(e) => {
             let sql = &e.sql;
             match e.dialect {

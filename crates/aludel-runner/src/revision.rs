@@ -249,6 +249,40 @@ impl Ops {
         self.push(Operation::DropEnum { name: name.into() })
     }
 
+    /// Changes an enum type's values from `from` to `to` (PostgreSQL).
+    pub fn alter_enum<I, J, S, T>(
+        &mut self,
+        name: impl Into<TableName>,
+        from: I,
+        to: J,
+    ) -> &mut Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+        J: IntoIterator<Item = T>,
+        T: Into<String>,
+    {
+        self.push(Operation::AlterEnum {
+            name: name.into(),
+            from: from.into_iter().map(Into::into).collect(),
+            to: to.into_iter().map(Into::into).collect(),
+        })
+    }
+
+    /// Sets (`Some`) or removes (`None`) a table's comment; `from` is the old one.
+    pub fn set_table_comment(
+        &mut self,
+        table: impl Into<TableName>,
+        from: Option<&str>,
+        to: Option<&str>,
+    ) -> &mut Self {
+        self.push(Operation::SetTableComment {
+            table: table.into(),
+            from: from.map(Into::into),
+            to: to.map(Into::into),
+        })
+    }
+
     /// Raw SQL, run on every dialect. It is invisible to replay: use it for data, not
     /// for schema changes the other operations can express.
     pub fn execute(&mut self, sql: impl Into<String>) -> &mut Self {

@@ -11,6 +11,7 @@
 mod default_expr;
 mod dialect;
 mod error;
+mod expr;
 mod model;
 mod naming;
 mod normalize;
@@ -20,11 +21,12 @@ mod types;
 pub use default_expr::{is_literal_default, normalize_default};
 pub use dialect::Dialect;
 pub use error::{Error, Result};
+pub use expr::normalize_expr;
 pub use model::{
     Check, Column, EnumType, FkAction, ForeignKey, Index, PrimaryKey, Schema, Table, TableName,
     Unique,
 };
 pub use naming::NamingConvention;
-pub use normalize::normalize;
+pub use normalize::{enum_checks, normalize};
 pub use ops::{AlterColumn, Change, Execute, Operation, reverse_all};
 pub use types::ColumnType;

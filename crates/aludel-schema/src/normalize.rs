@@ -2,15 +2,47 @@
 //!
 //! Both sides of a diff (the models and the live database) go through [`normalize`]
 //! before they are compared, so that differences of spelling that the dialect does not
-//! keep (type aliases, default casts, unique constraint versus unique index, constraint
-//! names the dialect does not store) never show up as changes.
+//! keep (type aliases, default casts, unique constraint versus unique index, rewritten
+//! check expressions) never show up as changes. Names are kept: the differ uses them to
+//! address what it drops.
 
-use crate::{Dialect, FkAction, Index, Schema, normalize_default};
+use crate::{
+    Check, ColumnType, Dialect, FkAction, Index, Schema, Table, normalize_default, normalize_expr,
+};
+
+/// The CHECK constraints that hold SQLite's enum columns to their values (SQLite has no
+/// enum type): one per column of an enum type.
+pub fn enum_checks(t: &Table) -> Vec<Check> {
+    t.columns
+        .iter()
+        .filter_map(|c| match &c.ty {
+            ColumnType::Enum { values, .. } => {
+                let list: Vec<String> = values
+                    .iter()
+                    .map(|v| format!("'{}'", v.replace('\'', "''")))
+                    .collect();
+                Some(Check {
+                    name: Some(format!("ck_{}_{}_enum", t.name, c.name)),
+                    expr: format!(
+                        "\"{}\" IN ({})",
+                        c.name.replace('"', "\"\""),
+                        list.join(", ")
+                    ),
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
 
 /// Returns `schema` in the form two schemas are compared in on `dialect`.
 pub fn normalize(schema: &Schema, dialect: Dialect) -> Schema {
     let mut s = schema.clone();
     for t in &mut s.tables {
+        if dialect == Dialect::Sqlite {
+            // No enum type: the column is text held to its values by a CHECK.
+            t.checks.extend(enum_checks(t));
+        }
         let pk_cols: Vec<String> = t
             .primary_key
             .as_ref()
@@ -18,6 +50,15 @@ pub fn normalize(schema: &Schema, dialect: Dialect) -> Schema {
             .unwrap_or_default();
         for c in &mut t.columns {
             c.ty = c.ty.canonical(dialect);
+            if dialect == Dialect::Sqlite && matches!(c.ty, ColumnType::Enum { .. }) {
+                c.ty = ColumnType::Text;
+            }
+            if let ColumnType::Enum { values, .. } = &mut c.ty
+                && dialect == Dialect::Postgres
+            {
+                // The values belong to the enum type, which is compared on its own.
+                values.clear();
+            }
             c.default = c
                 .default
                 .as_deref()
@@ -31,10 +72,12 @@ pub fn normalize(schema: &Schema, dialect: Dialect) -> Schema {
             if dialect == Dialect::Sqlite {
                 c.comment = None;
             }
+            c.comment = c.comment.take().filter(|c| !c.is_empty());
         }
         if dialect == Dialect::Sqlite {
             t.comment = None;
         }
+        t.comment = t.comment.take().filter(|c| !c.is_empty());
         if dialect == Dialect::MySql {
             // InnoDB checks foreign keys immediately: NO ACTION is RESTRICT, and MariaDB
             // reports the default as RESTRICT.
@@ -58,7 +101,10 @@ pub fn normalize(schema: &Schema, dialect: Dialect) -> Schema {
             }
         }
         for i in &mut t.indexes {
-            i.predicate = i.predicate.as_deref().map(normalize_predicate);
+            i.predicate = i.predicate.as_deref().map(normalize_expr);
+        }
+        for c in &mut t.checks {
+            c.expr = normalize_expr(&c.expr);
         }
     }
     if dialect != Dialect::Postgres {
@@ -69,42 +115,10 @@ pub fn normalize(schema: &Schema, dialect: Dialect) -> Schema {
     s
 }
 
-/// Lower-cases outside quotes, collapses whitespace and drops enclosing parentheses.
-fn normalize_predicate(p: &str) -> String {
-    let mut out = String::with_capacity(p.len());
-    let mut in_quote = false;
-    let mut last_space = false;
-    for c in p.trim().chars() {
-        if c == '\'' {
-            in_quote = !in_quote;
-        }
-        if in_quote || c == '\'' {
-            out.push(c);
-            last_space = false;
-        } else if c.is_whitespace() {
-            if !last_space {
-                out.push(' ');
-            }
-            last_space = true;
-        } else {
-            out.extend(c.to_lowercase());
-            last_space = false;
-        }
-    }
-    let mut s = out.trim();
-    while s.starts_with('(')
-        && s.ends_with(')')
-        && s[1..s.len() - 1].matches('(').count() == s[1..s.len() - 1].matches(')').count()
-    {
-        s = s[1..s.len() - 1].trim();
-    }
-    s.to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Column, ColumnType, Table, Unique};
+    use crate::{Column, Unique};
 
     #[test]
     fn unique_constraint_is_unique_index_on_mysql_and_sqlite() {
@@ -136,10 +150,33 @@ mod tests {
     }
 
     #[test]
-    fn predicates_compare_by_meaning() {
+    fn enums_compare_by_values_outside_postgres() {
+        let mut s = Schema::new();
+        s.tables.push(Table::new("posts").column(Column::new(
+            "status",
+            ColumnType::Enum {
+                name: "post_status".into(),
+                values: vec!["draft".into(), "live".into()],
+            },
+        )));
+        let want = ColumnType::Enum {
+            name: String::new(),
+            values: vec!["draft".into(), "live".into()],
+        };
+        assert_eq!(normalize(&s, Dialect::MySql).tables[0].columns[0].ty, want);
+        let lite = normalize(&s, Dialect::Sqlite);
+        assert_eq!(lite.tables[0].columns[0].ty, ColumnType::Text);
         assert_eq!(
-            normalize_predicate("(status = 'Draft'::text)"),
-            normalize_predicate("STATUS  =  'Draft'::text")
+            lite.tables[0].checks,
+            [Check {
+                name: Some("ck_posts_status_enum".into()),
+                expr: normalize_expr("status IN ('draft', 'live')"),
+            }]
         );
+        let pg = ColumnType::Enum {
+            name: "post_status".into(),
+            values: vec![],
+        };
+        assert_eq!(normalize(&s, Dialect::Postgres).tables[0].columns[0].ty, pg);
     }
 }

@@ -218,6 +218,18 @@ pub enum Operation {
     DropEnum {
         name: TableName,
     },
+    /// Changes the values of an enum type (PostgreSQL): new values are added in place;
+    /// removing or reordering values swaps the type.
+    AlterEnum {
+        name: TableName,
+        from: Vec<String>,
+        to: Vec<String>,
+    },
+    SetTableComment {
+        table: TableName,
+        from: Option<String>,
+        to: Option<String>,
+    },
     Execute(Execute),
 }
 
@@ -241,9 +253,10 @@ impl Operation {
             | O::AddForeignKey { table, .. }
             | O::DropForeignKey { table, .. }
             | O::AddCheck { table, .. }
-            | O::DropCheck { table, .. } => Some(table.clone()),
+            | O::DropCheck { table, .. }
+            | O::SetTableComment { table, .. } => Some(table.clone()),
             O::AlterColumn(a) => Some(a.table.clone()),
-            O::CreateEnum { .. } | O::DropEnum { .. } | O::Execute(_) => None,
+            O::CreateEnum { .. } | O::DropEnum { .. } | O::AlterEnum { .. } | O::Execute(_) => None,
         }
     }
 
@@ -429,6 +442,26 @@ impl Operation {
                     return Err(Error::NoSuchEnum(name.to_string()));
                 }
             }
+            O::AlterEnum { name, to, .. } => {
+                let e = schema
+                    .enums
+                    .iter_mut()
+                    .find(|e| e.name == name.name && e.schema == name.schema)
+                    .ok_or_else(|| Error::NoSuchEnum(name.to_string()))?;
+                e.values.clone_from(to);
+                for t in &mut schema.tables {
+                    for c in &mut t.columns {
+                        if let ColumnType::Enum { name: n, values } = &mut c.ty
+                            && *n == name.name
+                        {
+                            values.clone_from(to);
+                        }
+                    }
+                }
+            }
+            O::SetTableComment { table, to, .. } => {
+                schema.require_table(table)?.comment.clone_from(to);
+            }
             O::Execute(_) => {}
         }
         Ok(())
@@ -593,6 +626,16 @@ impl Operation {
                         .ok_or_else(|| Error::NoSuchEnum(name.to_string()))?;
                     vec![O::CreateEnum { ty: e.clone() }]
                 }
+                O::AlterEnum { name, from, to } => vec![O::AlterEnum {
+                    name: name.clone(),
+                    from: to.clone(),
+                    to: from.clone(),
+                }],
+                O::SetTableComment { table, from, to } => vec![O::SetTableComment {
+                    table: table.clone(),
+                    from: to.clone(),
+                    to: from.clone(),
+                }],
                 O::Execute(_) => return Ok(None),
             };
         Ok(Some(ops))
@@ -752,6 +795,16 @@ impl fmt::Display for Operation {
             O::DropCheck { table, name } => write!(f, "drop check {name} on {table}"),
             O::CreateEnum { ty } => write!(f, "create enum {} ({})", ty.name, ty.values.join(", ")),
             O::DropEnum { name } => write!(f, "drop enum {name}"),
+            O::AlterEnum { name, from, to } => write!(
+                f,
+                "alter enum {name}: ({}) -> ({})",
+                from.join(", "),
+                to.join(", ")
+            ),
+            O::SetTableComment { table, to, .. } => match to {
+                Some(c) => write!(f, "set comment of {table}: {c:?}"),
+                None => write!(f, "remove comment of {table}"),
+            },
             O::Execute(e) => {
                 let first = e.sql.lines().next().unwrap_or("");
                 write!(f, "execute SQL: {first}")

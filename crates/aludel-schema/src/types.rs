@@ -98,12 +98,14 @@ impl ColumnType {
                     precision: Some(p),
                     scale: Some(0),
                 },
+                T::Custom(raw) => T::Custom(pg_custom(&raw)),
                 other => other,
             },
             Dialect::MySql => match ty {
                 T::TimestampTz => T::Timestamp,
                 T::Jsonb => T::Json,
-                T::Uuid => T::Char(36),
+                // sqlx writes a Uuid to MySQL as 16 bytes.
+                T::Uuid => T::Custom("binary(16)".into()),
                 T::Enum { values, .. } => T::Enum {
                     name: String::new(),
                     values,
@@ -133,8 +135,13 @@ impl ColumnType {
                     scale: None,
                 },
                 T::TimestampTz => T::Timestamp,
-                T::Jsonb => T::Json,
-                T::Enum { .. } => T::Text,
+                T::Json | T::Jsonb => T::Text,
+                // sqlx writes a Uuid to SQLite as a 16-byte blob.
+                T::Uuid => T::Bytes,
+                T::Enum { values, .. } => T::Enum {
+                    name: String::new(),
+                    values,
+                },
                 other => other,
             },
         }
@@ -190,7 +197,7 @@ impl ColumnType {
                 T::Date => "DATE".into(),
                 T::Time => "TIME(6)".into(),
                 T::Timestamp | T::TimestampTz => "DATETIME(6)".into(),
-                T::Uuid => "CHAR(36)".into(),
+                T::Uuid => "BINARY(16)".into(),
                 T::Json | T::Jsonb => "JSON".into(),
                 T::Enum { values, .. } => {
                     let vals: Vec<String> = values.iter().map(|v| quote_literal(v)).collect();
@@ -214,7 +221,9 @@ impl ColumnType {
                 T::Time => "TIME".into(),
                 T::Timestamp | T::TimestampTz => "TIMESTAMP".into(),
                 T::Uuid => "UUID".into(),
-                T::Json | T::Jsonb => "JSON".into(),
+                // TEXT affinity keeps JSON text as written (a JSON column would turn
+                // `1.50` into the number 1.5).
+                T::Json | T::Jsonb => "TEXT".into(),
                 T::Custom(raw) => raw.clone(),
             },
         }
@@ -256,6 +265,49 @@ impl fmt::Display for ColumnType {
             T::Custom(raw) => f.write_str(raw),
         }
     }
+}
+
+/// The name PostgreSQL's `format_type` gives a type, for comparing custom spellings
+/// such as arrays (`int[]` and `integer[]`).
+fn pg_format_name(ty: &ColumnType) -> Option<String> {
+    use ColumnType as T;
+    Some(match ty {
+        T::Boolean => "boolean".into(),
+        T::SmallInt => "smallint".into(),
+        T::Integer => "integer".into(),
+        T::BigInt => "bigint".into(),
+        T::Real => "real".into(),
+        T::Double => "double precision".into(),
+        T::Decimal {
+            precision: Some(p),
+            scale,
+        } => format!("numeric({p},{})", scale.unwrap_or(0)),
+        T::Decimal { .. } => "numeric".into(),
+        T::Text => "text".into(),
+        T::Varchar(n) => format!("character varying({n})"),
+        T::Char(n) => format!("character({n})"),
+        T::Bytes => "bytea".into(),
+        T::Date => "date".into(),
+        T::Time => "time without time zone".into(),
+        T::Timestamp => "timestamp without time zone".into(),
+        T::TimestampTz => "timestamp with time zone".into(),
+        T::Uuid => "uuid".into(),
+        T::Json => "json".into(),
+        T::Jsonb => "jsonb".into(),
+        T::Enum { .. } | T::Custom(_) => return None,
+    })
+}
+
+/// A custom PostgreSQL type in `format_type`'s spelling when it is an array of a known
+/// type; otherwise as collapsed.
+fn pg_custom(raw: &str) -> String {
+    let norm = collapse(raw);
+    if let Some(elem) = norm.strip_suffix("[]")
+        && let Some(name) = pg_format_name(&parse(elem, Dialect::Postgres))
+    {
+        return format!("{name}[]");
+    }
+    norm
 }
 
 /// Quotes an identifier with `q` (`"` or `` ` ``), doubling embedded quotes.
@@ -329,10 +381,14 @@ pub fn parse(raw: &str, dialect: Dialect) -> ColumnType {
         Dialect::MySql => match base {
             "bool" | "boolean" => T::Boolean,
             "tinyint" if n0 == Some(1) && !unsigned => T::Boolean,
-            "smallint" if !unsigned => T::SmallInt,
-            "int" | "integer" | "mediumint" if !unsigned => T::Integer,
-            "smallint" => T::Integer,
-            "bigint" | "int" | "integer" | "mediumint" => T::BigInt,
+            "smallint" | "int2" if !unsigned => T::SmallInt,
+            "int" | "integer" | "mediumint" | "int3" | "int4" | "middleint" if !unsigned => {
+                T::Integer
+            }
+            "smallint" | "int2" => T::Integer,
+            "bigint" | "int8" | "int" | "integer" | "mediumint" | "int3" | "int4" | "middleint" => {
+                T::BigInt
+            }
             "float" => match n0 {
                 Some(p) if p > 24 => T::Double,
                 _ => T::Real,
@@ -592,6 +648,14 @@ mod tests {
         assert_eq!(
             T::Custom("geometry".into()).canonical(Dialect::Postgres),
             T::Custom("geometry".into())
+        );
+        assert_eq!(
+            T::Custom("int[]".into()).canonical(Dialect::Postgres),
+            T::Custom("integer[]".into()).canonical(Dialect::Postgres)
+        );
+        assert_eq!(
+            T::Custom("VARCHAR(20)[]".into()).canonical(Dialect::Postgres),
+            T::Custom("character varying(20)[]".into())
         );
     }
 }

@@ -153,6 +153,22 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
             Dialect::Postgres => vec![format!("DROP TYPE {}", quote_table(d, name))],
             _ => Vec::new(),
         },
+        O::AlterEnum { name, from, to } => alter_enum(name, from, to, op, before, d)?,
+        O::SetTableComment { table, to, .. } => match d {
+            Dialect::Postgres => vec![format!(
+                "COMMENT ON TABLE {} IS {}",
+                quote_table(d, table),
+                to.as_deref()
+                    .map(|c| quote_literal(d, c))
+                    .unwrap_or_else(|| "NULL".into())
+            )],
+            Dialect::MySql => vec![format!(
+                "ALTER TABLE {} COMMENT = {}",
+                quote_table(d, table),
+                quote_literal(d, to.as_deref().unwrap_or(""))
+            )],
+            Dialect::Sqlite => Vec::new(),
+        },
         O::Execute(e) => match e.dialect {
             Some(only) if only != d => Vec::new(),
             _ => vec![e.sql.trim().trim_end_matches(';').to_string()],
@@ -215,6 +231,19 @@ pub(crate) fn column_def(col: &Column, t: &Table, d: Dialect) -> Result<ColumnDe
     } else {
         def.not_null();
     }
+    if d == Dialect::MySql
+        && let ColumnType::Decimal {
+            precision: None, ..
+        } = col.ty
+    {
+        return Err(Error::Unsupported {
+            dialect: d,
+            what: format!(
+                "create {}.{} as a DECIMAL without precision: MySQL makes it DECIMAL(10, 0) and drops every fraction; give the field precision = P, scale = S",
+                t.name, col.name
+            ),
+        });
+    }
     if col.auto_increment {
         if !col.ty.is_integer() {
             return Err(Error::Unsupported {
@@ -273,6 +302,10 @@ pub(crate) fn default_sql(expr: &str, ty: &ColumnType, d: Dialect) -> String {
             ColumnType::Text | ColumnType::Bytes | ColumnType::Json
         ) {
             // MySQL accepts only expression defaults on these types.
+            return format!("({expr})");
+        }
+        if matches!(norm.as_deref(), Some("current_date" | "current_time")) {
+            // Only CURRENT_TIMESTAMP may stand without parentheses.
             return format!("({expr})");
         }
     }
@@ -410,6 +443,14 @@ pub(crate) fn create_table(t: &Table, d: Dialect) -> Result<Vec<String>> {
     for c in &t.checks {
         clauses.push(check_clause(c, d));
     }
+    if d == Dialect::Sqlite {
+        // SQLite has no enum type: a CHECK holds the column to its values.
+        for c in aludel_schema::enum_checks(t) {
+            if !t.checks.iter().any(|k| k.name == c.name) {
+                clauses.push(check_clause(&c, d));
+            }
+        }
+    }
     if d == Dialect::MySql
         && let Some(c) = &t.comment
     {
@@ -545,6 +586,120 @@ fn alter_column(a: &AlterColumn, col: &Column, t: &Table, d: Dialect) -> Result<
             Ok(Vec::new())
         }
     }
+}
+
+/// An enum type's new values. PostgreSQL adds new values in place; removing or
+/// reordering values swaps the type under the columns that use it. MySQL spells the
+/// values in each column's type and SQLite in a CHECK: their columns change instead.
+fn alter_enum(
+    name: &TableName,
+    from: &[String],
+    to: &[String],
+    op: &Operation,
+    before: &Schema,
+    d: Dialect,
+) -> Result<Vec<String>> {
+    let users: Vec<(&Table, &Column)> = before
+        .tables
+        .iter()
+        .flat_map(|t| t.columns.iter().map(move |c| (t, c)))
+        .filter(|(_, c)| matches!(&c.ty, ColumnType::Enum { name: n, .. } if *n == name.name))
+        .collect();
+    let mut after = before.clone();
+    op.apply(&mut after).map_err(|source| Error::State {
+        op: op.to_string(),
+        source,
+    })?;
+    match d {
+        Dialect::Postgres => {
+            let ty = quote_table(d, name);
+            let mut out = Vec::new();
+            if is_subsequence(from, to) {
+                let mut have: Vec<&String> = from.iter().collect();
+                for (i, v) in to.iter().enumerate() {
+                    if have.contains(&v) {
+                        continue;
+                    }
+                    let next = to[i + 1..].iter().find(|n| have.contains(n));
+                    let place = match next {
+                        Some(n) => format!(" BEFORE {}", quote_literal(d, n)),
+                        None => String::new(),
+                    };
+                    out.push(format!(
+                        "ALTER TYPE {ty} ADD VALUE {}{place}",
+                        quote_literal(d, v)
+                    ));
+                    have.push(v);
+                }
+                return Ok(out);
+            }
+            let old =
+                TableName::qualified(name.schema.clone(), format!("{}__aludel_old", name.name));
+            out.push(format!(
+                "ALTER TYPE {ty} RENAME TO {}",
+                quote_ident(d, &old.name)
+            ));
+            let values: Vec<String> = to.iter().map(|v| quote_literal(d, v)).collect();
+            out.push(format!("CREATE TYPE {ty} AS ENUM ({})", values.join(", ")));
+            for (t, c) in &users {
+                let prefix = format!(
+                    "ALTER TABLE {} ALTER COLUMN {}",
+                    quote_table(d, &t.table_name()),
+                    quote_ident(d, &c.name)
+                );
+                if c.default.is_some() {
+                    out.push(format!("{prefix} DROP DEFAULT"));
+                }
+                out.push(format!(
+                    "{prefix} TYPE {ty} USING {}::text::{ty}",
+                    quote_ident(d, &c.name)
+                ));
+                if let Some(def) = &c.default {
+                    out.push(format!(
+                        "{prefix} SET DEFAULT {}",
+                        default_sql(def, &c.ty, d)
+                    ));
+                }
+            }
+            out.push(format!("DROP TYPE {}", quote_table(d, &old)));
+            Ok(out)
+        }
+        Dialect::MySql => {
+            let mut out = Vec::new();
+            for (t, c) in &users {
+                let new_t = after
+                    .table(&t.table_name())
+                    .expect("the table is still there");
+                let new_c = new_t
+                    .get_column(&c.name)
+                    .expect("the column is still there");
+                let mut st = sea_query::Table::alter();
+                st.table(sq_table(&t.table_name()))
+                    .modify_column(column_def(new_c, new_t, d)?);
+                out.push(build(&st, d));
+            }
+            Ok(out)
+        }
+        Dialect::Sqlite => {
+            let mut seen = Vec::new();
+            let mut out = Vec::new();
+            for (t, _) in &users {
+                let tn = t.table_name();
+                if seen.contains(&tn) {
+                    continue;
+                }
+                let new_t = after.table(&tn).expect("the table is still there");
+                out.extend(sqlite::rebuild(t, new_t)?);
+                seen.push(tn);
+            }
+            Ok(out)
+        }
+    }
+}
+
+fn is_subsequence(small: &[String], big: &[String]) -> bool {
+    let mut it = big.iter();
+    small.iter().all(|s| it.any(|b| b == s))
 }
 
 fn create_enum(ty: &EnumType, d: Dialect) -> Vec<String> {

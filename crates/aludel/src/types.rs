@@ -7,7 +7,7 @@ use aludel_schema::ColumnType;
 #[diagnostic::on_unimplemented(
     message = "aludel has no column type for `{Self}`",
     label = "no SQL type known for this field",
-    note = "give the field #[aludel(sql_type = \"...\")], or enable the aludel feature that maps this type (chrono)"
+    note = "give the field #[aludel(sql_type = \"...\")], or enable the aludel feature that maps this type (chrono, time, uuid, json, decimal)"
 )]
 pub trait SqlType {
     fn column_type() -> ColumnType;
@@ -49,4 +49,27 @@ sql_type! {
     chrono::NaiveTime => ColumnType::Time,
     chrono::NaiveDateTime => ColumnType::Timestamp,
     chrono::DateTime<chrono::Utc> => ColumnType::TimestampTz,
+}
+
+#[cfg(feature = "time")]
+sql_type! {
+    time::Date => ColumnType::Date,
+    time::Time => ColumnType::Time,
+    time::PrimitiveDateTime => ColumnType::Timestamp,
+    time::OffsetDateTime => ColumnType::TimestampTz,
+}
+
+#[cfg(feature = "uuid")]
+sql_type! {
+    uuid::Uuid => ColumnType::Uuid,
+}
+
+#[cfg(feature = "json")]
+sql_type! {
+    serde_json::Value => ColumnType::Jsonb,
+}
+
+#[cfg(feature = "decimal")]
+sql_type! {
+    rust_decimal::Decimal => ColumnType::Decimal { precision: None, scale: None },
 }
