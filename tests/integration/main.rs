@@ -2,5 +2,6 @@
 
 mod changes;
 mod fidelity;
+mod guards;
 mod introspect;
 mod tutorial;

@@ -1,7 +1,12 @@
 //! The build script of an aludel runner crate calls [`revisions`]: every `*.rs` file in
-//! the crate's `versions/` folder becomes a module, and `aludel::revisions!()` expands to
-//! the list of them. Adding a revision means adding a file; no other file changes, so two
+//! the crate's `versions/` folder becomes a module, and `aludel::main!()` compiles in the
+//! list of them. Adding a revision means adding a file; no other file changes, so two
 //! branches that each add one never conflict.
+//!
+//! It also lists the `#[derive(aludel::Model)]` structs it finds in the `src/` of the
+//! runner's path dependencies. Models register themselves when their crate is linked;
+//! this list lets the runner notice a model that exists in the code but is not linked,
+//! and refuse to drop its table.
 //!
 //! Architecture invariant: std only (a build dependency compiles for the host, before
 //! everything else).
@@ -35,7 +40,9 @@ pub fn revisions_in(dir: &str) {
             Vec::new()
         }
     };
-    let code = generate(&files, &manifest);
+    let mut code = generate(&files, &manifest);
+    let models = scan_models(&manifest);
+    code.push_str(&generate_models(&models));
     let target = out.join(GENERATED);
     // Rewrite only on change, so that cargo does not rebuild for nothing.
     if std::fs::read_to_string(&target).ok().as_deref() != Some(code.as_str()) {
@@ -79,6 +86,145 @@ pub fn generate(files: &[PathBuf], manifest: &Path) -> String {
     code
 }
 
+/// A model found in the source: its struct name and file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundModel {
+    pub name: String,
+    pub file: PathBuf,
+}
+
+/// The models in the `src/` of every path dependency of the crate at `manifest`.
+fn scan_models(manifest: &Path) -> Vec<FoundModel> {
+    let Ok(toml) = std::fs::read_to_string(manifest.join("Cargo.toml")) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for dep in path_dependencies(&toml) {
+        let src = manifest.join(dep).join("src");
+        if !src.is_dir() {
+            continue;
+        }
+        println!("cargo:rerun-if-changed={}", src.display());
+        let mut files = Vec::new();
+        collect_rs(&src, &mut files);
+        files.sort();
+        for f in files {
+            if let Ok(text) = std::fs::read_to_string(&f) {
+                for name in models_in(&text) {
+                    found.push(FoundModel {
+                        name,
+                        file: f.clone(),
+                    });
+                }
+            }
+        }
+    }
+    found
+}
+
+fn collect_rs(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect_rs(&p, out);
+        } else if p.extension().is_some_and(|e| e == "rs") {
+            out.push(p);
+        }
+    }
+}
+
+/// The `path = "..."` of the `[dependencies]` table of a Cargo.toml.
+pub fn path_dependencies(toml: &str) -> Vec<String> {
+    let mut in_deps = false;
+    let mut out = Vec::new();
+    for line in toml.lines() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_deps = line == "[dependencies]";
+            continue;
+        }
+        if !in_deps {
+            continue;
+        }
+        if let Some(pos) = line.find("path") {
+            let rest = line[pos + 4..].trim_start();
+            if let Some(rest) = rest.strip_prefix('=') {
+                let rest = rest.trim_start();
+                if let Some(rest) = rest.strip_prefix('"')
+                    && let Some(end) = rest.find('"')
+                {
+                    out.push(rest[..end].to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The names of the structs of a source file that derive `aludel::Model` (or `Model` in a
+/// file that mentions aludel). Comments and what follows `#[cfg(test)]` are skipped:
+/// test models are not compiled into the runner.
+pub fn models_in(source: &str) -> Vec<String> {
+    let mut code = String::with_capacity(source.len());
+    for line in source.lines() {
+        let t = line.trim_start();
+        if t.starts_with("#[cfg(test)]") {
+            break;
+        }
+        if !t.starts_with("//") {
+            code.push_str(line);
+            code.push('\n');
+        }
+    }
+    let source = code.as_str();
+    let mentions_aludel = source.contains("aludel");
+    let mut names = Vec::new();
+    let mut rest = source;
+    while let Some(pos) = rest.find("derive(") {
+        let after = &rest[pos + 7..];
+        let Some(close) = after.find(')') else { break };
+        let derives = &after[..close];
+        let is_model = derives.split(',').map(str::trim).any(|d| {
+            d == "aludel::Model" || d == "::aludel::Model" || (d == "Model" && mentions_aludel)
+        });
+        rest = &after[close..];
+        if !is_model {
+            continue;
+        }
+        // The next `struct Name` after the attribute.
+        if let Some(s) = rest.find("struct ") {
+            let name: String = rest[s + 7..]
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !name.is_empty() {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+fn generate_models(models: &[FoundModel]) -> String {
+    let mut code = String::from(
+        "\n/// The models found in the source of the runner's path dependencies.\npub static EXPECTED_MODELS: &[(&str, &str)] = &[\n",
+    );
+    for m in models {
+        let _ = writeln!(
+            code,
+            "    ({:?}, {:?}),",
+            m.name,
+            m.file.display().to_string()
+        );
+    }
+    code.push_str("];\n");
+    code
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -96,6 +242,54 @@ mod tests {
         assert!(code.contains("mod aludel_revision_1;"));
         assert!(code.contains("file: \"versions/b2_more.rs\""));
         assert_eq!(code.matches("RevisionDef {").count(), 2);
+    }
+
+    #[test]
+    fn models_are_found_in_source() {
+        let src = r#"
+            use aludel::Model;
+            #[derive(Debug, aludel::Model)]
+            #[aludel(table = "users")]
+            pub struct User { id: i64 }
+
+            #[derive(Clone, Model)]
+            struct Post { id: i32 }
+
+            #[derive(Debug)]
+            struct NotAModel;
+
+            #[derive(aludel::Enum)]
+            enum Status { A }
+        "#;
+        assert_eq!(models_in(src), ["User", "Post"]);
+        assert!(
+            models_in("#[derive(Model)] struct Foreign;").is_empty(),
+            "a `Model` derive in a file that never mentions aludel is someone else's"
+        );
+        let doc = "//! #[derive(aludel::Model)]\n//! struct InDocs;\n";
+        assert!(models_in(doc).is_empty(), "doc comments are not code");
+        let tests = "#[cfg(test)]\nmod tests {\n#[derive(aludel::Model)]\nstruct T;\n}\n";
+        assert!(
+            models_in(tests).is_empty(),
+            "test models are not in the runner"
+        );
+    }
+
+    #[test]
+    fn path_dependencies_of_a_manifest() {
+        let toml = r#"
+[package]
+name = "migrations"
+
+[dependencies]
+aludel = { path = "../crates/aludel", features = ["runner"] }
+app = { path = ".." }
+serde = "1"
+
+[build-dependencies]
+aludel-build = { path = "../crates/aludel-build" }
+"#;
+        assert_eq!(path_dependencies(toml), ["../crates/aludel", ".."]);
     }
 
     #[test]

@@ -23,6 +23,11 @@ pub struct Compiled {
     pub revisions: &'static [RevisionDef],
     /// The schema of every model linked into the runner.
     pub models: fn() -> Result<Schema, String>,
+    /// The struct names of the models linked into the runner.
+    pub registered_models: fn() -> Vec<&'static str>,
+    /// The models the build script found in the source of the runner's path
+    /// dependencies: (struct name, file).
+    pub expected_models: &'static [(&'static str, &'static str)],
     /// The runner crate's folder, to find aludel.toml when run from elsewhere.
     pub manifest_dir: &'static str,
 }
@@ -123,10 +128,12 @@ fn target_schema(ctx: &Ctx, project: &Project, dialect: Dialect) -> anyhow::Resu
     Ok(schema)
 }
 
+/// The database's schema; with `managed_only`, without the tables aludel leaves alone.
 async fn live_schema(
     db: &mut Database,
     project: &Project,
     target: &Schema,
+    managed_only: bool,
 ) -> anyhow::Result<Schema> {
     let extra_schemas: BTreeSet<String> = target
         .tables
@@ -137,8 +144,10 @@ async fn live_schema(
         extra_schemas: extra_schemas.into_iter().collect(),
     };
     let mut live = db.introspect(&opts).await?;
-    live.tables
-        .retain(|t| project.config.manages(t.schema.as_deref(), &t.name));
+    if managed_only {
+        live.tables
+            .retain(|t| project.config.manages(t.schema.as_deref(), &t.name));
+    }
     Ok(live)
 }
 
@@ -177,9 +186,55 @@ async fn autogenerate_plan(
     require_up_to_date(&mut db, project, graph).await?;
     let dialect = db.dialect();
     let target = target_schema(ctx, project, dialect)?;
-    let live = live_schema(&mut db, project, &target).await?;
+    let live = live_schema(&mut db, project, &target, true).await?;
     db.close().await;
-    Ok(aludel_diff::diff(&live, &target, dialect)?)
+    let plan = aludel_diff::diff(&live, &target, dialect)?;
+    guard_drops(ctx, &plan, &live)?;
+    Ok(plan)
+}
+
+/// Refuses a plan that drops tables when the runner may be missing models: a model
+/// found in the source but not linked, or no model linked at all.
+fn guard_drops(ctx: &Ctx, plan: &Plan, live: &Schema) -> anyhow::Result<()> {
+    let registered = (ctx.compiled.registered_models)();
+    let unlinked: Vec<String> = ctx
+        .compiled
+        .expected_models
+        .iter()
+        .filter(|(name, _)| !registered.contains(name))
+        .map(|(name, file)| format!("{name} ({file})"))
+        .collect();
+    let drops: Vec<String> = plan
+        .upgrade
+        .iter()
+        .filter_map(|op| match op {
+            aludel_schema::Operation::DropTable { table } => Some(table.to_string()),
+            _ => None,
+        })
+        .collect();
+    let fix = "link the crate that holds them into the runner: `use <crate> as _;` in the runner's src/main.rs and the crate in its Cargo.toml";
+    if !unlinked.is_empty() {
+        if !drops.is_empty() {
+            bail!(
+                "refusing to drop {}: these models are in the source but not linked into the runner, \
+                 so their tables would look unused: {}; {fix}",
+                drops.join(", "),
+                unlinked.join(", ")
+            );
+        }
+        eprintln!(
+            "WARNING: these models are in the source but not linked into the runner, so autogenerate cannot see them: {}; {fix}",
+            unlinked.join(", ")
+        );
+    }
+    if registered.is_empty() && !drops.is_empty() && !live.tables.is_empty() {
+        bail!(
+            "refusing to drop every table ({}): no model is linked into the runner; {fix}. \
+             To drop them on purpose, write the revision by hand (`aludel revision -m ...` and op.drop_table)",
+            drops.join(", ")
+        );
+    }
+    Ok(())
 }
 
 fn print_notes(plan: &Plan) {
@@ -315,7 +370,7 @@ async fn migrate(
                 target_hint = "head"
             ),
         };
-        let steps = plan(&graph, dialect, &current, to, direction)?;
+        let steps = plan(&graph, dialect, &current, to, direction, None)?;
         print!(
             "{}",
             script(
@@ -335,7 +390,16 @@ async fn migrate(
     let mut db = ctx.connect(&project).await?;
     let current = current_heads(&mut db, &opts.version_table).await?;
     check_current(&graph, &current)?;
-    let steps = plan(&graph, db.dialect(), &current, target, direction)?;
+    let models = (ctx.compiled.models)().map_err(anyhow::Error::msg)?;
+    let live = live_schema(&mut db, &project, &models, false).await?;
+    let steps = plan(
+        &graph,
+        db.dialect(),
+        &current,
+        target,
+        direction,
+        Some(live),
+    )?;
     if steps.is_empty() {
         eprintln!(
             "Nothing to do: the database is already at {}.",

@@ -124,10 +124,11 @@ pub(crate) fn expand(input: &DeriveInput) -> TokenStream {
     validate(&cx, &sattrs, &fields);
     if let Some(err) = cx.check() {
         let err = err.to_compile_error();
+        let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
         // A stub impl, so that the user sees the real errors and not follow-ups.
         return quote! {
             #err
-            impl ::aludel::Model for #ident {
+            impl #impl_generics ::aludel::Model for #ident #ty_generics #where_clause {
                 fn table() -> ::aludel::schema::Table {
                     ::core::unreachable!()
                 }
@@ -327,6 +328,14 @@ fn parse_field_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> FieldAttrs {
         }
     }
     a
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// `"users(tenant_id, id)"` -> `("users", ["tenant_id", "id"])`.
@@ -531,9 +540,9 @@ fn parse_struct_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> StructAttrs {
                             cx.syn_error(syn::Error::new(
                                 span,
                                 format!(
-                                    "`foreign_key(...)` has {} columns but references {}",
-                                    fk.columns.len(),
-                                    cols.len()
+                                    "`foreign_key(...)` lists {} but references {}",
+                                    plural(fk.columns.len(), "column"),
+                                    plural(cols.len(), "column")
                                 ),
                             ))
                         }

@@ -96,19 +96,27 @@ pub fn replay<'a>(applied: impl IntoIterator<Item = &'a RevisionDef>) -> Result<
 }
 
 /// Renders the steps that take a database at `current` to `target`.
+///
+/// `live` is the database's schema when there is a database: steps render against it
+/// (simulated forward, step by step), so tables that no revision created are known.
+/// Without one (`--sql`) the applied revisions are replayed instead.
 pub fn plan<'a>(
     graph: &Graph<'a>,
     dialect: Dialect,
     current: &[String],
     target: &str,
     direction: Direction,
+    live: Option<Schema>,
 ) -> Result<Vec<Step<'a>>> {
     let path = match direction {
         Direction::Upgrade => graph.upgrade_path(current, target)?,
         Direction::Downgrade => graph.downgrade_path(current, target)?,
     };
     let applied = graph.applied(current);
-    let mut state = replay(applied.iter().copied())?;
+    let mut state = match live {
+        Some(s) => s,
+        None => replay(applied.iter().copied())?,
+    };
     let mut applied_ids: HashSet<&str> = applied.iter().map(|d| d.meta.id).collect();
     let mut steps = Vec::with_capacity(path.len());
     for d in path {

@@ -112,7 +112,11 @@ macro_rules! main {
         ));
 
         fn main() -> ::std::process::ExitCode {
-            $crate::__private::runner_main(REVISIONS, ::std::env!("CARGO_MANIFEST_DIR"))
+            $crate::__private::runner_main(
+                REVISIONS,
+                EXPECTED_MODELS,
+                ::std::env!("CARGO_MANIFEST_DIR"),
+            )
         }
     };
 }
@@ -153,14 +157,25 @@ pub mod __private {
         t
     }
 
+    /// The struct names of the models linked into this program.
+    pub fn registered_models() -> Vec<&'static str> {
+        inventory::iter::<ModelEntry>
+            .into_iter()
+            .map(|m| m.rust_name)
+            .collect()
+    }
+
     #[cfg(feature = "runner")]
     pub fn runner_main(
         revisions: &'static [aludel_runner::RevisionDef],
+        expected_models: &'static [(&'static str, &'static str)],
         manifest_dir: &'static str,
     ) -> std::process::ExitCode {
         aludel_cli::runner_main(aludel_cli::Compiled {
             revisions,
             models: crate::schema,
+            registered_models,
+            expected_models,
             manifest_dir,
         })
     }

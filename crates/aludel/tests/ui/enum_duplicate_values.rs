@@ -1,0 +1,8 @@
+#[derive(aludel::Enum)]
+enum Status {
+    Draft,
+    #[aludel(rename = "draft")]
+    Other,
+}
+
+fn main() {}

@@ -1,0 +1,7 @@
+#[derive(aludel::Enum)]
+enum Status {
+    Draft,
+    Live(u8),
+}
+
+fn main() {}

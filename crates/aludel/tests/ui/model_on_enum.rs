@@ -1,0 +1,7 @@
+#[derive(aludel::Model)]
+enum Status {
+    Draft,
+    Live,
+}
+
+fn main() {}

@@ -1,0 +1,4 @@
+#[derive(aludel::Model)]
+struct Post(i64, String);
+
+fn main() {}
