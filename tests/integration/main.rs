@@ -4,4 +4,5 @@ mod changes;
 mod fidelity;
 mod guards;
 mod introspect;
+mod roundtrip;
 mod tutorial;

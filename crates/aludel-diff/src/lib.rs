@@ -13,8 +13,8 @@ mod order;
 use std::collections::{HashMap, HashSet};
 
 use aludel_schema::{
-    AlterColumn, Change, Check, Column, Dialect, EnumType, ForeignKey, Index, Operation, Schema,
-    Table, TableName, Unique, normalize, reverse_all,
+    AlterColumn, Change, Check, Column, ColumnType, Dialect, EnumType, ForeignKey, Index,
+    Operation, Schema, Table, TableName, Unique, normalize, reverse_all,
 };
 use serde::Serialize;
 
@@ -160,26 +160,85 @@ pub fn validate(target: &Schema) -> Result<()> {
 /// removes tables it must never touch (excluded ones, the version table) from both.
 pub fn diff(current: &Schema, target: &Schema, dialect: Dialect) -> Result<Plan> {
     validate(target)?;
-    let cur_n = normalize(current, dialect);
+    // Renames first: the current schema renamed as the target names things is what the
+    // rest compares (the rename operations rewrite foreign keys, indexes, predicates and
+    // checks that name what they rename).
+    let renames = find_renames(current, target);
+    let mut renamed = current.clone();
+    for op in &renames {
+        op.apply(&mut renamed)?;
+    }
+    let cur_n = normalize(&renamed, dialect);
     let tgt_n = normalize(target, dialect);
     let mut d = Differ {
         dialect,
-        current,
+        current: &renamed,
         target,
         cur_n: index_tables(&cur_n),
         tgt_n: index_tables(&tgt_n),
-        plan: Phases::default(),
+        plan: Phases {
+            renames,
+            ..Phases::default()
+        },
         notes: Vec::new(),
+        enum_changes: Vec::new(),
     };
     d.diff_enums(&cur_n.enums, &tgt_n.enums);
     d.run();
-    let upgrade = d.plan.into_ops(current);
+    let upgrade = d.plan.into_ops(&renamed);
     let downgrade = reverse_all(&upgrade, current)?;
     Ok(Plan {
         upgrade,
         downgrade,
         notes: d.notes,
     })
+}
+
+/// The renames the target asks for with `renamed_from`: a table or column of the
+/// current schema that the target has under a new name (and no longer under the old).
+fn find_renames(current: &Schema, target: &Schema) -> Vec<Operation> {
+    let mut ops = Vec::new();
+    let mut old_of: HashMap<TableName, TableName> = HashMap::new();
+    for t in &target.tables {
+        let tn = t.table_name();
+        if current.table(&tn).is_some() {
+            continue;
+        }
+        let old = t.renamed_from.iter().find_map(|old| {
+            let on = TableName::qualified(t.schema.clone(), old.clone());
+            (current.table(&on).is_some() && target.table(&on).is_none()).then_some(on)
+        });
+        if let Some(old) = old {
+            ops.push(Operation::RenameTable {
+                table: old.clone(),
+                to: t.name.clone(),
+            });
+            old_of.insert(tn, old);
+        }
+    }
+    for t in &target.tables {
+        let tn = t.table_name();
+        let Some(cur) = current.table(old_of.get(&tn).unwrap_or(&tn)) else {
+            continue;
+        };
+        for c in &t.columns {
+            if cur.get_column(&c.name).is_some() {
+                continue;
+            }
+            if let Some(old) = c
+                .renamed_from
+                .iter()
+                .find(|o| cur.get_column(o).is_some() && t.get_column(o).is_none())
+            {
+                ops.push(Operation::RenameColumn {
+                    table: tn.clone(),
+                    from: old.clone(),
+                    to: c.name.clone(),
+                });
+            }
+        }
+    }
+    ops
 }
 
 fn index_tables(s: &Schema) -> HashMap<TableName, Table> {
@@ -206,15 +265,16 @@ struct Phases {
 }
 
 impl Phases {
-    /// Order: drop what depends on things about to change, rename, create tables (in
+    /// Order: rename, drop what depends on things about to change, create tables (in
     /// foreign-key order), change columns, add indexes and constraints, add foreign keys,
     /// then drop columns and tables (dependants first).
     fn into_ops(self, current: &Schema) -> Vec<Operation> {
         let mut ops = Vec::new();
+        // Renames first: every later operation names things as the target does.
+        ops.extend(self.renames);
         ops.extend(self.create_enums);
         ops.extend(self.drop_fks);
         ops.extend(self.drop_indexes);
-        ops.extend(self.renames);
         let (tables, deferred) = order::creation_order(self.create_tables);
         ops.extend(
             tables
@@ -240,6 +300,8 @@ struct Differ<'a> {
     tgt_n: HashMap<TableName, Table>,
     plan: Phases,
     notes: Vec<Note>,
+    /// Enum value changes seen on columns (MySQL, SQLite): (enum, from, to).
+    enum_changes: Vec<(TableName, Vec<String>, Vec<String>)>,
 }
 
 impl Differ<'_> {
@@ -296,67 +358,13 @@ impl Differ<'_> {
     }
 
     fn run(&mut self) {
-        // Renames come first: everything after compares the current schema as the target
-        // names it.
-        let mut table_renames: HashMap<TableName, TableName> = HashMap::new(); // new -> old
-        for t in &self.target.tables {
-            let tn = t.table_name();
-            if self.cur_n.contains_key(&tn) {
-                continue;
-            }
-            let old = t.renamed_from.iter().find_map(|old| {
-                let on = TableName::qualified(t.schema.clone(), old.clone());
-                (self.cur_n.contains_key(&on) && !self.tgt_n.contains_key(&on)).then_some(on)
-            });
-            if let Some(old) = old {
-                self.plan.renames.push(Operation::RenameTable {
-                    table: old.clone(),
-                    to: t.name.clone(),
-                });
-                table_renames.insert(tn, old);
-            }
-        }
-        let mut column_renames: HashMap<TableName, HashMap<String, String>> = HashMap::new(); // old -> new
-        for t in &self.target.tables {
-            let tn = t.table_name();
-            let old_tn = table_renames.get(&tn).unwrap_or(&tn);
-            let (Some(cur), Some(tgt)) = (self.cur_n.get(old_tn), self.tgt_n.get(&tn)) else {
-                continue;
-            };
-            let mut map = HashMap::new();
-            for c in &t.columns {
-                if cur.get_column(&c.name).is_some() {
-                    continue;
-                }
-                if let Some(old) = c
-                    .renamed_from
-                    .iter()
-                    .find(|o| cur.get_column(o).is_some() && tgt.get_column(o).is_none())
-                {
-                    self.plan.renames.push(Operation::RenameColumn {
-                        table: tn.clone(),
-                        from: old.clone(),
-                        to: c.name.clone(),
-                    });
-                    map.insert(old.clone(), c.name.clone());
-                }
-            }
-            if !map.is_empty() {
-                column_renames.insert(old_tn.clone(), map);
-            }
-        }
-        let old_to_new: HashMap<&TableName, &TableName> =
-            table_renames.iter().map(|(n, o)| (o, n)).collect();
-
         let mut created = Vec::new();
         for t in &self.target.tables {
             let tn = t.table_name();
-            let old_tn = table_renames.get(&tn).cloned().unwrap_or(tn.clone());
-            match self.cur_n.get(&old_tn) {
+            match self.cur_n.get(&tn) {
                 Some(cur) => {
-                    let view = renamed_view(cur, &tn, &old_to_new, &column_renames);
-                    let renamed = column_renames.get(&old_tn).cloned().unwrap_or_default();
-                    self.diff_table(&tn, &old_tn, view, &renamed);
+                    let cur = cur.clone();
+                    self.diff_table(&tn, cur);
                 }
                 None => {
                     let mut table = t.clone();
@@ -371,7 +379,7 @@ impl Differ<'_> {
         let mut dropped = Vec::new();
         for t in &self.current.tables {
             let tn = t.table_name();
-            if !self.tgt_n.contains_key(&tn) && !old_to_new.contains_key(&tn) {
+            if !self.tgt_n.contains_key(&tn) {
                 dropped.push(tn);
             }
         }
@@ -384,6 +392,14 @@ impl Differ<'_> {
                      if the model still exists, make sure its crate is linked into the runner, or exclude the table in aludel.toml"
                 ),
             });
+        }
+        let mut seen = HashSet::new();
+        for (name, from, to) in std::mem::take(&mut self.enum_changes) {
+            if seen.insert((name.clone(), from.clone())) {
+                self.plan
+                    .create_enums
+                    .push(Operation::AlterEnum { name, from, to });
+            }
         }
         self.plan.create_tables = created;
         self.plan.drop_tables = dropped;
@@ -417,30 +433,38 @@ impl Differ<'_> {
 
     /// Compares one table present on both sides. `cur` is the normalised current table
     /// with the renames applied; `renamed` maps its old column names to new ones.
-    fn diff_table(
-        &mut self,
-        tn: &TableName,
-        old_tn: &TableName,
-        cur: Table,
-        renamed: &HashMap<String, String>,
-    ) {
+    fn diff_table(&mut self, tn: &TableName, cur: Table) {
         let tgt = self.tgt_n[tn].clone();
         let raw_tgt = self.target.table(tn).expect("target table").clone();
-        let raw_cur = self.current.table(old_tn).expect("current table").clone();
-        let new_to_old: HashMap<&str, &str> = renamed
-            .iter()
-            .map(|(o, n)| (n.as_str(), o.as_str()))
-            .collect();
+        let raw_cur = self.current.table(tn).expect("current table").clone();
 
         let mut added = Vec::new();
         for c in &tgt.columns {
             match cur.get_column(&c.name) {
                 Some(cc) => {
-                    let old = new_to_old.get(c.name.as_str()).copied().unwrap_or(&c.name);
-                    let raw_c = raw_cur.get_column(old).expect("column in raw current");
+                    let raw_c = raw_cur.get_column(&c.name).expect("column in raw current");
                     let raw_t = raw_tgt.get_column(&c.name).expect("column in raw target");
-                    if let Some(alter) = alter_column(tn, cc, c, raw_c, raw_t) {
-                        self.plan.columns.push(Operation::AlterColumn(alter));
+                    let enum_change = match (&cc.ty, &c.ty, &raw_t.ty) {
+                        (
+                            ColumnType::Enum { values: from, .. },
+                            ColumnType::Enum { values: to, .. },
+                            ColumnType::Enum { name, .. },
+                        ) if from != to && !name.is_empty() => Some((
+                            TableName::qualified(raw_tgt.schema.clone(), name.clone()),
+                            from.clone(),
+                            to.clone(),
+                        )),
+                        _ => None,
+                    };
+                    if let Some(mut alter) = alter_column(tn, cc, c, raw_c, raw_t) {
+                        // The enum's values change for every column of it at once.
+                        if let Some(change) = enum_change {
+                            alter.ty = None;
+                            self.enum_changes.push(change);
+                        }
+                        if !alter.is_empty() {
+                            self.plan.columns.push(Operation::AlterColumn(alter));
+                        }
                     }
                 }
                 None => {
@@ -466,6 +490,16 @@ impl Differ<'_> {
                     kind: NoteKind::Destructive,
                     message: format!("column {tn}.{} is dropped with all its values", c.name),
                 });
+                if !c.nullable && c.default.is_none() {
+                    self.notes.push(Note {
+                        kind: NoteKind::Destructive,
+                        message: format!(
+                            "the downgrade re-adds {tn}.{} as NOT NULL without a default, which fails while \
+                             the table has rows: give the column a default in the downgrade, or fill it there",
+                            c.name
+                        ),
+                    });
+                }
             }
         }
         for d in &dropped {
@@ -525,26 +559,14 @@ impl Differ<'_> {
         raw_tgt: &Table,
     ) {
         let ikey = |i: &Index| (i.columns.clone(), i.unique, i.predicate.clone());
-        let mut cur_ix: Vec<&Index> = cur.indexes.iter().collect();
-        let mut tgt_ix: Vec<&Index> = Vec::new();
-        for i in &tgt.indexes {
-            match cur_ix.iter().position(|c| ikey(c) == ikey(i)) {
-                Some(p) => {
-                    cur_ix.remove(p);
-                }
-                None => tgt_ix.push(i),
-            }
-        }
-        let mut cur_uq: Vec<&Unique> = cur.uniques.iter().collect();
-        let mut tgt_uq: Vec<&Unique> = Vec::new();
-        for u in &tgt.uniques {
-            match cur_uq.iter().position(|c| c.columns == u.columns) {
-                Some(p) => {
-                    cur_uq.remove(p);
-                }
-                None => tgt_uq.push(u),
-            }
-        }
+        let (mut tgt_ix, mut cur_ix) =
+            pair_up(&tgt.indexes, &cur.indexes, |i| i.name.clone(), ikey);
+        let (mut tgt_uq, mut cur_uq) = pair_up(
+            &tgt.uniques,
+            &cur.uniques,
+            |u| u.name.clone(),
+            |u| u.columns.clone(),
+        );
         // A unique constraint and a plain unique index on the same columns enforce the same
         // thing: whichever the database has satisfies the model.
         let plain_unique =
@@ -625,25 +647,23 @@ impl Differ<'_> {
                 f.on_update,
             )
         };
-        let mut cur_fk: Vec<&ForeignKey> = cur.foreign_keys.iter().collect();
-        for f in &tgt.foreign_keys {
-            match cur_fk.iter().position(|c| key(c) == key(f)) {
-                Some(p) => {
-                    cur_fk.remove(p);
-                }
-                None => {
-                    let foreign_key = raw_tgt
-                        .foreign_keys
-                        .iter()
-                        .find(|r| r.name == f.name)
-                        .cloned()
-                        .unwrap_or_else(|| f.clone());
-                    self.plan.add_fks.push(Operation::AddForeignKey {
-                        table: tn.clone(),
-                        foreign_key,
-                    });
-                }
-            }
+        let (added, cur_fk) = pair_up(
+            &tgt.foreign_keys,
+            &cur.foreign_keys,
+            |f| f.name.clone(),
+            key,
+        );
+        for f in added {
+            let foreign_key = raw_tgt
+                .foreign_keys
+                .iter()
+                .find(|r| r.name == f.name)
+                .cloned()
+                .unwrap_or_else(|| f.clone());
+            self.plan.add_fks.push(Operation::AddForeignKey {
+                table: tn.clone(),
+                foreign_key,
+            });
         }
         for f in cur_fk {
             self.plan.drop_fks.push(Operation::DropForeignKey {
@@ -657,32 +677,22 @@ impl Differ<'_> {
     /// new expression is a drop and an add; a check the database holds under another
     /// name (or none) with the same expression is no change.
     fn diff_checks(&mut self, tn: &TableName, cur: &Table, tgt: &Table, raw_tgt: &Table) {
-        let mut cur_ck: Vec<&Check> = cur.checks.iter().collect();
-        let mut added: Vec<&Check> = Vec::new();
-        for c in &tgt.checks {
-            let same_name = cur_ck
-                .iter()
-                .position(|k| k.name.is_some() && k.name == c.name && k.expr == c.expr);
-            let same_expr = || cur_ck.iter().position(|k| k.expr == c.expr);
-            match same_name.or_else(same_expr) {
-                Some(p) => {
-                    cur_ck.remove(p);
-                }
-                None => added.push(c),
-            }
-        }
+        let (added, cur_ck) = pair_up(
+            &tgt.checks,
+            &cur.checks,
+            |c: &Check| c.name.clone(),
+            |c: &Check| c.expr.clone(),
+        );
         for c in cur_ck {
             self.plan.drop_indexes.push(Operation::DropCheck {
                 table: tn.clone(),
                 name: c.name.clone().unwrap_or_default(),
             });
         }
-        let enum_checks = aludel_schema::enum_checks(raw_tgt);
         for c in added {
             let check = raw_tgt
                 .checks
                 .iter()
-                .chain(&enum_checks)
                 .find(|r| r.name == c.name)
                 .cloned()
                 .unwrap_or_else(|| c.clone());
@@ -694,49 +704,38 @@ impl Differ<'_> {
     }
 }
 
-/// `cur` as the target names things: its own name, its columns and the tables and
-/// columns its foreign keys reference, all after the renames.
-fn renamed_view(
-    cur: &Table,
-    new_name: &TableName,
-    table_renames: &HashMap<&TableName, &TableName>,
-    column_renames: &HashMap<TableName, HashMap<String, String>>,
-) -> Table {
-    let mut t = cur.clone();
-    let own = column_renames.get(&cur.table_name());
-    let rename = |cols: &mut Vec<String>, map: Option<&HashMap<String, String>>| {
-        if let Some(map) = map {
-            for c in cols.iter_mut() {
-                if let Some(n) = map.get(c) {
-                    c.clone_from(n);
-                }
+/// Pairs the target's objects with the current ones that define the same thing
+/// (`key`), the same name first; returns the target's unpaired and the current's
+/// unpaired. Two equivalent objects on one table (a unique constraint and a unique index
+/// on the same column) must each pair with their own.
+fn pair_up<'a, T, K: PartialEq>(
+    tgt: &'a [T],
+    cur: &'a [T],
+    name: impl Fn(&T) -> Option<String>,
+    key: impl Fn(&T) -> K,
+) -> (Vec<&'a T>, Vec<&'a T>) {
+    let mut left: Vec<&T> = cur.iter().collect();
+    let mut unpaired: Vec<&T> = Vec::new();
+    for t in tgt {
+        if let Some(p) = left
+            .iter()
+            .position(|c| name(c).is_some() && name(c) == name(t) && key(c) == key(t))
+        {
+            left.remove(p);
+        } else {
+            unpaired.push(t);
+        }
+    }
+    let mut added = Vec::new();
+    for t in unpaired {
+        match left.iter().position(|c| key(c) == key(t)) {
+            Some(p) => {
+                left.remove(p);
             }
-        }
-    };
-    t.name.clone_from(&new_name.name);
-    t.schema.clone_from(&new_name.schema);
-    for c in &mut t.columns {
-        if let Some(n) = own.and_then(|m| m.get(&c.name)) {
-            c.name.clone_from(n);
+            None => added.push(t),
         }
     }
-    if let Some(pk) = &mut t.primary_key {
-        rename(&mut pk.columns, own);
-    }
-    t.uniques
-        .iter_mut()
-        .for_each(|u| rename(&mut u.columns, own));
-    t.indexes
-        .iter_mut()
-        .for_each(|i| rename(&mut i.columns, own));
-    for f in &mut t.foreign_keys {
-        rename(&mut f.columns, own);
-        rename(&mut f.ref_columns, column_renames.get(&f.ref_table));
-        if let Some(n) = table_renames.get(&f.ref_table) {
-            f.ref_table = (*n).clone();
-        }
-    }
-    t
+    (added, left)
 }
 
 /// The change from `cur` to `tgt` (both normalised), written with the raw values.

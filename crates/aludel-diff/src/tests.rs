@@ -304,6 +304,57 @@ fn renamed_from_renames_instead_of_drop_and_add() {
 }
 
 #[test]
+fn renamed_table_with_dropped_index_drops_it_under_the_new_name() {
+    let cur = schema(vec![
+        Table::new("t")
+            .column(Column::new("id", T::Integer))
+            .column(Column::new("a", T::Integer))
+            .index(Index::new(["a"]).named("ix_t_a")),
+    ]);
+    let tgt = schema(vec![
+        Table::new("r")
+            .column(Column::new("id", T::Integer))
+            .column(Column::new("b", T::Integer).renamed_from("a"))
+            .renamed_from("t"),
+    ]);
+    check(
+        &cur,
+        &tgt,
+        &[
+            "rename table t to r",
+            "rename column r.a to b",
+            "drop index ix_t_a on r",
+        ],
+    );
+}
+
+#[test]
+fn equivalent_objects_pair_with_their_own_name() {
+    // A unique constraint and a unique index on the same column; the target adds a
+    // second unique index: nothing the database has is added again.
+    let cur = schema(vec![
+        Table::new("t")
+            .column(Column::new("c", T::Integer))
+            .unique(Unique::new(["c"]).named("uq_t_c")),
+    ]);
+    let tgt = schema(vec![
+        Table::new("t")
+            .column(Column::new("c", T::Integer))
+            .unique(Unique::new(["c"]).named("uq_t_c"))
+            .index(Index::new(["c"]).unique().named("ix_t_c")),
+    ]);
+    for d in Dialect::ALL {
+        let got: Vec<String> = diff(&cur, &tgt, d)
+            .unwrap()
+            .upgrade
+            .iter()
+            .map(|o| o.to_string())
+            .collect();
+        assert_eq!(got, ["create unique index ix_t_c on t (c)"], "{d}");
+    }
+}
+
+#[test]
 fn drop_plus_add_suggests_a_rename() {
     let cur = schema(vec![posts()]);
     let tgt = schema(vec![

@@ -188,14 +188,23 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
                 .find(|(_, cols)| *cols == f.columns)
                 .map(|(n, _)| n.clone());
         }
-        t.checks = clauses
-            .checks
-            .iter()
-            .map(|(name, expr)| Check {
+        for (name, expr) in &clauses.checks {
+            // The CHECK aludel gives an enum column: the column is of an enum type.
+            if let Some((col, values)) = aludel_schema::enum_check_values(expr)
+                && name.as_deref() == Some(aludel_schema::enum_check_name(&col).as_str())
+                && let Some(c) = t.get_column_mut(&col)
+            {
+                c.ty = ColumnType::Enum {
+                    name: String::new(),
+                    values,
+                };
+                continue;
+            }
+            t.checks.push(Check {
                 name: name.clone(),
                 expr: expr.clone(),
-            })
-            .collect();
+            });
+        }
     }
     let mut schema = Schema {
         tables,

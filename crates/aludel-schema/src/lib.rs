@@ -21,12 +21,12 @@ mod types;
 pub use default_expr::{is_literal_default, normalize_default};
 pub use dialect::Dialect;
 pub use error::{Error, Result};
-pub use expr::normalize_expr;
+pub use expr::{enum_check_values, normalize_expr, rename_identifier};
 pub use model::{
     Check, Column, EnumType, FkAction, ForeignKey, Index, PrimaryKey, Schema, Table, TableName,
     Unique,
 };
 pub use naming::NamingConvention;
-pub use normalize::{enum_checks, normalize};
-pub use ops::{AlterColumn, Change, Execute, Operation, reverse_all};
+pub use normalize::{enum_check, enum_check_name, normalize};
+pub use ops::{AlterColumn, Change, Execute, Operation, enum_column_of, reverse_all};
 pub use types::ColumnType;

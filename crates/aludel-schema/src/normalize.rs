@@ -7,42 +7,60 @@
 //! address what it drops.
 
 use crate::{
-    Check, ColumnType, Dialect, FkAction, Index, Schema, Table, normalize_default, normalize_expr,
+    Check, Column, ColumnType, Dialect, FkAction, Index, Schema, Table, enum_check_values,
+    normalize_default, normalize_expr,
 };
 
-/// The CHECK constraints that hold SQLite's enum columns to their values (SQLite has no
-/// enum type): one per column of an enum type.
-pub fn enum_checks(t: &Table) -> Vec<Check> {
-    t.columns
+/// The name of the CHECK that holds a SQLite enum column to its values (SQLite has no
+/// enum type). Check names are per table on SQLite.
+pub fn enum_check_name(column: &str) -> String {
+    format!("{column}_enum")
+}
+
+/// The CHECK that holds a SQLite enum column to its values, for a column of an enum
+/// type.
+pub fn enum_check(c: &Column) -> Option<Check> {
+    let ColumnType::Enum { values, .. } = &c.ty else {
+        return None;
+    };
+    let list: Vec<String> = values
         .iter()
-        .filter_map(|c| match &c.ty {
-            ColumnType::Enum { values, .. } => {
-                let list: Vec<String> = values
-                    .iter()
-                    .map(|v| format!("'{}'", v.replace('\'', "''")))
-                    .collect();
-                Some(Check {
-                    name: Some(format!("ck_{}_{}_enum", t.name, c.name)),
-                    expr: format!(
-                        "\"{}\" IN ({})",
-                        c.name.replace('"', "\"\""),
-                        list.join(", ")
-                    ),
-                })
-            }
-            _ => None,
-        })
-        .collect()
+        .map(|v| format!("'{}'", v.replace('\'', "''")))
+        .collect();
+    Some(Check {
+        name: Some(enum_check_name(&c.name)),
+        expr: format!(
+            "\"{}\" IN ({})",
+            c.name.replace('"', "\"\""),
+            list.join(", ")
+        ),
+    })
+}
+
+/// On SQLite, a text column held to a list of values by a CHECK is an enum column,
+/// whoever wrote the CHECK: the column becomes an enum and the check goes.
+fn sqlite_enums(t: &mut Table) {
+    let mut keep = Vec::new();
+    for check in std::mem::take(&mut t.checks) {
+        if let Some((col, values)) = enum_check_values(&check.expr)
+            && let Some(c) = t.get_column_mut(&col)
+            && matches!(c.ty, ColumnType::Text | ColumnType::Enum { .. })
+        {
+            c.ty = ColumnType::Enum {
+                name: String::new(),
+                values,
+            };
+            continue;
+        }
+        keep.push(check);
+    }
+    t.checks = keep;
 }
 
 /// Returns `schema` in the form two schemas are compared in on `dialect`.
 pub fn normalize(schema: &Schema, dialect: Dialect) -> Schema {
     let mut s = schema.clone();
     for t in &mut s.tables {
-        if dialect == Dialect::Sqlite {
-            // No enum type: the column is text held to its values by a CHECK.
-            t.checks.extend(enum_checks(t));
-        }
         let pk_cols: Vec<String> = t
             .primary_key
             .as_ref()
@@ -50,9 +68,6 @@ pub fn normalize(schema: &Schema, dialect: Dialect) -> Schema {
             .unwrap_or_default();
         for c in &mut t.columns {
             c.ty = c.ty.canonical(dialect);
-            if dialect == Dialect::Sqlite && matches!(c.ty, ColumnType::Enum { .. }) {
-                c.ty = ColumnType::Text;
-            }
             if let ColumnType::Enum { values, .. } = &mut c.ty
                 && dialect == Dialect::Postgres
             {
@@ -76,6 +91,7 @@ pub fn normalize(schema: &Schema, dialect: Dialect) -> Schema {
         }
         if dialect == Dialect::Sqlite {
             t.comment = None;
+            sqlite_enums(t);
         }
         t.comment = t.comment.take().filter(|c| !c.is_empty());
         if dialect == Dialect::MySql {
@@ -164,15 +180,17 @@ mod tests {
             values: vec!["draft".into(), "live".into()],
         };
         assert_eq!(normalize(&s, Dialect::MySql).tables[0].columns[0].ty, want);
-        let lite = normalize(&s, Dialect::Sqlite);
-        assert_eq!(lite.tables[0].columns[0].ty, ColumnType::Text);
-        assert_eq!(
-            lite.tables[0].checks,
-            [Check {
-                name: Some("ck_posts_status_enum".into()),
-                expr: normalize_expr("status IN ('draft', 'live')"),
-            }]
+        assert_eq!(normalize(&s, Dialect::Sqlite).tables[0].columns[0].ty, want);
+        // Text held to the same values by a hand-written CHECK is the same column.
+        let mut hand = Schema::new();
+        hand.tables.push(
+            Table::new("posts")
+                .column(Column::new("status", ColumnType::Text))
+                .check(Check::new("status IN ('draft', 'live')")),
         );
+        let n = normalize(&hand, Dialect::Sqlite);
+        assert_eq!(n.tables[0].columns[0].ty, want);
+        assert!(n.tables[0].checks.is_empty());
         let pg = ColumnType::Enum {
             name: "post_status".into(),
             values: vec![],

@@ -323,6 +323,7 @@ impl Operation {
                 t.indexes.retain(|i| !on(&i.columns));
                 t.uniques.retain(|u| !on(&u.columns));
                 t.foreign_keys.retain(|f| !on(&f.columns));
+                t.checks.retain(|c| !mentions(&c.expr, column));
                 if t.primary_key.as_ref().is_some_and(|p| on(&p.columns)) {
                     t.primary_key = None;
                 }
@@ -349,6 +350,15 @@ impl Operation {
                 t.foreign_keys
                     .iter_mut()
                     .for_each(|f| rename(&mut f.columns));
+                // The databases rewrite the expressions that name the column too.
+                for i in &mut t.indexes {
+                    if let Some(p) = &mut i.predicate {
+                        *p = crate::rename_identifier(p, from, to);
+                    }
+                }
+                for c in &mut t.checks {
+                    c.expr = crate::rename_identifier(&c.expr, from, to);
+                }
                 if let Some(pk) = &mut t.primary_key {
                     rename(&mut pk.columns);
                 }
@@ -378,8 +388,12 @@ impl Operation {
             }
             O::DropIndex { table, name } => {
                 let t = schema.require_table(table)?;
-                remove_named(&mut t.indexes, |i| i.name.as_deref(), name)
-                    .ok_or_else(|| missing("index", table, name))?;
+                // A database read back may hold a unique constraint as a unique index
+                // and the other way round (MySQL, SQLite): either answers to the name.
+                if remove_named(&mut t.indexes, |i| i.name.as_deref(), name).is_none() {
+                    remove_named(&mut t.uniques, |u| u.name.as_deref(), name)
+                        .ok_or_else(|| missing("index", table, name))?;
+                }
             }
             O::AddUnique { table, unique } => {
                 let t = schema.require_table(table)?;
@@ -388,8 +402,15 @@ impl Operation {
             }
             O::DropUnique { table, name } => {
                 let t = schema.require_table(table)?;
-                remove_named(&mut t.uniques, |u| u.name.as_deref(), name)
-                    .ok_or_else(|| missing("unique constraint", table, name))?;
+                if remove_named(&mut t.uniques, |u| u.name.as_deref(), name).is_none() {
+                    let unique_index = |i: &Index| i.unique && i.name.as_deref() == Some(name);
+                    let pos = t
+                        .indexes
+                        .iter()
+                        .position(unique_index)
+                        .ok_or_else(|| missing("unique constraint", table, name))?;
+                    t.indexes.remove(pos);
+                }
             }
             O::AddPrimaryKey { table, primary_key } => {
                 let t = schema.require_table(table)?;
@@ -442,21 +463,30 @@ impl Operation {
                     return Err(Error::NoSuchEnum(name.to_string()));
                 }
             }
-            O::AlterEnum { name, to, .. } => {
-                let e = schema
+            O::AlterEnum { name, from, to } => {
+                // Only PostgreSQL keeps the type itself; elsewhere the enum is its columns.
+                let mut found = false;
+                if let Some(e) = schema
                     .enums
                     .iter_mut()
                     .find(|e| e.name == name.name && e.schema == name.schema)
-                    .ok_or_else(|| Error::NoSuchEnum(name.to_string()))?;
-                e.values.clone_from(to);
+                {
+                    e.values.clone_from(to);
+                    found = true;
+                }
                 for t in &mut schema.tables {
                     for c in &mut t.columns {
-                        if let ColumnType::Enum { name: n, values } = &mut c.ty
-                            && *n == name.name
-                        {
-                            values.clone_from(to);
+                        if enum_column_of(&c.ty, name, from) {
+                            c.ty = ColumnType::Enum {
+                                name: name.name.clone(),
+                                values: to.clone(),
+                            };
+                            found = true;
                         }
                     }
+                }
+                if !found {
+                    return Err(Error::NoSuchEnum(name.to_string()));
                 }
             }
             O::SetTableComment { table, to, .. } => {
@@ -529,6 +559,15 @@ impl Operation {
                             foreign_key: f.clone(),
                         }
                     }));
+                    ops.extend(
+                        t.checks
+                            .iter()
+                            .filter(|c| mentions(&c.expr, column))
+                            .map(|c| O::AddCheck {
+                                table: table.clone(),
+                                check: c.clone(),
+                            }),
+                    );
                     ops
                 }
                 O::RenameColumn { table, from, to } => vec![O::RenameColumn {
@@ -543,15 +582,23 @@ impl Operation {
                 }],
                 O::DropIndex { table, name } => {
                     let t = table_of(table)?;
-                    let index = t
-                        .indexes
-                        .iter()
-                        .find(|i| i.name.as_deref() == Some(name))
-                        .ok_or_else(|| missing("index", table, name))?;
-                    vec![O::CreateIndex {
-                        table: table.clone(),
-                        index: index.clone(),
-                    }]
+                    match t.indexes.iter().find(|i| i.name.as_deref() == Some(name)) {
+                        Some(index) => vec![O::CreateIndex {
+                            table: table.clone(),
+                            index: index.clone(),
+                        }],
+                        None => {
+                            let u = t
+                                .uniques
+                                .iter()
+                                .find(|u| u.name.as_deref() == Some(name))
+                                .ok_or_else(|| missing("index", table, name))?;
+                            vec![O::AddUnique {
+                                table: table.clone(),
+                                unique: u.clone(),
+                            }]
+                        }
+                    }
                 }
                 O::AddUnique { table, unique } => vec![O::DropUnique {
                     table: table.clone(),
@@ -559,15 +606,23 @@ impl Operation {
                 }],
                 O::DropUnique { table, name } => {
                     let t = table_of(table)?;
-                    let u = t
-                        .uniques
-                        .iter()
-                        .find(|u| u.name.as_deref() == Some(name))
-                        .ok_or_else(|| missing("unique constraint", table, name))?;
-                    vec![O::AddUnique {
-                        table: table.clone(),
-                        unique: u.clone(),
-                    }]
+                    match t.uniques.iter().find(|u| u.name.as_deref() == Some(name)) {
+                        Some(u) => vec![O::AddUnique {
+                            table: table.clone(),
+                            unique: u.clone(),
+                        }],
+                        None => {
+                            let index = t
+                                .indexes
+                                .iter()
+                                .find(|i| i.unique && i.name.as_deref() == Some(name))
+                                .ok_or_else(|| missing("unique constraint", table, name))?;
+                            vec![O::CreateIndex {
+                                table: table.clone(),
+                                index: index.clone(),
+                            }]
+                        }
+                    }
                 }
                 O::AddPrimaryKey { table, .. } => vec![O::DropPrimaryKey {
                     table: table.clone(),
@@ -658,6 +713,22 @@ pub fn reverse_all(ops: &[Operation], before: &Schema) -> Result<Vec<Operation>>
         reversed.push(rev);
     }
     Ok(reversed.into_iter().rev().flatten().collect())
+}
+
+/// Whether a column of type `ty` is of the enum `name` whose values are `from`: by name,
+/// or, for a database read back that keeps no enum names (MySQL, SQLite), by values.
+pub fn enum_column_of(ty: &ColumnType, name: &TableName, from: &[String]) -> bool {
+    match ty {
+        ColumnType::Enum { name: n, values } => {
+            *n == name.name || (n.is_empty() && values.as_slice() == from)
+        }
+        _ => false,
+    }
+}
+
+/// Whether an SQL expression names the column `column`.
+fn mentions(expr: &str, column: &str) -> bool {
+    crate::rename_identifier(expr, column, "\u{1}") != expr
 }
 
 fn no_column(table: &TableName, column: &str) -> Error {
@@ -917,6 +988,83 @@ mod tests {
             },
             Operation::DropPrimaryKey { table: posts() },
         ]);
+    }
+
+    #[test]
+    fn a_unique_constraint_and_a_unique_index_answer_to_each_other() {
+        // A database read back holds unique constraints as unique indexes on MySQL and
+        // SQLite; operations written against the models name them as constraints.
+        let mut s = blog();
+        let t = s.table_mut(&"users".into()).unwrap();
+        let u = t.uniques.remove(0);
+        t.indexes
+            .push(Index::new(u.columns).named("uq_users_name").unique());
+        let drop = Operation::DropUnique {
+            table: "users".into(),
+            name: "uq_users_name".into(),
+        };
+        let undo = drop.reverse(&s).unwrap().unwrap();
+        drop.apply(&mut s).unwrap();
+        assert!(s.table(&"users".into()).unwrap().indexes.is_empty());
+        assert!(matches!(undo[0], Operation::CreateIndex { .. }));
+
+        let mut s = blog();
+        let drop = Operation::DropIndex {
+            table: "users".into(),
+            name: "uq_users_name".into(),
+        };
+        drop.apply(&mut s).unwrap();
+        assert!(s.table(&"users".into()).unwrap().uniques.is_empty());
+    }
+
+    #[test]
+    fn rename_column_follows_predicates_and_checks() {
+        let mut s = blog();
+        let t = s.table_mut(&posts()).unwrap();
+        t.indexes[0].predicate = Some("title IS NOT NULL".into());
+        t.checks
+            .push(Check::new("length(title) > 0").named("ck_title"));
+        Operation::RenameColumn {
+            table: posts(),
+            from: "title".into(),
+            to: "headline".into(),
+        }
+        .apply(&mut s)
+        .unwrap();
+        let t = s.table(&posts()).unwrap();
+        assert_eq!(
+            t.indexes[0].predicate.as_deref(),
+            Some("headline IS NOT NULL")
+        );
+        assert_eq!(t.checks[0].expr, "length(headline) > 0");
+    }
+
+    #[test]
+    fn alter_enum_changes_the_columns_of_a_schema_without_enum_types() {
+        // MySQL and SQLite keep no enum types, only columns holding the values.
+        let mut s = Schema::new();
+        s.tables.push(Table::new("t").column(Column::new(
+            "status",
+            ColumnType::Enum {
+                name: String::new(),
+                values: vec!["a".into(), "b".into()],
+            },
+        )));
+        let op = Operation::AlterEnum {
+            name: "st".into(),
+            from: vec!["a".into(), "b".into()],
+            to: vec!["a".into(), "b".into(), "c".into()],
+        };
+        op.apply(&mut s).unwrap();
+        assert_eq!(
+            s.tables[0].columns[0].ty,
+            ColumnType::Enum {
+                name: "st".into(),
+                values: vec!["a".into(), "b".into(), "c".into()]
+            }
+        );
+        let err = op.apply(&mut Schema::new()).unwrap_err();
+        assert_eq!(err.to_string(), "enum type st does not exist");
     }
 
     #[test]

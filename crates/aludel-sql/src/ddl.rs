@@ -80,12 +80,17 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
         }
         O::CreateIndex { table, index } => vec![create_index(table, index, d)?],
         O::DropIndex { table, name } => {
+            let mut out = Vec::new();
+            if d == Dialect::MySql {
+                out.extend(mysql_keep_fk_index(table_in(table)?, name));
+            }
             let mut st = sea_query::Index::drop();
             st.name(name.as_str());
             if d == Dialect::MySql || table.schema.is_some() {
                 st.table(sq_table(table));
             }
-            vec![build(&st, d)]
+            out.push(build(&st, d));
+            out
         }
         O::AddUnique { table, unique } => match d {
             Dialect::Sqlite => vec![create_index(table, &unique_index(unique), d)?],
@@ -98,11 +103,15 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
         },
         O::DropUnique { table, name } => match d {
             Dialect::Postgres => vec![drop_constraint(table, name, d)],
-            Dialect::MySql => vec![format!(
-                "ALTER TABLE {} DROP INDEX {}",
-                quote_table(d, table),
-                quote_ident(d, name)
-            )],
+            Dialect::MySql => {
+                let mut out = mysql_keep_fk_index(table_in(table)?, name);
+                out.push(format!(
+                    "ALTER TABLE {} DROP INDEX {}",
+                    quote_table(d, table),
+                    quote_ident(d, name)
+                ));
+                out
+            }
             Dialect::Sqlite => vec![format!("DROP INDEX {}", quote_ident(d, name))],
         },
         O::AddPrimaryKey { table, primary_key } => {
@@ -140,7 +149,11 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
         O::DropForeignKey { table, name } => {
             let mut st = sea_query::ForeignKey::drop();
             st.name(name.as_str()).table(sq_table(table));
-            vec![build(&st, d)]
+            let mut out = vec![build(&st, d)];
+            if d == Dialect::MySql {
+                out.extend(mysql_drop_implicit_index(table_in(table)?, name));
+            }
+            out
         }
         O::AddCheck { table, check } => vec![format!(
             "ALTER TABLE {} ADD {}",
@@ -190,6 +203,86 @@ pub(crate) fn sq_table(t: &TableName) -> sea_query::TableName {
         Some(s) => (Alias::new(s), Alias::new(&t.name)).into(),
         None => Alias::new(&t.name).into(),
     }
+}
+
+/// Whether an index, unique constraint or primary key of `t` other than `except` starts
+/// with `cols`: what InnoDB needs to enforce a foreign key on `cols`.
+fn mysql_fk_supported(t: &Table, cols: &[String], except: Option<&str>) -> bool {
+    let starts = |c: &[String]| c.len() >= cols.len() && c[..cols.len()] == *cols;
+    t.primary_key.as_ref().is_some_and(|p| starts(&p.columns))
+        || t.uniques
+            .iter()
+            .any(|u| u.name.as_deref() != except && starts(&u.columns))
+        || t.indexes
+            .iter()
+            .any(|i| i.name.as_deref() != except && i.predicate.is_none() && starts(&i.columns))
+}
+
+/// InnoDB creates an index for a foreign key no index supports, named after the
+/// constraint (or after the first column when the constraint had no name, which InnoDB
+/// then calls `<table>_ibfk_<n>`). The introspector leaves it out of the schema.
+fn mysql_implicit_index_name(t: &Table, fk: &ForeignKey) -> String {
+    let name = fk.name.clone().unwrap_or_default();
+    let generated = name
+        .strip_prefix(&format!("{}_ibfk_", t.name))
+        .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()));
+    if generated {
+        fk.columns.first().cloned().unwrap_or(name)
+    } else {
+        name
+    }
+}
+
+/// Dropping a foreign key leaves InnoDB's implicit index behind: drop it too.
+fn mysql_drop_implicit_index(t: &Table, fk_name: &str) -> Option<String> {
+    let fk = t
+        .foreign_keys
+        .iter()
+        .find(|f| f.name.as_deref() == Some(fk_name))?;
+    if mysql_fk_supported(t, &fk.columns, None) {
+        return None;
+    }
+    Some(format!(
+        "ALTER TABLE {} DROP INDEX {}",
+        quote_table(Dialect::MySql, &t.table_name()),
+        quote_ident(Dialect::MySql, &mysql_implicit_index_name(t, fk))
+    ))
+}
+
+/// InnoDB refuses to drop the last index that supports a foreign key (and drops its own
+/// implicit index when another one comes): before dropping such an index, create the one
+/// InnoDB would have made.
+fn mysql_keep_fk_index(t: &Table, index: &str) -> Vec<String> {
+    let Some(cols) = t
+        .indexes
+        .iter()
+        .find(|i| i.name.as_deref() == Some(index))
+        .map(|i| &i.columns)
+        .or_else(|| {
+            t.uniques
+                .iter()
+                .find(|u| u.name.as_deref() == Some(index))
+                .map(|u| &u.columns)
+        })
+    else {
+        return Vec::new();
+    };
+    t.foreign_keys
+        .iter()
+        .filter(|f| {
+            cols.len() >= f.columns.len()
+                && cols[..f.columns.len()] == f.columns[..]
+                && !mysql_fk_supported(t, &f.columns, Some(index))
+        })
+        .map(|f| {
+            format!(
+                "CREATE INDEX {} ON {} ({})",
+                quote_ident(Dialect::MySql, &mysql_implicit_index_name(t, f)),
+                quote_table(Dialect::MySql, &t.table_name()),
+                quote_list(Dialect::MySql, &f.columns)
+            )
+        })
+        .collect()
 }
 
 fn drop_constraint(table: &TableName, name: &str, d: Dialect) -> String {
@@ -280,6 +373,14 @@ pub(crate) fn column_def(col: &Column, t: &Table, d: Dialect) -> Result<ColumnDe
         && let Some(comment) = &col.comment
     {
         extra.push(format!("COMMENT {}", quote_literal(d, comment)));
+    }
+    if d == Dialect::Sqlite
+        && let Some(check) = aludel_schema::enum_check(col)
+        && !t.checks.iter().any(|k| k.name == check.name)
+    {
+        // SQLite has no enum type: the column's own CHECK holds it to its values, so
+        // that ADD COLUMN and table rebuilds carry it along.
+        extra.push(check_clause(&check, d));
     }
     if !extra.is_empty() {
         def.extra(extra.join(" "));
@@ -443,14 +544,7 @@ pub(crate) fn create_table(t: &Table, d: Dialect) -> Result<Vec<String>> {
     for c in &t.checks {
         clauses.push(check_clause(c, d));
     }
-    if d == Dialect::Sqlite {
-        // SQLite has no enum type: a CHECK holds the column to its values.
-        for c in aludel_schema::enum_checks(t) {
-            if !t.checks.iter().any(|k| k.name == c.name) {
-                clauses.push(check_clause(&c, d));
-            }
-        }
-    }
+
     if d == Dialect::MySql
         && let Some(c) = &t.comment
     {
@@ -603,7 +697,7 @@ fn alter_enum(
         .tables
         .iter()
         .flat_map(|t| t.columns.iter().map(move |c| (t, c)))
-        .filter(|(_, c)| matches!(&c.ty, ColumnType::Enum { name: n, .. } if *n == name.name))
+        .filter(|(_, c)| aludel_schema::enum_column_of(&c.ty, name, from))
         .collect();
     let mut after = before.clone();
     op.apply(&mut after).map_err(|source| Error::State {
