@@ -440,9 +440,8 @@ impl Gen {
                 let choices: Vec<usize> = (0..t.columns.len())
                     .filter(|&i| {
                         let c = &t.columns[i];
-                        !pk.contains(&c.name)
-                            && !fk_cols.contains(&c.name)
-                            && !(fresh.contains(&c.name) && c.nullable && c.default.is_none())
+                        let all_null = fresh.contains(&c.name) && c.nullable && c.default.is_none();
+                        !pk.contains(&c.name) && !fk_cols.contains(&c.name) && !all_null
                     })
                     .collect();
                 if !choices.is_empty() {
