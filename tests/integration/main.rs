@@ -5,4 +5,5 @@ mod fidelity;
 mod guards;
 mod introspect;
 mod roundtrip;
+mod snapshots;
 mod tutorial;

@@ -1,6 +1,8 @@
 //! Development tasks, run as `cargo xtask <task>` (an alias in .cargo/config.toml).
 //!
 //! - `ci`: what CI runs: formatting, clippy with warnings denied, every test.
+//! - `soak [--pairs N] [--seed S] [--backend sqlite|postgres|mysql]`: the property-based
+//!   round trip with many more pairs than CI runs, from a random seed it prints first.
 
 use std::process::Command;
 
@@ -10,9 +12,11 @@ fn main() -> anyhow::Result<()> {
     let task = std::env::args().nth(1).unwrap_or_default();
     match task.as_str() {
         "ci" => ci(),
+        "soak" => soak(std::env::args().skip(2).collect()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <task>\n\ntasks:\n  ci    cargo fmt --check, clippy -D warnings, cargo test --workspace"
+                "usage: cargo xtask <task>\n\ntasks:\n  ci    cargo fmt --check, clippy -D warnings, cargo test --workspace\n  \
+                 soak  [--pairs N] [--seed S] [--backend sqlite|postgres|mysql]  the property-based round trip, at length"
             );
             if task.is_empty() || task == "help" || task == "--help" {
                 Ok(())
@@ -33,6 +37,55 @@ fn cargo(args: &[&str]) -> anyhow::Result<()> {
     if !status.success() {
         bail!("`cargo {}` failed ({status})", args.join(" "));
     }
+    Ok(())
+}
+
+fn soak(args: Vec<String>) -> anyhow::Result<()> {
+    let mut pairs = 2000u64;
+    let mut seed: Option<u64> = None;
+    let mut backends = vec!["sqlite", "postgres", "mysql"];
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = || it.next().with_context(|| format!("{a} needs a value"));
+        match a.as_str() {
+            "--pairs" => pairs = value()?.parse().context("--pairs takes a number")?,
+            "--seed" => seed = Some(value()?.parse().context("--seed takes a number")?),
+            "--backend" => {
+                let b = value()?.clone();
+                if !["sqlite", "postgres", "mysql"].contains(&b.as_str()) {
+                    bail!("--backend {b:?}: use sqlite, postgres or mysql");
+                }
+                backends = vec![match b.as_str() {
+                    "sqlite" => "sqlite",
+                    "postgres" => "postgres",
+                    _ => "mysql",
+                }];
+            }
+            other => bail!("unknown option {other:?}"),
+        }
+    }
+    let seed = seed.unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(1)
+    });
+    eprintln!("soak: {pairs} pairs per backend from seed {seed} (replay with --seed {seed})");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    for b in backends {
+        let status = Command::new(&cargo)
+            .args(["test", "-q", "-p", "aludel-tests", "--test", "integration"])
+            .arg(format!("roundtrip_{b}"))
+            .args(["--", "--nocapture"])
+            .env("ALUDEL_ROUNDTRIP_SEED", seed.to_string())
+            .env("ALUDEL_ROUNDTRIP_PAIRS", pairs.to_string())
+            .status()
+            .with_context(|| format!("cannot run {cargo}"))?;
+        if !status.success() {
+            bail!("soak failed on {b} (seed {seed}); each failing pair prints its own seed");
+        }
+    }
+    eprintln!("soak: all backends passed {pairs} pairs from seed {seed}");
     Ok(())
 }
 

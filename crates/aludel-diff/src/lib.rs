@@ -130,6 +130,29 @@ pub fn validate(target: &Schema) -> Result<()> {
                             f.ref_columns.len()
                         ));
                     }
+                    let set = |cols: &[String]| {
+                        let mut v = cols.to_vec();
+                        v.sort();
+                        v
+                    };
+                    let wanted = set(&f.ref_columns);
+                    let keyed = rt
+                        .primary_key
+                        .as_ref()
+                        .is_some_and(|p| set(&p.columns) == wanted)
+                        || rt.uniques.iter().any(|u| set(&u.columns) == wanted)
+                        || rt.indexes.iter().any(|i| {
+                            i.unique && i.predicate.is_none() && set(&i.columns) == wanted
+                        });
+                    if !keyed {
+                        problems.push(format!(
+                            "foreign key of {tn} ({}) references {} ({}), which is neither its primary key \
+                             nor unique: the databases refuse it; reference the primary key or add a unique constraint",
+                            f.columns.join(", "),
+                            f.ref_table,
+                            f.ref_columns.join(", ")
+                        ));
+                    }
                 }
             }
         }

@@ -395,6 +395,24 @@ fn invalid_models_are_reported_together() {
         err.contains("references table users, which no model declares"),
         "{err}"
     );
+
+    let not_unique = schema(vec![
+        Table::new("pairs")
+            .column(Column::new("a", T::Integer))
+            .column(Column::new("b", T::Integer))
+            .primary_key(["a"]),
+        Table::new("c")
+            .column(Column::new("x", T::Integer))
+            .column(Column::new("y", T::Integer))
+            .foreign_key(ForeignKey::new(["x", "y"], "pairs", ["a", "b"])),
+    ]);
+    let err = diff(&Schema::new(), &not_unique, Dialect::Postgres)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("references pairs (a, b), which is neither its primary key nor unique"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -66,12 +66,34 @@ pub fn render_all(
 ) -> Result<(Vec<String>, Schema)> {
     let mut state = start.clone();
     let mut out = Vec::new();
-    for op in ops {
-        out.extend(render(op, &state, dialect)?);
-        op.apply(&mut state).map_err(|source| Error::State {
+    let apply = |op: &Operation, state: &mut Schema| {
+        op.apply(state).map_err(|source| Error::State {
             op: op.to_string(),
             source,
-        })?;
+        })
+    };
+    let mut i = 0;
+    while i < ops.len() {
+        if dialect == Dialect::Sqlite {
+            let run = sqlite::rebuild_run(&ops[i..], &state);
+            if run > 1 {
+                // One rebuild for consecutive changes to one table, not one each.
+                let table = ops[i].table().expect("a rebuild run names its table");
+                let before = state.clone();
+                for op in &ops[i..i + run] {
+                    apply(op, &mut state)?;
+                }
+                let (old, new) = (before.table(&table), state.table(&table));
+                if let (Some(old), Some(new)) = (old, new) {
+                    out.extend(sqlite::rebuild(old, new)?);
+                }
+                i += run;
+                continue;
+            }
+        }
+        out.extend(render(&ops[i], &state, dialect)?);
+        apply(&ops[i], &mut state)?;
+        i += 1;
     }
     Ok((out, state))
 }

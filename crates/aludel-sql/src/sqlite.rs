@@ -12,6 +12,43 @@ use crate::quote::{quote_ident, quote_list};
 
 const D: Dialect = Dialect::Sqlite;
 
+/// How many operations from the start of `ops` one rebuild can perform: the run of
+/// consecutive changes to one table, when one of them needs a rebuild. Creating,
+/// dropping and renaming are never part of a run (a rebuild copies columns by name).
+pub(crate) fn rebuild_run(ops: &[Operation], before: &Schema) -> usize {
+    use Operation as O;
+    let local = |op: &Operation| {
+        !matches!(
+            op,
+            O::CreateTable { .. }
+                | O::DropTable { .. }
+                | O::RenameTable { .. }
+                | O::RenameColumn { .. }
+                | O::Execute(_)
+                | O::CreateEnum { .. }
+                | O::DropEnum { .. }
+                | O::AlterEnum { .. }
+        )
+    };
+    let Some(table) = ops.first().and_then(|op| op.table()) else {
+        return 0;
+    };
+    let mut state = before.clone();
+    let mut len = 0;
+    let mut rebuilds = false;
+    for op in ops {
+        if !local(op) || op.table().as_ref() != Some(&table) {
+            break;
+        }
+        rebuilds |= needs_rebuild(op, &state);
+        if op.apply(&mut state).is_err() {
+            break;
+        }
+        len += 1;
+    }
+    if rebuilds { len } else { 0 }
+}
+
 /// Whether SQLite needs a table rebuild to perform `op`.
 pub(crate) fn needs_rebuild(op: &Operation, before: &Schema) -> bool {
     use Operation as O;

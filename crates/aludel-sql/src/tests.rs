@@ -212,7 +212,11 @@ fn indexes_and_uniques() {
         &blog(),
         [
             &[r#"DROP INDEX "ix_posts_owner_id""#],
-            &["DROP INDEX `ix_posts_owner_id` ON `posts`"],
+            // The only index InnoDB can use for the foreign key: it gets its own first.
+            &[
+                "CREATE INDEX `fk_posts_owner_id_users` ON `posts` (`owner_id`)",
+                "DROP INDEX `ix_posts_owner_id` ON `posts`",
+            ],
             &[r#"DROP INDEX "ix_posts_owner_id""#],
         ],
     );
@@ -243,6 +247,59 @@ fn indexes_and_uniques() {
         err.to_string().contains("MySQL has no partial indexes"),
         "{err}"
     );
+}
+
+#[test]
+fn mysql_foreign_keys_and_their_implicit_index() {
+    let mut no_index = blog();
+    no_index.tables[1].indexes.clear();
+    let drop_fk = Operation::DropForeignKey {
+        table: "posts".into(),
+        name: "fk_posts_owner_id_users".into(),
+    };
+    assert_eq!(
+        render(&drop_fk, &no_index, Dialect::MySql).unwrap(),
+        [
+            "ALTER TABLE `posts` DROP FOREIGN KEY `fk_posts_owner_id_users`",
+            "ALTER TABLE `posts` DROP INDEX `fk_posts_owner_id_users`",
+        ],
+        "InnoDB's own index goes with the key"
+    );
+    assert_eq!(
+        render(&drop_fk, &blog(), Dialect::MySql).unwrap(),
+        ["ALTER TABLE `posts` DROP FOREIGN KEY `fk_posts_owner_id_users`"],
+        "an explicit index stays"
+    );
+}
+
+#[test]
+fn sqlite_consecutive_changes_to_a_table_rebuild_it_once() {
+    let ops = [
+        Operation::DropForeignKey {
+            table: "posts".into(),
+            name: "fk_posts_owner_id_users".into(),
+        },
+        Operation::AlterColumn(AlterColumn::new("posts", "title").nullable(false, true)),
+        Operation::AddCheck {
+            table: "posts".into(),
+            check: aludel_schema::Check::new("title <> ''").named("ck_title"),
+        },
+        Operation::AddColumn {
+            table: "users".into(),
+            column: Column::new("bio", T::Text).nullable(),
+        },
+    ];
+    let (sql, state) = render_all(&ops, &blog(), Dialect::Sqlite).unwrap();
+    let creates = sql.iter().filter(|s| s.starts_with("CREATE TABLE")).count();
+    assert_eq!(creates, 1, "{sql:#?}");
+    assert!(sql[0].contains(r#""title" TEXT NULL"#), "{sql:#?}");
+    assert!(sql[0].contains("CHECK (title <> '')"), "{sql:#?}");
+    assert!(!sql[0].contains("FOREIGN KEY"), "{sql:#?}");
+    assert_eq!(
+        sql.last().unwrap(),
+        r#"ALTER TABLE "users" ADD COLUMN "bio" TEXT NULL"#
+    );
+    assert_eq!(state.tables[1].checks.len(), 1);
 }
 
 #[test]

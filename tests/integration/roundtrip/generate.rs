@@ -17,6 +17,8 @@ pub struct Gen {
     /// Columns added by the current mutation round: their rows share one value (NULL or
     /// the default), so they can be neither unique nor made NOT NULL without a default.
     fresh: Vec<String>,
+    /// A, while B is being made: the downgrade restores A's columns.
+    original: Schema,
 }
 
 const ACTIONS: [FkAction; 4] = [
@@ -33,6 +35,7 @@ impl Gen {
             dialect,
             next: 0,
             fresh: Vec::new(),
+            original: Schema::new(),
         }
     }
 
@@ -214,7 +217,40 @@ impl Gen {
         }
     }
 
+    /// A composite foreign key to a link table's (a, b) primary key.
+    fn add_composite_foreign_key(&mut self, schema: &Schema, t: &mut Table) -> bool {
+        let links: Vec<TableName> = schema
+            .tables
+            .iter()
+            .filter(|o| {
+                o.primary_key
+                    .as_ref()
+                    .is_some_and(|p| p.columns == ["a", "b"])
+            })
+            .map(|o| o.table_name())
+            .collect();
+        if links.is_empty() || t.get_column("id").is_none() {
+            return false;
+        }
+        let target = self.pick(&links).clone();
+        let (ca, cb) = (self.fresh("f"), self.fresh("f"));
+        for c in [&ca, &cb] {
+            self.fresh.push(c.clone());
+            t.columns.push(Column::new(c.clone(), T::BigInt).nullable());
+        }
+        let on_update = *self.pick(&ACTIONS);
+        t.foreign_keys.push(
+            ForeignKey::new([ca.clone(), cb], target, ["a", "b"])
+                .named(format!("fk_{}_{ca}", t.name))
+                .on_update(on_update),
+        );
+        true
+    }
+
     fn add_foreign_key(&mut self, schema: &Schema, t: &mut Table) {
+        if self.chance(0.25) && self.add_composite_foreign_key(schema, t) {
+            return;
+        }
         let targets: Vec<TableName> = schema
             .tables
             .iter()
@@ -235,11 +271,13 @@ impl Gen {
         t.columns
             .push(Column::new(col.clone(), T::BigInt).nullable());
         let action = *self.pick(&ACTIONS);
-        t.foreign_keys.push(
-            ForeignKey::new([col.clone()], target, ["id"])
-                .named(format!("fk_{}_{col}", t.name))
-                .on_delete(action),
-        );
+        let mut fk = ForeignKey::new([col.clone()], target, ["id"])
+            .named(format!("fk_{}_{col}", t.name))
+            .on_delete(action);
+        if self.chance(0.3) {
+            fk.on_update = *self.pick(&ACTIONS);
+        }
+        t.foreign_keys.push(fk);
         if self.chance(0.5) {
             t.indexes
                 .push(Index::new([col.clone()]).named(format!("ix_{}_{col}", t.name)));
@@ -287,6 +325,7 @@ impl Gen {
     /// B: A after one to three mutations.
     pub fn mutate(&mut self, a: &Schema) -> Schema {
         self.fresh.clear();
+        self.original = a.clone();
         let mut b = a.clone();
         for t in &mut b.tables {
             t.renamed_from.clear();
@@ -364,11 +403,19 @@ impl Gen {
                             .iter()
                             .any(|i| i.unique && i.columns.iter().any(|x| x == c))
                 };
+                // The downgrade brings back A's column: judge that one.
+                let in_a = self.original.table(&t.table_name()).cloned();
+                let restorable = |name: &str| {
+                    in_a.as_ref()
+                        .and_then(|ta| ta.get_column(name))
+                        .is_none_or(|c| c.nullable || c.default.is_some())
+                };
                 let droppable: Vec<String> = t
                     .columns
                     .iter()
                     .filter(|c| !t.is_primary_key_column(&c.name))
                     .filter(|c| c.nullable || c.default.is_some())
+                    .filter(|c| restorable(&c.name))
                     .filter(|c| !unique(&c.name))
                     .map(|c| c.name.clone())
                     .collect();
@@ -559,7 +606,15 @@ impl Gen {
                 }
             }
             16 => {
-                // A link table's primary key shrinks or grows.
+                // A link table's primary key shrinks or grows, unless a foreign key
+                // references it.
+                let tn = s.tables[ti].table_name();
+                if s.tables
+                    .iter()
+                    .any(|o| o.foreign_keys.iter().any(|f| f.ref_table == tn))
+                {
+                    return;
+                }
                 let t = &mut s.tables[ti];
                 let link = t.get_column("id").is_none();
                 if let Some(pk) = &mut t.primary_key
