@@ -487,7 +487,11 @@ impl Gen {
                 let choices: Vec<usize> = (0..t.columns.len())
                     .filter(|&i| {
                         let c = &t.columns[i];
-                        let all_null = fresh.contains(&c.name) && c.nullable && c.default.is_none();
+                        // Foreign-key columns (f...) hold NULL in every row, even once
+                        // their key is gone.
+                        let all_null = (fresh.contains(&c.name) || c.name.starts_with('f'))
+                            && c.nullable
+                            && c.default.is_none();
                         !pk.contains(&c.name) && !fk_cols.contains(&c.name) && !all_null
                     })
                     .collect();
