@@ -135,7 +135,7 @@ fn tutorial(db: TestDb) {
         let mut c = db.connect().await;
         assert_eq!(
             tables(&mut c).await,
-            ["aludel_version", "posts", "users"],
+            ["aludel_version", "aludel_version_ledger", "posts", "users"],
             "{d}"
         );
         assert_eq!(titles(&mut c).await, kept, "{d}: rows survive downgrade -1");
@@ -144,7 +144,34 @@ fn tutorial(db: TestDb) {
     p.aludel(&["downgrade", "base"]).ok();
     block_on(async {
         let mut c = db.connect().await;
-        assert_eq!(tables(&mut c).await, ["aludel_version"], "{d}");
+        assert_eq!(
+            tables(&mut c).await,
+            ["aludel_version", "aludel_version_ledger"],
+            "{d}"
+        );
+        // Every run is in the ledger: 4 upgrades, then 1 + 3 downgrades.
+        let rows = c
+            .query_rows("SELECT revision, action, status FROM aludel_version_ledger ORDER BY id")
+            .await
+            .unwrap();
+        let actions: Vec<String> = rows
+            .iter()
+            .map(|r| format!("{}/{}", r[1].clone().unwrap(), r[2].clone().unwrap()))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                "upgrade/applied",
+                "upgrade/applied",
+                "upgrade/applied",
+                "upgrade/applied",
+                "downgrade/reverted",
+                "downgrade/reverted",
+                "downgrade/reverted",
+                "downgrade/reverted",
+            ],
+            "{d}"
+        );
         c.close().await;
     });
     let out = p.aludel(&["current"]).ok();

@@ -74,7 +74,12 @@ pub enum Command {
     /// Show the head revision(s) of the revision files.
     Heads,
     /// List the revisions, newest first, with ids, parents and messages.
-    History,
+    History {
+        /// A range FROM:TO of revisions (ids, prefixes, base, head, current, rev+N, head-N);
+        /// either side may be empty.
+        #[arg(short = 'r', long = "rev-range", allow_hyphen_values = true)]
+        range: Option<String>,
+    },
     /// Show one revision: header and operations.
     Show { revision: String },
     /// List revisions that more than one revision revises.
@@ -89,5 +94,39 @@ pub enum Command {
         message: String,
         /// The revisions to join (default: every head).
         revisions: Vec<String>,
+    },
+    /// Record what a person found after a revision stopped part-way (MySQL), or accept an
+    /// edit to an applied revision.
+    Resolve {
+        revision: String,
+        #[arg(value_enum)]
+        resolution: Resolution,
+    },
+    /// Create or drop the database the URL names.
+    Database {
+        #[command(subcommand)]
+        action: DatabaseAction,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Resolution {
+    /// Every statement of the revision is in effect now (finished by hand).
+    Applied,
+    /// Nothing of the revision remains (undone by hand).
+    Reverted,
+    /// The applied revision's edited operations describe the database: record them.
+    AcceptEdit,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DatabaseAction {
+    /// Create the database (a SQLite file; a PostgreSQL or MySQL database).
+    Create,
+    /// Drop the database and everything in it.
+    Drop {
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
     },
 }

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use aludel_diff::{NoteKind, Plan};
 use aludel_introspect::{Database, IntrospectOptions};
 use aludel_runner::{
-    Direction, Graph, NewRevision, RevisionDef, RunnerOptions, Step, check_current, current_heads,
-    execute, file_name, new_revision_id, plan, render_revision, script,
+    Direction, Graph, NewRevision, RevisionDef, RunnerOptions, current_heads, file_name,
+    new_revision_id, plan, render_revision, script,
 };
 use aludel_schema::{Dialect, Schema};
 use anyhow::{Context, bail};
@@ -68,6 +68,7 @@ impl Ctx {
         Ok(RunnerOptions {
             version_table: project.config.version_table.clone(),
             transaction_mode: project.config.transaction_mode()?,
+            lock_timeout: std::time::Duration::from_secs(project.config.lock_timeout),
         })
     }
 }
@@ -96,7 +97,7 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::History => history(&ctx),
+        Command::History { range } => history(&ctx, range.as_deref()).await,
         Command::Show { revision } => show(&ctx, revision),
         Command::Branches => {
             let g = ctx.graph()?;
@@ -114,6 +115,30 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
         Command::Check => check(&ctx).await,
         Command::Stamp { revision } => stamp(&ctx, revision).await,
         Command::Merge { message, revisions } => merge(&ctx, message, revisions),
+        Command::Resolve {
+            revision,
+            resolution,
+        } => {
+            let project = ctx.project()?;
+            let graph = ctx.graph()?;
+            let opts = ctx.runner_options(&project)?;
+            let mut db = ctx.connect(&project).await?;
+            let how = match resolution {
+                crate::args::Resolution::Applied => aludel_runner::Resolution::Applied,
+                crate::args::Resolution::Reverted => aludel_runner::Resolution::Reverted,
+                crate::args::Resolution::AcceptEdit => aludel_runner::Resolution::AcceptEdit,
+            };
+            let msg = aludel_runner::resolve(&mut db, &graph, revision, how, &opts).await?;
+            db.close().await;
+            eprintln!("{msg}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Database { action } => {
+            let project = ctx.project()?;
+            let (url, _) = ctx.url(&project)?;
+            crate::database::run(&url, action).await?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -135,15 +160,7 @@ async fn live_schema(
     target: &Schema,
     managed_only: bool,
 ) -> anyhow::Result<Schema> {
-    let extra_schemas: BTreeSet<String> = target
-        .tables
-        .iter()
-        .filter_map(|t| t.schema.clone())
-        .collect();
-    let opts = IntrospectOptions {
-        extra_schemas: extra_schemas.into_iter().collect(),
-    };
-    let mut live = db.introspect(&opts).await?;
+    let mut live = db.introspect(&introspect_options(target)).await?;
     if managed_only {
         live.tables
             .retain(|t| project.config.manages(t.schema.as_deref(), &t.name));
@@ -388,28 +405,60 @@ async fn migrate(
         );
     }
     let mut db = ctx.connect(&project).await?;
-    let current = current_heads(&mut db, &opts.version_table).await?;
-    check_current(&graph, &current)?;
     let models = (ctx.compiled.models)().map_err(anyhow::Error::msg)?;
-    let live = live_schema(&mut db, &project, &models, false).await?;
-    let steps = plan(
+    let introspect = introspect_options(&models);
+    let mut progress = crate::progress::Reporter::new(opts.lock_timeout);
+    let ran = aludel_runner::migrate(
+        &mut db,
         &graph,
-        db.dialect(),
-        &current,
         target,
         direction,
-        Some(live),
-    )?;
-    if steps.is_empty() {
+        &opts,
+        &introspect,
+        &mut progress,
+    )
+    .await;
+    progress.finish();
+    let ran = ran?;
+    if ran == 0 {
+        let current = current_heads(&mut db, &opts.version_table).await?;
         eprintln!(
             "Nothing to do: the database is already at {}.",
             describe_heads(&current)
         );
     }
-    let mut log = |s: &Step<'_>| eprintln!("{}", s.describe());
-    execute(&mut db, &steps, &opts, &mut log).await?;
+    warn_missing(&mut db, &graph, &opts).await?;
     db.close().await;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Warns about revisions the ledger says are applied that no file defines.
+async fn warn_missing(
+    db: &mut Database,
+    graph: &Graph<'_>,
+    opts: &RunnerOptions,
+) -> anyhow::Result<()> {
+    let missing = aludel_runner::missing_revisions(db, graph, &opts.version_table).await?;
+    if !missing.is_empty() {
+        eprintln!(
+            "WARNING: the database's ledger says {} applied, but no revision file defines {}; \
+             restore the files if they were deleted by mistake",
+            missing.join(", "),
+            if missing.len() == 1 { "it" } else { "them" }
+        );
+    }
+    Ok(())
+}
+
+fn introspect_options(models: &Schema) -> IntrospectOptions {
+    let extra_schemas: BTreeSet<String> = models
+        .tables
+        .iter()
+        .filter_map(|t| t.schema.clone())
+        .collect();
+    IntrospectOptions {
+        extra_schemas: extra_schemas.into_iter().collect(),
+    }
 }
 
 fn describe_heads(heads: &[String]) -> String {
@@ -446,10 +495,51 @@ async fn current(ctx: &Ctx) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn history(ctx: &Ctx) -> anyhow::Result<ExitCode> {
+async fn history(ctx: &Ctx, range: Option<&str>) -> anyhow::Result<ExitCode> {
     let g = ctx.graph()?;
     let heads = g.heads();
-    for d in g.topo().iter().rev() {
+    let revs = match range {
+        None => g.topo().to_vec(),
+        Some(r) => {
+            let (from, to) = r.split_once(':').with_context(|| {
+                format!("-r {r:?}: a range is FROM:TO, like 1975ea:head, base:current or -3: (either side may be empty)")
+            })?;
+            let mut current = None;
+            let side = |s: &str| -> Option<String> {
+                (!s.is_empty() && s != "base").then(|| s.to_string())
+            };
+            let (from, to) = (side(from), side(to));
+            let mut resolve = async |s: Option<String>| -> anyhow::Result<Option<String>> {
+                let Some(s) = s else { return Ok(None) };
+                if s == "current" {
+                    if current.is_none() {
+                        let project = ctx.project()?;
+                        let mut db = ctx.connect(&project).await?;
+                        let heads = current_heads(&mut db, &project.config.version_table).await?;
+                        db.close().await;
+                        current = Some(heads);
+                    }
+                    let heads = current.clone().unwrap_or_default();
+                    return match heads.as_slice() {
+                        [] => Ok(None),
+                        [one] => Ok(Some(one.clone())),
+                        many => bail!(
+                            "the database is at several heads ({}): name one",
+                            many.join(", ")
+                        ),
+                    };
+                }
+                if s == "heads" {
+                    return Ok(None);
+                }
+                Ok(Some(g.resolve_target(&s)?.to_string()))
+            };
+            let from = resolve(from).await?;
+            let to = resolve(to).await?;
+            g.between(from.as_deref(), to.as_deref())
+        }
+    };
+    for d in revs.iter().rev() {
         let parents = if d.meta.revises.is_empty() {
             "<base>".to_string()
         } else {
@@ -532,18 +622,11 @@ async fn stamp(ctx: &Ctx, spec: &str) -> anyhow::Result<ExitCode> {
             .map(|h| vec![h.to_string()])
             .unwrap_or_default(),
         "heads" => graph.heads().iter().map(|h| h.to_string()).collect(),
-        other => vec![graph.resolve(other)?.to_string()],
+        other => vec![graph.resolve_target(other)?.to_string()],
     };
+    let opts = ctx.runner_options(&project)?;
     let mut db = ctx.connect(&project).await?;
-    let vt = aludel_runner::VersionTable {
-        name: &project.config.version_table,
-        dialect: db.dialect(),
-    };
-    let before = current_heads(&mut db, &project.config.version_table).await?;
-    db.execute(&vt.create()).await?;
-    for s in vt.update(&before, &heads) {
-        db.execute(&s).await?;
-    }
+    aludel_runner::stamp(&mut db, &graph, &heads, &opts).await?;
     db.close().await;
     eprintln!(
         "Stamped the database at {} (nothing was run).",

@@ -20,6 +20,8 @@ pub struct Config {
     pub version_table: String,
     /// `revision` (each revision in its own transaction) or `all` (the whole run in one).
     pub transaction_mode: String,
+    /// Seconds to wait for another run's migration lock.
+    pub lock_timeout: u64,
     /// The database URL, when neither --url nor DATABASE_URL gives one.
     pub url: Option<String>,
     pub tables: Tables,
@@ -42,6 +44,7 @@ impl Default for Config {
             file_template: "{rev}_{slug}".into(),
             version_table: "aludel_version".into(),
             transaction_mode: "revision".into(),
+            lock_timeout: 60,
             url: None,
             tables: Tables::default(),
             naming: NamingConvention::default(),
@@ -172,9 +175,10 @@ impl Config {
         }
     }
 
-    /// Whether aludel manages a table: never the version table, never an excluded one.
+    /// Whether aludel manages a table: never its own version table and ledger, never an
+    /// excluded one.
     pub fn manages(&self, schema: Option<&str>, table: &str) -> bool {
-        if table == self.version_table {
+        if table == self.version_table || table == format!("{}_ledger", self.version_table) {
             return false;
         }
         let qualified = schema.map(|s| format!("{s}.{table}"));
@@ -298,6 +302,7 @@ mod tests {
         c.tables.exclude = vec!["spatial_*".into(), "audit.*".into()];
         assert!(c.manages(None, "posts"));
         assert!(!c.manages(None, "aludel_version"));
+        assert!(!c.manages(None, "aludel_version_ledger"));
         assert!(!c.manages(None, "spatial_ref_sys"));
         assert!(!c.manages(Some("audit"), "events"));
         c.tables.include = vec!["blog_*".into()];

@@ -80,6 +80,9 @@ version_table = "aludel_version"
 # "all": the whole upgrade commits at once. (MySQL commits DDL as it goes either way.)
 transaction_mode = "revision"
 
+# Seconds to wait for another run's migration lock before giving up.
+lock_timeout = 60
+
 # The database URL comes from --url, then DATABASE_URL (the environment or .env),
 # then this key. Keep passwords out of this file.
 url = "sqlite://app.db?mode=rwc"

@@ -11,7 +11,9 @@
 mod args;
 mod commands;
 mod config;
+mod database;
 mod init;
+mod progress;
 mod rustfmt;
 mod wrapper;
 

@@ -181,6 +181,30 @@ impl Database {
         res.map_err(|source| query_error(sql, source))
     }
 
+    /// Runs a query and returns every row, each column as text.
+    pub async fn query_rows(&mut self, sql: &str) -> Result<Vec<Vec<Option<String>>>> {
+        self.queries += 1;
+        let q = || AssertSqlSafe(sql.to_string());
+        let res = match &mut self.conn {
+            Conn::Pg(c) => sqlx::query(q()).fetch_all(c).await.map(|rows| {
+                rows.iter()
+                    .map(|r| (0..r.len()).map(|i| text_pg(r, i)).collect())
+                    .collect()
+            }),
+            Conn::My(c) => sqlx::query(q()).fetch_all(c).await.map(|rows| {
+                rows.iter()
+                    .map(|r| (0..r.len()).map(|i| text_my(r, i)).collect())
+                    .collect()
+            }),
+            Conn::Lite(c) => sqlx::query(q()).fetch_all(c).await.map(|rows| {
+                rows.iter()
+                    .map(|r| (0..r.len()).map(|i| text_lite(r, i)).collect())
+                    .collect()
+            }),
+        };
+        res.map_err(|source| query_error(sql, source))
+    }
+
     /// Reads the schema of the database (the current schema on PostgreSQL, the current
     /// database on MySQL, `main` on SQLite).
     pub async fn introspect(&mut self, opts: &IntrospectOptions) -> Result<Schema> {

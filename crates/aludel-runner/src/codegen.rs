@@ -491,6 +491,13 @@ pub(crate) fn op_tokens(op: &Operation) -> TokenStream {
             let (f, to) = (opt_str(from), opt_str(to));
             quote!(op.set_table_comment(#t, #f, #to))
         }
+        O::Code { name } => {
+            // Never written by autogenerate: its body is the author's.
+            quote!(op.run(#name, |db| Box::pin(async move {
+                let _ = db;
+                Ok(())
+            })))
+        }
         O::Execute(e) => {
             let sql = &e.sql;
             match e.dialect {

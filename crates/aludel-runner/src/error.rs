@@ -29,6 +29,8 @@ pub enum Error {
     MultipleHeads(Vec<String>),
     #[error("the database is at several heads ({}); downgrade to a revision id instead of a relative step", .0.join(", "))]
     AmbiguousDowngrade(Vec<String>),
+    #[error("{from} has several next revisions ({}): name the one to go to", options.join(", "))]
+    AmbiguousStep { from: String, options: Vec<String> },
     #[error("bad target {target:?}: expected {expected}")]
     BadTarget {
         target: String,
@@ -65,16 +67,50 @@ pub enum Error {
     RolledBack {
         id: String,
         #[source]
-        source: aludel_introspect::Error,
+        source: Box<Error>,
     },
     #[error(
-        "revision {id} failed part-way; MySQL commits DDL as it goes, so the statements before the failing one are applied: {source}"
+        "revision {id} failed part-way: MySQL commits DDL as it goes, so the statements before the failing one are applied: {source}\n  \
+         look at the database, finish or undo what the revision did, then run `aludel resolve {id} applied` or `aludel resolve {id} reverted`"
     )]
     PartiallyApplied {
         id: String,
         #[source]
-        source: aludel_introspect::Error,
+        source: Box<Error>,
     },
+    #[error("revision {id}: the Rust code {name:?} failed: {message}")]
+    Code {
+        id: String,
+        name: String,
+        message: String,
+    },
+    #[error(
+        "{}\n  nothing runs until a person says what the database holds now: `aludel resolve <revision> applied` \
+         (every statement is in effect) or `aludel resolve <revision> reverted` (nothing of it remains)",
+        .0.iter().map(|p| format!("revision {} was partially applied ({} started {} and did not finish)", p.revision, p.action, p.at)).collect::<Vec<_>>().join("\n")
+    )]
+    PartialRevisions(Vec<crate::ledger::Partial>),
+    #[error(
+        "{}\n  revert the edit (a revision that ran must not change), or write a new revision for the change; \
+         if the database really matches the edited operations, `aludel resolve <revision> accept-edit` records them",
+        .0.iter().map(|(id, file)| format!("revision {id} ({file}) was edited after it was applied: its operations differ from the ones that ran")).collect::<Vec<_>>().join("\n")
+    )]
+    Edited(Vec<(String, String)>),
+    #[error("revision {0} has nothing to resolve: it is not partially applied")]
+    NothingToResolve(String),
+    #[error("another aludel run holds the migration lock of this database; waited {} s. Try again when it has finished, or raise lock_timeout in aludel.toml", .0.as_secs())]
+    LockTimeout(std::time::Duration),
+    #[error(
+        "another process holds the SQLite database's write lock (the busy timeout ran out); try again when it has finished: {0}"
+    )]
+    Busy(#[source] aludel_introspect::Error),
+    #[error(
+        "the table {table} exists but is not aludel's (its columns: {}); rename it, or choose another version_table in aludel.toml",
+        columns.join(", ")
+    )]
+    ForeignTable { table: String, columns: Vec<String> },
+    #[error("ledger: {0}")]
+    Ledger(String),
     #[error(
         "revision {id}: foreign keys are violated after the change ({detail}); the revision was rolled back"
     )]

@@ -171,6 +171,68 @@ impl<'a> Graph<'a> {
         }
     }
 
+    /// A revision from a spec: an id, a unique prefix or `head`, optionally followed by
+    /// `+N` or `-N` (N revisions later or earlier along the one line from there).
+    pub fn resolve_target(&self, spec: &str) -> Result<&'a str> {
+        let (base, delta) = split_relative(spec);
+        let mut cur = match base {
+            "head" => self
+                .single_head()?
+                .ok_or(Error::UnknownRevision("head".into()))?,
+            b => self.resolve(b)?,
+        };
+        let forward = delta > 0;
+        for step in 0..delta.unsigned_abs() {
+            let i = self.index[cur];
+            let next: &Vec<usize> = if forward {
+                &self.children[i]
+            } else {
+                &self.parents[i]
+            };
+            cur = match next.as_slice() {
+                [one] => self.revs[*one].meta.id,
+                [] => {
+                    return Err(Error::NotEnoughRevisions {
+                        asked: delta.unsigned_abs() as usize,
+                        available: step as usize,
+                        direction: if forward { "go forward" } else { "go back" },
+                    });
+                }
+                many => {
+                    return Err(Error::AmbiguousStep {
+                        from: cur.to_string(),
+                        options: many
+                            .iter()
+                            .map(|&k| self.revs[k].meta.id.to_string())
+                            .collect(),
+                    });
+                }
+            };
+        }
+        Ok(cur)
+    }
+
+    /// The revisions from `from` to `to` (each included; `None` is the base or the heads),
+    /// in topological order.
+    pub fn between(&self, from: Option<&str>, to: Option<&str>) -> Vec<&'a RevisionDef> {
+        let upto = to.map(|t| self.ancestors(&[t]));
+        let after = from.map(|f| {
+            let mut seen = HashSet::new();
+            let mut stack: Vec<usize> = self.index.get(f).copied().into_iter().collect();
+            while let Some(i) = stack.pop() {
+                if seen.insert(i) {
+                    stack.extend(&self.children[i]);
+                }
+            }
+            seen
+        });
+        (0..self.revs.len())
+            .filter(|i| upto.as_ref().is_none_or(|u| u.contains(i)))
+            .filter(|i| after.as_ref().is_none_or(|a| a.contains(i)))
+            .map(|i| self.revs[i])
+            .collect()
+    }
+
     fn ancestors(&self, ids: &[&str]) -> HashSet<usize> {
         let mut seen = HashSet::new();
         let mut stack: Vec<usize> = ids
@@ -253,7 +315,7 @@ impl<'a> Graph<'a> {
         if target == "base" {
             return Ok(Vec::new());
         }
-        let id = self.resolve(target)?;
+        let id = self.resolve_target(target)?;
         Ok(pending(&self.ancestors(&[id])))
     }
 
@@ -291,7 +353,7 @@ impl<'a> Graph<'a> {
                 .map(|i| self.revs[i])
                 .collect());
         }
-        let id = self.resolve(target)?;
+        let id = self.resolve_target(target)?;
         let keep = self.ancestors(&[id]);
         if !applied.contains(&self.index[id]) {
             return Err(Error::NotApplied(id.to_string()));
@@ -302,6 +364,18 @@ impl<'a> Graph<'a> {
             .map(|i| self.revs[i])
             .collect())
     }
+}
+
+/// `"ab12+2"` -> `("ab12", 2)`, `"head-1"` -> `("head", -1)`, `"ab12"` -> `("ab12", 0)`.
+fn split_relative(spec: &str) -> (&str, i64) {
+    if let Some(pos) = spec.rfind(['+', '-'])
+        && pos > 0
+        && let Ok(n) = spec[pos + 1..].parse::<i64>()
+    {
+        let n = if spec.as_bytes()[pos] == b'-' { -n } else { n };
+        return (&spec[..pos], n);
+    }
+    (spec, 0)
 }
 
 #[cfg(test)]
@@ -365,6 +439,52 @@ mod tests {
             ["ccc3", "bbb2", "aaa1"]
         );
         assert!(g.upgrade_path(&cur(&["ccc3"]), "head").unwrap().is_empty());
+    }
+
+    #[test]
+    fn relative_targets_and_ranges() {
+        let defs = [
+            def("aaa1", &[]),
+            def("bbb2", &["aaa1"]),
+            def("ccc3", &["bbb2"]),
+            def("ddd4", &["ccc3"]),
+        ];
+        let g = Graph::new(&defs).unwrap();
+        assert_eq!(g.resolve_target("head-1").unwrap(), "ccc3");
+        assert_eq!(g.resolve_target("aaa+2").unwrap(), "ccc3");
+        assert_eq!(g.resolve_target("ddd4-3").unwrap(), "aaa1");
+        assert!(matches!(
+            g.resolve_target("head+1"),
+            Err(Error::NotEnoughRevisions {
+                asked: 1,
+                available: 0,
+                ..
+            })
+        ));
+        assert_eq!(
+            ids(&g.upgrade_path(&cur(&["aaa1"]), "aaa1+2").unwrap()),
+            ["bbb2", "ccc3"]
+        );
+        assert_eq!(
+            ids(&g.downgrade_path(&cur(&["ddd4"]), "head-2").unwrap()),
+            ["ddd4", "ccc3"]
+        );
+        assert_eq!(
+            ids(&g.between(Some("bbb2"), Some("ccc3"))),
+            ["bbb2", "ccc3"]
+        );
+        assert_eq!(ids(&g.between(None, Some("bbb2"))), ["aaa1", "bbb2"]);
+        assert_eq!(ids(&g.between(Some("ccc3"), None)), ["ccc3", "ddd4"]);
+        let branchy = [
+            def("base", &[]),
+            def("left", &["base"]),
+            def("right", &["base"]),
+        ];
+        let g = Graph::new(&branchy).unwrap();
+        assert!(matches!(
+            g.resolve_target("base+1"),
+            Err(Error::AmbiguousStep { .. })
+        ));
     }
 
     #[test]

@@ -1,9 +1,34 @@
 //! What a revision file declares, and the recorder its `upgrade` and `downgrade` fill.
 
+use std::future::Future;
+use std::pin::Pin;
+
+use aludel_introspect::Database;
 use aludel_schema::{
     AlterColumn, Check, Column, Dialect, EnumType, Execute, ForeignKey, Index, Operation,
     PrimaryKey, Table, TableName, Unique,
 };
+
+/// The error a data migration returns.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A data migration: Rust code that runs against the database, inside the revision's
+/// transaction where the dialect has one.
+///
+/// ```
+/// use aludel_runner::{DataFn, Ops};
+///
+/// let backfill: DataFn = |db| {
+///     Box::pin(async move {
+///         db.execute("UPDATE posts SET slug = lower(title) WHERE slug IS NULL").await?;
+///         Ok(())
+///     })
+/// };
+/// let mut op = Ops::default();
+/// op.run("backfill slugs", backfill);
+/// ```
+pub type DataFn =
+    for<'c> fn(&'c mut Database) -> Pin<Box<dyn Future<Output = Result<(), BoxError>> + Send + 'c>>;
 
 /// The header of a revision file: `pub const REVISION: Revision = Revision { ... };`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,15 +61,23 @@ impl std::fmt::Debug for RevisionDef {
 
 impl RevisionDef {
     pub fn upgrade_ops(&self) -> Vec<Operation> {
-        let mut ops = Ops::default();
-        (self.upgrade)(&mut ops);
-        ops.into_operations()
+        self.record_upgrade().into_operations()
     }
 
     pub fn downgrade_ops(&self) -> Vec<Operation> {
+        self.record_downgrade().into_operations()
+    }
+
+    pub fn record_upgrade(&self) -> Ops {
+        let mut ops = Ops::default();
+        (self.upgrade)(&mut ops);
+        ops
+    }
+
+    pub fn record_downgrade(&self) -> Ops {
         let mut ops = Ops::default();
         (self.downgrade)(&mut ops);
-        ops.into_operations()
+        ops
     }
 }
 
@@ -64,14 +97,39 @@ impl RevisionDef {
 /// op.add_column("posts", Column::new("body", ColumnType::Text).nullable());
 /// assert_eq!(op.into_operations().len(), 2);
 /// ```
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct Ops {
     ops: Vec<Operation>,
+    code: Vec<(String, DataFn)>,
+}
+
+impl std::fmt::Debug for Ops {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ops").field("ops", &self.ops).finish()
+    }
 }
 
 impl Ops {
     pub fn into_operations(self) -> Vec<Operation> {
         self.ops
+    }
+
+    pub fn operations(&self) -> &[Operation] {
+        &self.ops
+    }
+
+    /// The data migration recorded under `name`.
+    pub fn code(&self, name: &str) -> Option<DataFn> {
+        self.code.iter().find(|(n, _)| n == name).map(|(_, f)| *f)
+    }
+
+    /// Runs Rust code against the database at this point of the revision (a data
+    /// migration); `name` says what it does in logs, reports and `--sql` output, which
+    /// cannot render it.
+    pub fn run(&mut self, name: impl Into<String>, code: DataFn) -> &mut Self {
+        let name = name.into();
+        self.code.push((name.clone(), code));
+        self.push(Operation::Code { name })
     }
 
     pub fn push(&mut self, op: Operation) -> &mut Self {

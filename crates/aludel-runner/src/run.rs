@@ -6,12 +6,13 @@
 use std::collections::HashSet;
 
 use aludel_introspect::Database;
-use aludel_schema::{Dialect, Schema};
+use aludel_schema::{Dialect, Operation, Schema};
 use aludel_sql::{quote_ident, quote_literal, render_all};
 
 use crate::error::{Error, Result};
 use crate::graph::Graph;
-use crate::revision::RevisionDef;
+use crate::ledger::checksum;
+use crate::revision::{DataFn, Ops, RevisionDef};
 
 /// How revisions map to transactions (PostgreSQL and SQLite; MySQL has no transactional
 /// DDL).
@@ -28,6 +29,8 @@ pub enum TransactionMode {
 pub struct RunnerOptions {
     pub version_table: String,
     pub transaction_mode: TransactionMode,
+    /// How long to wait for another runner's lock.
+    pub lock_timeout: std::time::Duration,
 }
 
 impl Default for RunnerOptions {
@@ -35,6 +38,7 @@ impl Default for RunnerOptions {
         RunnerOptions {
             version_table: "aludel_version".into(),
             transaction_mode: TransactionMode::PerRevision,
+            lock_timeout: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -45,6 +49,22 @@ pub enum Direction {
     Downgrade,
 }
 
+/// What a step runs: a statement, or a data migration's Rust code.
+#[derive(Clone)]
+pub enum Item {
+    Sql(String),
+    Code { name: String, code: DataFn },
+}
+
+impl std::fmt::Debug for Item {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Item::Sql(s) => write!(f, "Sql({s:?})"),
+            Item::Code { name, .. } => write!(f, "Code({name:?})"),
+        }
+    }
+}
+
 /// One revision of a run, rendered.
 pub struct Step<'a> {
     pub revision: &'a RevisionDef,
@@ -52,7 +72,9 @@ pub struct Step<'a> {
     /// The version table's heads before and after this step.
     pub heads_before: Vec<String>,
     pub heads_after: Vec<String>,
-    pub statements: Vec<String>,
+    pub items: Vec<Item>,
+    /// The checksum of the revision's upgrade operations, for the ledger.
+    pub checksum: String,
 }
 
 impl Step<'_> {
@@ -121,18 +143,18 @@ pub fn plan<'a>(
     let mut steps = Vec::with_capacity(path.len());
     for d in path {
         let heads_before = graph.heads_of(&applied_ids);
-        let ops = match direction {
+        let recorded = match direction {
             Direction::Upgrade => {
                 applied_ids.insert(d.meta.id);
-                d.upgrade_ops()
+                d.record_upgrade()
             }
             Direction::Downgrade => {
                 applied_ids.remove(d.meta.id);
-                d.downgrade_ops()
+                d.record_downgrade()
             }
         };
-        let (statements, next) =
-            render_all(&ops, &state, dialect).map_err(|source| match source {
+        let (items, next) =
+            render_items(&recorded, &state, dialect).map_err(|source| match source {
                 aludel_sql::Error::State { op, source } => Error::Replay {
                     id: d.meta.id.to_string(),
                     file: d.file.to_string(),
@@ -151,10 +173,40 @@ pub fn plan<'a>(
             direction,
             heads_before,
             heads_after: graph.heads_of(&applied_ids),
-            statements,
+            items,
+            checksum: checksum(&d.upgrade_ops()),
         });
     }
     Ok(steps)
+}
+
+/// The statements of recorded operations, with each data migration where it runs.
+fn render_items(
+    recorded: &Ops,
+    start: &Schema,
+    dialect: Dialect,
+) -> aludel_sql::Result<(Vec<Item>, Schema)> {
+    let mut items = Vec::new();
+    let mut state = start.clone();
+    let ops = recorded.operations();
+    let mut from = 0;
+    for (i, op) in ops.iter().enumerate() {
+        if let Operation::Code { name } = op {
+            let (sql, next) = render_all(&ops[from..i], &state, dialect)?;
+            items.extend(sql.into_iter().map(Item::Sql));
+            state = next;
+            if let Some(code) = recorded.code(name) {
+                items.push(Item::Code {
+                    name: name.clone(),
+                    code,
+                });
+            }
+            from = i + 1;
+        }
+    }
+    let (sql, next) = render_all(&ops[from..], &state, dialect)?;
+    items.extend(sql.into_iter().map(Item::Sql));
+    Ok((items, next))
 }
 
 /// Statements that create and update the version table.
@@ -244,137 +296,6 @@ pub fn check_current(graph: &Graph, current: &[String]) -> Result<()> {
     }
 }
 
-/// Runs `steps` on the database, reporting each through `log` before it runs.
-pub async fn execute(
-    db: &mut Database,
-    steps: &[Step<'_>],
-    opts: &RunnerOptions,
-    log: &mut dyn FnMut(&Step<'_>),
-) -> Result<()> {
-    let dialect = db.dialect();
-    let vt = VersionTable {
-        name: &opts.version_table,
-        dialect,
-    };
-    if steps.is_empty() {
-        return Ok(());
-    }
-    db.execute(&vt.create()).await?;
-    let transactional = dialect != Dialect::MySql;
-    let whole_run = transactional && opts.transaction_mode == TransactionMode::All;
-    if dialect == Dialect::Sqlite {
-        // Table rebuilds drop tables; with enforcement on, that would cascade.
-        db.execute("PRAGMA foreign_keys = OFF").await?;
-    }
-    let result = run_steps(db, steps, &vt, transactional, whole_run, log).await;
-    if dialect == Dialect::Sqlite {
-        db.execute("PRAGMA foreign_keys = ON").await?;
-    }
-    result
-}
-
-async fn run_steps(
-    db: &mut Database,
-    steps: &[Step<'_>],
-    vt: &VersionTable<'_>,
-    transactional: bool,
-    whole_run: bool,
-    log: &mut dyn FnMut(&Step<'_>),
-) -> Result<()> {
-    if whole_run {
-        db.execute("BEGIN").await?;
-    }
-    for step in steps {
-        log(step);
-        let mut statements: Vec<&str> = step.statements.iter().map(String::as_str).collect();
-        let version = vt.update(&step.heads_before, &step.heads_after);
-        statements.extend(version.iter().map(String::as_str));
-        let own_transaction = transactional && !whole_run;
-        run_unit(
-            db,
-            step.revision.meta.id,
-            &statements,
-            own_transaction,
-            transactional,
-        )
-        .await?;
-    }
-    if whole_run {
-        db.execute("COMMIT").await?;
-    }
-    Ok(())
-}
-
-/// Runs the statements of one revision; on SQLite, checks foreign keys before the end.
-async fn run_unit(
-    db: &mut Database,
-    id: &str,
-    statements: &[&str],
-    own_transaction: bool,
-    transactional: bool,
-) -> Result<()> {
-    let id = id.to_string();
-    if own_transaction {
-        db.execute("BEGIN").await?;
-    }
-    for (n, sql) in statements.iter().enumerate() {
-        if let Err(source) = db.execute(sql).await {
-            if transactional {
-                let _ = db.execute("ROLLBACK").await;
-                return Err(Error::RolledBack { id, source });
-            }
-            return Err(if n == 0 {
-                Error::RolledBack { id, source }
-            } else {
-                Error::PartiallyApplied { id, source }
-            });
-        }
-    }
-    if db.dialect() == Dialect::Sqlite {
-        let violations: Vec<String> = db
-            .query_column("PRAGMA foreign_key_check")
-            .await?
-            .into_iter()
-            .flatten()
-            .collect();
-        if !violations.is_empty() {
-            let _ = db.execute("ROLLBACK").await;
-            let mut tables = violations.clone();
-            tables.sort();
-            tables.dedup();
-            return Err(Error::ForeignKeyViolation {
-                id,
-                detail: format!("{} rows in {}", violations.len(), tables.join(", ")),
-            });
-        }
-    }
-    if own_transaction {
-        db.execute("COMMIT").await?;
-    }
-    Ok(())
-}
-
-/// Runs statements as the runner runs a revision: in one transaction where DDL is
-/// transactional, with SQLite's foreign-key enforcement off around it and
-/// `PRAGMA foreign_key_check` before the commit. `label` names the unit in errors.
-pub async fn execute_statements(
-    db: &mut Database,
-    label: &str,
-    statements: &[String],
-) -> Result<()> {
-    let sqlite = db.dialect() == Dialect::Sqlite;
-    let transactional = db.dialect() != Dialect::MySql;
-    if sqlite {
-        db.execute("PRAGMA foreign_keys = OFF").await?;
-    }
-    let stmts: Vec<&str> = statements.iter().map(String::as_str).collect();
-    let result = run_unit(db, label, &stmts, transactional, transactional).await;
-    if sqlite {
-        db.execute("PRAGMA foreign_keys = ON").await?;
-    }
-    result
-}
-
 /// The SQL a run would execute, as a script (`--sql`).
 pub fn script(
     steps: &[Step<'_>],
@@ -397,8 +318,10 @@ pub fn script(
         line("PRAGMA foreign_keys = OFF;");
         line("");
     }
+    let ledger = crate::ledger::Ledger::new(&opts.version_table, dialect);
     if create_version_table {
         line(&format!("{};", vt.create()));
+        line(&format!("{};", ledger.create()));
         line("");
     }
     if whole_run {
@@ -410,12 +333,32 @@ pub fn script(
         if transactional && !whole_run {
             line("BEGIN;");
         }
-        for s in &step.statements {
-            line(&format!("{s};"));
+        for item in &step.items {
+            match item {
+                Item::Sql(s) => line(&format!("{s};")),
+                Item::Code { name, .. } => line(&format!(
+                    "-- NOT RENDERED: the Rust code {name:?} of this revision runs only against a database \
+                     (aludel upgrade without --sql)"
+                )),
+            }
         }
         for s in vt.update(&step.heads_before, &step.heads_after) {
             line(&format!("{s};"));
         }
+        let (action, status) = match step.direction {
+            Direction::Upgrade => ("upgrade", crate::ledger::Status::Applied),
+            Direction::Downgrade => ("downgrade", crate::ledger::Status::Reverted),
+        };
+        line(&format!(
+            "{};",
+            ledger.insert(
+                step.revision.meta.id,
+                action,
+                status,
+                &step.checksum,
+                step.revision.meta.message
+            )
+        ));
         if dialect == Dialect::Sqlite {
             line("PRAGMA foreign_key_check;");
         }

@@ -231,6 +231,11 @@ pub enum Operation {
         to: Option<String>,
     },
     Execute(Execute),
+    /// Rust code that runs against the database (a data migration), by name: its body
+    /// lives in the revision file.
+    Code {
+        name: String,
+    },
 }
 
 impl Operation {
@@ -256,7 +261,11 @@ impl Operation {
             | O::DropCheck { table, .. }
             | O::SetTableComment { table, .. } => Some(table.clone()),
             O::AlterColumn(a) => Some(a.table.clone()),
-            O::CreateEnum { .. } | O::DropEnum { .. } | O::AlterEnum { .. } | O::Execute(_) => None,
+            O::CreateEnum { .. }
+            | O::DropEnum { .. }
+            | O::AlterEnum { .. }
+            | O::Execute(_)
+            | O::Code { .. } => None,
         }
     }
 
@@ -492,7 +501,7 @@ impl Operation {
             O::SetTableComment { table, to, .. } => {
                 schema.require_table(table)?.comment.clone_from(to);
             }
-            O::Execute(_) => {}
+            O::Execute(_) | O::Code { .. } => {}
         }
         Ok(())
     }
@@ -691,7 +700,7 @@ impl Operation {
                     from: to.clone(),
                     to: from.clone(),
                 }],
-                O::Execute(_) => return Ok(None),
+                O::Execute(_) | O::Code { .. } => return Ok(None),
             };
         Ok(Some(ops))
     }
@@ -705,7 +714,7 @@ pub fn reverse_all(ops: &[Operation], before: &Schema) -> Result<Vec<Operation>>
     for op in ops {
         let Some(rev) = op.reverse(&state)? else {
             return Err(Error::Invalid(format!(
-                "raw SQL has no automatic reverse: {}",
+                "{} has no automatic reverse: write the downgrade by hand",
                 op
             )));
         };
@@ -880,6 +889,7 @@ impl fmt::Display for Operation {
                 let first = e.sql.lines().next().unwrap_or("");
                 write!(f, "execute SQL: {first}")
             }
+            O::Code { name } => write!(f, "run Rust code {name:?}"),
         }
     }
 }

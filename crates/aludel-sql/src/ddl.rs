@@ -182,6 +182,8 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
             )],
             Dialect::Sqlite => Vec::new(),
         },
+        // Runs in the runner, not as SQL.
+        O::Code { .. } => Vec::new(),
         O::Execute(e) => match e.dialect {
             Some(only) if only != d => Vec::new(),
             _ => vec![e.sql.trim().trim_end_matches(';').to_string()],

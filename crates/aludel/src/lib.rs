@@ -93,7 +93,9 @@ pub fn schema() -> Result<Schema, String> {
 /// What revision files use: `use aludel::migration::*;`.
 #[cfg(feature = "runner")]
 pub mod migration {
-    pub use aludel_runner::{Ops, Revision, RevisionDef};
+    /// The connection a data migration (`op.run`) receives.
+    pub use aludel_introspect::Database;
+    pub use aludel_runner::{BoxError, DataFn, Ops, Revision, RevisionDef};
     pub use aludel_schema::{
         AlterColumn, Check, Column, ColumnType, Dialect, FkAction, ForeignKey, Index, PrimaryKey,
         Table, Unique,

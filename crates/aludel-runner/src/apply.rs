@@ -1,0 +1,528 @@
+//! Running revisions against a database: the lock, the version table and the ledger,
+//! transactions, and the checks that come before any DDL.
+//!
+//! A run takes the migration lock, then, in a loop: reads the heads and the ledger,
+//! refuses partially applied (MySQL) or edited revisions, plans against the live schema,
+//! and runs the steps. Each step re-reads the version table inside its transaction (or
+//! under the lock): if another runner moved it, the step is rolled back and the run
+//! plans again, so every revision is applied exactly once.
+
+use aludel_introspect::{Database, IntrospectOptions};
+use aludel_schema::Dialect;
+use aludel_sql::quote_literal;
+
+use crate::error::{Error, Result};
+use crate::graph::Graph;
+use crate::ledger::{self, Ledger, Status};
+use crate::lock;
+use crate::run::{
+    Direction, Item, RunnerOptions, Step, TransactionMode, VersionTable, check_current,
+    current_heads, plan,
+};
+
+/// What a run reports as it goes.
+pub trait Progress {
+    /// Another runner holds the lock; this one waits.
+    fn waiting(&mut self) {}
+    /// The steps about to run.
+    fn planned(&mut self, _steps: &[Step<'_>]) {}
+    /// A step starts.
+    fn step(&mut self, _step: &Step<'_>) {}
+    /// A step committed.
+    fn done(&mut self, _step: &Step<'_>) {}
+}
+
+/// A [`Progress`] that reports nothing.
+pub struct Quiet;
+
+impl Progress for Quiet {}
+
+/// Creates the version table and the ledger, or checks that the tables of those names
+/// are aludel's.
+pub async fn ensure_tables(db: &mut Database, version_table: &str) -> Result<()> {
+    let d = db.dialect();
+    let vt = VersionTable {
+        name: version_table,
+        dialect: d,
+    };
+    let ledger = Ledger::new(version_table, d);
+    for (name, want, create) in [
+        (version_table.to_string(), &["version_num"][..], vt.create()),
+        (
+            ledger.name.clone(),
+            &[
+                "id", "revision", "action", "status", "checksum", "message", "at",
+            ][..],
+            ledger.create(),
+        ),
+    ] {
+        let cols = columns_of(db, &name).await?;
+        if cols.is_empty() {
+            db.execute(&create).await?;
+            continue;
+        }
+        let mut have: Vec<&str> = cols.iter().map(String::as_str).collect();
+        have.sort_unstable();
+        let mut wanted = want.to_vec();
+        wanted.sort_unstable();
+        if have != wanted {
+            return Err(Error::ForeignTable {
+                table: name,
+                columns: cols,
+            });
+        }
+    }
+    Ok(())
+}
+
+async fn columns_of(db: &mut Database, table: &str) -> Result<Vec<String>> {
+    let lit = quote_literal(db.dialect(), table);
+    let sql = match db.dialect() {
+        Dialect::Postgres => format!(
+            "SELECT a.attname::text FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = current_schema() AND c.relname = {lit} AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped"
+        ),
+        Dialect::MySql => format!(
+            "SELECT CAST(COLUMN_NAME AS CHAR) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {lit}"
+        ),
+        Dialect::Sqlite => format!("SELECT name FROM pragma_table_info({lit})"),
+    };
+    Ok(db.query_column(&sql).await?.into_iter().flatten().collect())
+}
+
+/// Everything that must hold before a run touches the schema: the heads are known
+/// revisions, no revision is half-applied, no applied revision was edited.
+pub async fn preflight(
+    db: &mut Database,
+    graph: &Graph<'_>,
+    opts: &RunnerOptions,
+) -> Result<Vec<String>> {
+    let current = current_heads(db, &opts.version_table).await?;
+    check_current(graph, &current)?;
+    let ledger = Ledger::new(&opts.version_table, db.dialect());
+    let entries = ledger.entries(db).await?;
+    let partial = ledger::partial(&entries);
+    if !partial.is_empty() {
+        return Err(Error::PartialRevisions(partial));
+    }
+    let applied: Vec<&str> = graph.applied(&current).iter().map(|d| d.meta.id).collect();
+    let edited = ledger::edited(graph, &applied, &entries);
+    if !edited.is_empty() {
+        return Err(Error::Edited(
+            edited
+                .into_iter()
+                .map(|(id, f)| (id, f.to_string()))
+                .collect(),
+        ));
+    }
+    Ok(current)
+}
+
+/// Revisions the ledger says are applied that no file defines (after a squash, or a
+/// file deleted by mistake).
+pub async fn missing_revisions(
+    db: &mut Database,
+    graph: &Graph<'_>,
+    version_table: &str,
+) -> Result<Vec<String>> {
+    let ledger = Ledger::new(version_table, db.dialect());
+    if columns_of(db, &ledger.name).await?.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(ledger::missing_from_code(graph, &ledger.entries(db).await?))
+}
+
+enum Outcome {
+    Done,
+    /// The version table moved under us: plan again.
+    Replan,
+}
+
+/// Upgrades or downgrades the database to `target`. Returns the number of revisions run.
+pub async fn migrate(
+    db: &mut Database,
+    graph: &Graph<'_>,
+    target: &str,
+    direction: Direction,
+    opts: &RunnerOptions,
+    introspect: &IntrospectOptions,
+    progress: &mut dyn Progress,
+) -> Result<usize> {
+    let lock = lock::acquire(db, &opts.version_table, opts.lock_timeout, &mut || {
+        progress.waiting()
+    })
+    .await?;
+    let sqlite = db.dialect() == Dialect::Sqlite;
+    if sqlite {
+        // Table rebuilds drop tables; with enforcement on, that would cascade.
+        db.execute("PRAGMA foreign_keys = OFF").await?;
+    }
+    let result = migrate_locked(db, graph, target, direction, opts, introspect, progress).await;
+    if sqlite {
+        let _ = db.execute("PRAGMA foreign_keys = ON").await;
+    }
+    let released = lock::release(db, lock).await;
+    let n = result?;
+    released?;
+    Ok(n)
+}
+
+async fn migrate_locked(
+    db: &mut Database,
+    graph: &Graph<'_>,
+    target: &str,
+    direction: Direction,
+    opts: &RunnerOptions,
+    introspect: &IntrospectOptions,
+    progress: &mut dyn Progress,
+) -> Result<usize> {
+    let d = db.dialect();
+    if d == Dialect::Sqlite {
+        // The tables are created under SQLite's write lock.
+        db.execute("BEGIN IMMEDIATE").await.map_err(busy)?;
+        let made = ensure_tables(db, &opts.version_table).await;
+        db.execute(if made.is_ok() { "COMMIT" } else { "ROLLBACK" })
+            .await?;
+        made?;
+    } else {
+        ensure_tables(db, &opts.version_table).await?;
+    }
+    let vt = VersionTable {
+        name: &opts.version_table,
+        dialect: d,
+    };
+    let ledger = Ledger::new(&opts.version_table, d);
+    let transactional = d != Dialect::MySql;
+    let whole_run = transactional && opts.transaction_mode == TransactionMode::All;
+    for _ in 0..100 {
+        let current = preflight(db, graph, opts).await?;
+        let live = db.introspect(introspect).await?;
+        let steps = plan(graph, d, &current, target, direction, Some(live))?;
+        if steps.is_empty() {
+            return Ok(0);
+        }
+        progress.planned(&steps);
+        if whole_run {
+            db.execute(begin(d)).await.map_err(busy)?;
+        }
+        let mut replan = false;
+        for step in &steps {
+            progress.step(step);
+            match run_step(db, step, &vt, &ledger, transactional, !whole_run).await {
+                Ok(Outcome::Done) => progress.done(step),
+                Ok(Outcome::Replan) => {
+                    replan = true;
+                    break;
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        if whole_run {
+            db.execute(if replan { "ROLLBACK" } else { "COMMIT" })
+                .await?;
+        }
+        if !replan {
+            return Ok(steps.len());
+        }
+    }
+    Err(Error::Ledger(
+        "the version table kept changing under this run; run it again".into(),
+    ))
+}
+
+fn begin(d: Dialect) -> &'static str {
+    match d {
+        // Takes the write lock now, so that the version table read next stays true.
+        Dialect::Sqlite => "BEGIN IMMEDIATE",
+        _ => "BEGIN",
+    }
+}
+
+/// SQLite's "database is locked" after the busy timeout: another runner holds it.
+fn busy(e: aludel_introspect::Error) -> Error {
+    let text = e.to_string().to_ascii_lowercase();
+    if text.contains("database is locked") || text.contains("busy") {
+        Error::Busy(e)
+    } else {
+        Error::Db(e)
+    }
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+async fn run_step(
+    db: &mut Database,
+    step: &Step<'_>,
+    vt: &VersionTable<'_>,
+    ledger: &Ledger<'_>,
+    transactional: bool,
+    own_transaction: bool,
+) -> Result<Outcome> {
+    let d = db.dialect();
+    let id = step.revision.meta.id.to_string();
+    if own_transaction {
+        db.execute(begin(d)).await.map_err(busy)?;
+    }
+    // Under the lock (or in the transaction): has another runner moved the version?
+    let now = current_heads(db, vt.name).await?;
+    if now != sorted(step.heads_before.clone()) {
+        if own_transaction {
+            let _ = db.execute("ROLLBACK").await;
+        }
+        return Ok(Outcome::Replan);
+    }
+    let (action, done) = match step.direction {
+        Direction::Upgrade => ("upgrade", Status::Applied),
+        Direction::Downgrade => ("downgrade", Status::Reverted),
+    };
+    let message = step.revision.meta.message;
+    let mut running = None;
+    if !transactional {
+        // MySQL commits DDL as it goes: say so before it starts.
+        db.execute(&ledger.insert(&id, action, Status::Running, &step.checksum, message))
+            .await?;
+        running = Some(ledger.last_id(db).await?);
+    }
+    for (n, item) in step.items.iter().enumerate() {
+        let failed = match item {
+            Item::Sql(sql) => db.execute(sql).await.err().map(Error::from),
+            Item::Code { name, code } => code(db).await.err().map(|e| Error::Code {
+                id: id.clone(),
+                name: name.clone(),
+                message: e.to_string(),
+            }),
+        };
+        let Some(err) = failed else { continue };
+        if transactional {
+            let _ = db.execute("ROLLBACK").await;
+            return Err(Error::RolledBack {
+                id,
+                source: Box::new(err),
+            });
+        }
+        if n == 0
+            && let Some(row) = running
+        {
+            // Nothing of it ran: no partial state to resolve.
+            let _ = db
+                .execute(&format!(
+                    "DELETE FROM {} WHERE id = {row}",
+                    aludel_sql::quote_ident(d, &ledger.name)
+                ))
+                .await;
+            return Err(Error::RolledBack {
+                id,
+                source: Box::new(err),
+            });
+        }
+        return Err(Error::PartiallyApplied {
+            id,
+            source: Box::new(err),
+        });
+    }
+    for sql in vt.update(&step.heads_before, &step.heads_after) {
+        db.execute(&sql).await?;
+    }
+    match running {
+        Some(row) => db.execute(&ledger.set_status(row, done)).await?,
+        None => {
+            db.execute(&ledger.insert(&id, action, done, &step.checksum, message))
+                .await?
+        }
+    };
+    if d == Dialect::Sqlite {
+        let violations: Vec<String> = db
+            .query_column("PRAGMA foreign_key_check")
+            .await?
+            .into_iter()
+            .flatten()
+            .collect();
+        if !violations.is_empty() {
+            let _ = db.execute("ROLLBACK").await;
+            let mut tables = violations.clone();
+            tables.sort();
+            tables.dedup();
+            return Err(Error::ForeignKeyViolation {
+                id,
+                detail: format!("{} rows in {}", violations.len(), tables.join(", ")),
+            });
+        }
+    }
+    if own_transaction {
+        db.execute("COMMIT").await?;
+    }
+    Ok(Outcome::Done)
+}
+
+/// Runs statements as the runner runs a revision: in one transaction where DDL is
+/// transactional, with SQLite's foreign-key enforcement off around it and
+/// `PRAGMA foreign_key_check` before the commit. `label` names the unit in errors.
+pub async fn execute_statements(
+    db: &mut Database,
+    label: &str,
+    statements: &[String],
+) -> Result<()> {
+    let d = db.dialect();
+    let sqlite = d == Dialect::Sqlite;
+    let transactional = d != Dialect::MySql;
+    if sqlite {
+        db.execute("PRAGMA foreign_keys = OFF").await?;
+    }
+    let result = async {
+        if transactional {
+            db.execute(begin(d)).await?;
+        }
+        for sql in statements {
+            if let Err(e) = db.execute(sql).await {
+                if transactional {
+                    let _ = db.execute("ROLLBACK").await;
+                }
+                return Err(Error::RolledBack {
+                    id: label.to_string(),
+                    source: Box::new(Error::Db(e)),
+                });
+            }
+        }
+        if sqlite {
+            let violations = db.query_column("PRAGMA foreign_key_check").await?;
+            if !violations.is_empty() {
+                let _ = db.execute("ROLLBACK").await;
+                return Err(Error::ForeignKeyViolation {
+                    id: label.to_string(),
+                    detail: format!("{} rows", violations.len()),
+                });
+            }
+        }
+        if transactional {
+            db.execute("COMMIT").await?;
+        }
+        Ok(())
+    }
+    .await;
+    if sqlite {
+        db.execute("PRAGMA foreign_keys = ON").await?;
+    }
+    result
+}
+
+/// Sets the version table to `heads` without running anything, and says so in the
+/// ledger.
+pub async fn stamp(
+    db: &mut Database,
+    graph: &Graph<'_>,
+    heads: &[String],
+    opts: &RunnerOptions,
+) -> Result<()> {
+    let lock = lock::acquire(db, &opts.version_table, opts.lock_timeout, &mut || {}).await?;
+    let result: Result<()> = async {
+        ensure_tables(db, &opts.version_table).await?;
+        let d = db.dialect();
+        let vt = VersionTable {
+            name: &opts.version_table,
+            dialect: d,
+        };
+        let ledger = Ledger::new(&opts.version_table, d);
+        let before = current_heads(db, &opts.version_table).await?;
+        for sql in vt.update(&before, heads) {
+            db.execute(&sql).await?;
+        }
+        for h in heads.iter().filter(|h| !before.contains(h)) {
+            let sum = graph
+                .get(h)
+                .map(|def| ledger::checksum(&def.upgrade_ops()))
+                .unwrap_or_default();
+            db.execute(&ledger.insert(h, "stamp", Status::Applied, &sum, "stamped"))
+                .await?;
+        }
+        for h in before.iter().filter(|h| !heads.contains(h)) {
+            db.execute(&ledger.insert(h, "stamp", Status::Reverted, "", "stamped"))
+                .await?;
+        }
+        Ok(())
+    }
+    .await;
+    let released = lock::release(db, lock).await;
+    result?;
+    released
+}
+
+/// What a person found when they looked at a half-applied revision, or an edit they
+/// accept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    /// Every statement of the revision is now in effect.
+    Applied,
+    /// Nothing of the revision remains.
+    Reverted,
+    /// The applied revision's new operations describe the database: record their checksum.
+    AcceptEdit,
+}
+
+/// Records a person's resolution of `revision`: a MySQL revision that stopped part-way
+/// (`Applied` / `Reverted`), or an applied revision whose operations were edited
+/// (`AcceptEdit`).
+pub async fn resolve(
+    db: &mut Database,
+    graph: &Graph<'_>,
+    revision: &str,
+    resolution: Resolution,
+    opts: &RunnerOptions,
+) -> Result<String> {
+    let id = graph.resolve(revision)?.to_string();
+    let lock = lock::acquire(db, &opts.version_table, opts.lock_timeout, &mut || {}).await?;
+    let result = async {
+        ensure_tables(db, &opts.version_table).await?;
+        let d = db.dialect();
+        let ledger = Ledger::new(&opts.version_table, d);
+        let entries = ledger.entries(db).await?;
+        let sum = ledger::checksum(&graph.get(&id).expect("resolved").upgrade_ops());
+        if resolution == Resolution::AcceptEdit {
+            db.execute(&ledger.insert(&id, "resolve", Status::Applied, &sum, "edit accepted"))
+                .await?;
+            return Ok(format!("recorded the new checksum of {id}"));
+        }
+        let Some(p) = ledger::partial(&entries)
+            .into_iter()
+            .rev()
+            .find(|p| p.revision == id)
+        else {
+            return Err(Error::NothingToResolve(id.clone()));
+        };
+        let vt = VersionTable {
+            name: &opts.version_table,
+            dialect: d,
+        };
+        let current = current_heads(db, &opts.version_table).await?;
+        let mut applied: std::collections::HashSet<&str> =
+            graph.applied(&current).iter().map(|d| d.meta.id).collect();
+        let upgrade = p.action == "upgrade";
+        let (status, note) = match (resolution, upgrade) {
+            (Resolution::Applied, true) => {
+                applied.insert(&id);
+                (Status::Applied, "applied")
+            }
+            (Resolution::Applied, false) => {
+                applied.remove(id.as_str());
+                (Status::Reverted, "reverted (its downgrade completed)")
+            }
+            (_, _) => (Status::Reverted, "left as it was before it started"),
+        };
+        let after = graph.heads_of(&applied);
+        for sql in vt.update(&current, &after) {
+            db.execute(&sql).await?;
+        }
+        db.execute(&ledger.set_status(p.id, status)).await?;
+        Ok(format!(
+            "revision {id} resolved: the database records it as {note}"
+        ))
+    }
+    .await;
+    let released = lock::release(db, lock).await;
+    let msg = result?;
+    released?;
+    Ok(msg)
+}

@@ -1,0 +1,115 @@
+//! The migration lock: one runner at a time per database.
+//!
+//! PostgreSQL: a session advisory lock, taken with `pg_try_advisory_lock` between sleeps
+//! rather than the blocking `pg_advisory_lock`. A waiter blocked inside a statement holds a
+//! snapshot, and `CREATE INDEX CONCURRENTLY` in the holder's revision waits for every
+//! snapshot to end: a blocking waiter would deadlock the holder. Polling waiters hold
+//! nothing between polls.
+//!
+//! MySQL/MariaDB: `GET_LOCK`, which holds no metadata lock while it waits.
+//!
+//! SQLite: no lock here; each revision runs in `BEGIN IMMEDIATE`, which takes the write
+//! lock (waiting up to the busy timeout), and re-reads the version table inside it.
+//!
+//! Session locks end with their session: a runner that is killed releases its lock.
+
+use std::time::{Duration, Instant};
+
+use aludel_introspect::Database;
+use aludel_schema::Dialect;
+use aludel_sql::quote_literal;
+
+use crate::error::{Error, Result};
+
+const POLL: Duration = Duration::from_millis(200);
+
+/// A lock held by this connection.
+pub struct Lock {
+    release: Option<String>,
+}
+
+/// A stable 63-bit key for PostgreSQL's advisory lock.
+fn pg_key(name: &str) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    (h >> 1) as i64
+}
+
+/// Takes the migration lock of `version_table`, waiting up to `timeout`; `waiting` is
+/// called once if another runner holds it.
+pub async fn acquire(
+    db: &mut Database,
+    version_table: &str,
+    timeout: Duration,
+    waiting: &mut dyn FnMut(),
+) -> Result<Lock> {
+    let start = Instant::now();
+    match db.dialect() {
+        Dialect::Postgres => {
+            let key = pg_key(&format!("aludel:{version_table}"));
+            let mut told = false;
+            loop {
+                let got = db
+                    .query_column(&format!("SELECT pg_try_advisory_lock({key})"))
+                    .await?;
+                if got.first().cloned().flatten().as_deref() == Some("true") {
+                    return Ok(Lock {
+                        release: Some(format!("SELECT pg_advisory_unlock({key})")),
+                    });
+                }
+                if start.elapsed() >= timeout {
+                    return Err(Error::LockTimeout(timeout));
+                }
+                if !told {
+                    waiting();
+                    told = true;
+                }
+                tokio::time::sleep(POLL).await;
+            }
+        }
+        Dialect::MySql => {
+            let db_name = db
+                .query_column("SELECT DATABASE()")
+                .await?
+                .into_iter()
+                .flatten()
+                .next()
+                .unwrap_or_default();
+            // Lock names are server-wide and at most 64 characters.
+            let name = format!("aludel:{:x}", pg_key(&format!("{db_name}:{version_table}")));
+            let lit = quote_literal(Dialect::MySql, &name);
+            let try_now = db
+                .query_column(&format!("SELECT GET_LOCK({lit}, 0)"))
+                .await?;
+            if try_now.first().cloned().flatten().as_deref() != Some("1") {
+                waiting();
+                let secs = timeout.as_secs().max(1);
+                let got = db
+                    .query_column(&format!("SELECT GET_LOCK({lit}, {secs})"))
+                    .await?;
+                if got.first().cloned().flatten().as_deref() != Some("1") {
+                    return Err(Error::LockTimeout(timeout));
+                }
+            }
+            Ok(Lock {
+                release: Some(format!("SELECT RELEASE_LOCK({lit})")),
+            })
+        }
+        Dialect::Sqlite => {
+            db.execute(&format!("PRAGMA busy_timeout = {}", timeout.as_millis()))
+                .await?;
+            Ok(Lock { release: None })
+        }
+    }
+}
+
+/// Releases the lock (ending the session would too).
+pub async fn release(db: &mut Database, lock: Lock) -> Result<()> {
+    if let Some(sql) = lock.release {
+        db.query_column(&sql).await?;
+    }
+    Ok(())
+}
