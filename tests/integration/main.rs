@@ -5,5 +5,6 @@ mod fidelity;
 mod guards;
 mod introspect;
 mod roundtrip;
+mod runner;
 mod snapshots;
 mod tutorial;

@@ -516,6 +516,10 @@ pub async fn resolve(
             db.execute(&sql).await?;
         }
         db.execute(&ledger.set_status(p.id, status)).await?;
+        if resolution == Resolution::Applied && upgrade {
+            // The code may have been fixed since it failed; what is applied is what it is now.
+            db.execute(&ledger.set_checksum(p.id, &sum)).await?;
+        }
         Ok(format!(
             "revision {id} resolved: the database records it as {note}"
         ))

@@ -127,6 +127,16 @@ impl<'a> Ledger<'a> {
         )
     }
 
+    /// Records `sum` as the checksum of row `id`: the revision as its code stands now is
+    /// the one a person declared applied.
+    pub fn set_checksum(&self, id: i64, sum: &str) -> String {
+        format!(
+            "UPDATE {} SET checksum = {} WHERE id = {id}",
+            self.q(),
+            quote_literal(self.dialect, sum)
+        )
+    }
+
     /// Every row, oldest first.
     pub async fn entries(&self, db: &mut Database) -> Result<Vec<Entry>> {
         let at = match self.dialect {

@@ -1,0 +1,439 @@
+//! The runner against the real databases: a failure at each statement of a revision,
+//! edited revisions, data migrations in Rust, whole-run transactions, a version table
+//! that is not aludel's.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use aludel_introspect::{Database, IntrospectOptions};
+use aludel_runner::{
+    Direction, Error, Graph, Ops, Quiet, Resolution, Revision, RevisionDef, RunnerOptions,
+    TransactionMode, migrate, resolve,
+};
+use aludel_schema::{Column, ColumnType as T, Dialect, ForeignKey, Index, Table};
+use aludel_tests::{TestDb, block_on};
+
+/// The statement before which `five` fails; `usize::MAX` for none.
+static FAIL_AT: AtomicUsize = AtomicUsize::new(usize::MAX);
+static FAIL_LOCK: Mutex<()> = Mutex::new(());
+
+const BROKEN: &str = "SELECT * FROM aludel_no_such_table";
+
+fn nothing(_: &mut Ops) {}
+
+/// A revision of five statements; a failing one goes before statement `FAIL_AT`.
+fn five(op: &mut Ops) {
+    let fail = FAIL_AT.load(Ordering::SeqCst);
+    let mut n = 0;
+    let mut step = |op: &mut Ops, f: &dyn Fn(&mut Ops)| {
+        if n == fail {
+            op.execute(BROKEN);
+        }
+        f(op);
+        n += 1;
+    };
+    step(op, &|op| {
+        op.create_table(
+            Table::new("first")
+                .column(Column::new("id", T::BigInt))
+                .column(Column::new("v", T::Integer))
+                .primary_key(["id"]),
+        );
+    });
+    step(op, &|op| {
+        op.create_table(
+            Table::new("second")
+                .column(Column::new("id", T::BigInt))
+                .column(Column::new("first_id", T::BigInt).nullable())
+                .primary_key(["id"])
+                .foreign_key(
+                    ForeignKey::new(["first_id"], "first", ["id"]).named("fk_second_first"),
+                ),
+        );
+    });
+    step(op, &|op| {
+        op.add_column("first", Column::new("w", T::Text).nullable());
+    });
+    step(op, &|op| {
+        op.create_index("first", Index::new(["v"]).named("ix_first_v"));
+    });
+    step(op, &|op| {
+        op.execute("INSERT INTO first (id, v) VALUES (1, 10)");
+    });
+}
+
+fn undo_five(op: &mut Ops) {
+    op.drop_table("second");
+    op.drop_table("first");
+}
+
+fn defs() -> Vec<RevisionDef> {
+    vec![RevisionDef {
+        meta: Revision {
+            id: "f1f2f3f4f5f6",
+            revises: &[],
+            message: "five statements",
+        },
+        upgrade: five,
+        downgrade: undo_five,
+        file: "versions/five.rs",
+    }]
+}
+
+fn opts() -> RunnerOptions {
+    RunnerOptions::default()
+}
+
+async fn up(c: &mut Database, defs: &[RevisionDef], o: &RunnerOptions) -> Result<usize, Error> {
+    let g = Graph::new(defs).unwrap();
+    migrate(
+        c,
+        &g,
+        "head",
+        Direction::Upgrade,
+        o,
+        &IntrospectOptions::default(),
+        &mut Quiet,
+    )
+    .await
+}
+
+async fn user_tables(c: &mut Database) -> Vec<String> {
+    let mut names: Vec<String> = c
+        .introspect(&IntrospectOptions::default())
+        .await
+        .unwrap()
+        .tables
+        .into_iter()
+        .map(|t| t.name)
+        .filter(|n| !n.starts_with("aludel_version"))
+        .collect();
+    names.sort();
+    names
+}
+
+async fn heads(c: &mut Database) -> Vec<String> {
+    aludel_runner::current_heads(c, "aludel_version")
+        .await
+        .unwrap()
+}
+
+async fn ledger(c: &mut Database) -> Vec<String> {
+    c.query_rows("SELECT revision, action, status FROM aludel_version_ledger ORDER BY id")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            r.into_iter()
+                .map(|v| v.unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect()
+}
+
+#[test]
+fn a_failure_at_each_statement_leaves_nothing_partial_or_a_resolvable_state() {
+    let _guard = FAIL_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    for d in Dialect::ALL {
+        for k in 0..5 {
+            let Some(db) = TestDb::new(d) else { break };
+            block_on(async {
+                let mut c = db.connect().await;
+                FAIL_AT.store(k, Ordering::SeqCst);
+                let err = up(&mut c, &defs(), &opts()).await.unwrap_err();
+                if d != Dialect::MySql || k == 0 {
+                    // Transactional DDL, or nothing ran: nothing remains.
+                    assert!(matches!(err, Error::RolledBack { .. }), "{d} k={k}: {err}");
+                    assert!(err.to_string().contains("nothing of it remains"), "{err}");
+                    assert_eq!(user_tables(&mut c).await, Vec::<String>::new(), "{d} k={k}");
+                    assert_eq!(heads(&mut c).await, Vec::<String>::new(), "{d} k={k}");
+                    assert_eq!(ledger(&mut c).await, Vec::<String>::new(), "{d} k={k}");
+                } else {
+                    // MySQL commits DDL as it goes: the state says so, and blocks.
+                    assert!(
+                        matches!(err, Error::PartiallyApplied { .. }),
+                        "{d} k={k}: {err}"
+                    );
+                    assert!(
+                        err.to_string().contains("aludel resolve f1f2f3f4f5f6"),
+                        "{err}"
+                    );
+                    assert_eq!(
+                        ledger(&mut c).await,
+                        ["f1f2f3f4f5f6/upgrade/running"],
+                        "k={k}"
+                    );
+                    assert_eq!(heads(&mut c).await, Vec::<String>::new());
+                    FAIL_AT.store(usize::MAX, Ordering::SeqCst);
+                    let blocked = up(&mut c, &defs(), &opts()).await.unwrap_err();
+                    assert!(
+                        blocked
+                            .to_string()
+                            .contains("revision f1f2f3f4f5f6 was partially applied"),
+                        "{blocked}"
+                    );
+                    // A person undoes what ran, says so, and the revision runs again.
+                    for t in ["second", "first"] {
+                        let _ = c.execute(&format!("DROP TABLE IF EXISTS `{t}`")).await;
+                    }
+                    let revs = defs();
+                    let g = Graph::new(&revs).unwrap();
+                    resolve(&mut c, &g, "f1f2", Resolution::Reverted, &opts())
+                        .await
+                        .unwrap();
+                    assert_eq!(up(&mut c, &defs(), &opts()).await.unwrap(), 1);
+                    assert_eq!(heads(&mut c).await, ["f1f2f3f4f5f6"]);
+                }
+                c.close().await;
+            });
+        }
+    }
+    FAIL_AT.store(usize::MAX, Ordering::SeqCst);
+}
+
+#[test]
+fn mysql_partial_state_resolved_as_applied() {
+    let _guard = FAIL_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(db) = TestDb::new(Dialect::MySql) else {
+        return;
+    };
+    block_on(async {
+        let mut c = db.connect().await;
+        FAIL_AT.store(4, Ordering::SeqCst);
+        up(&mut c, &defs(), &opts()).await.unwrap_err();
+        FAIL_AT.store(usize::MAX, Ordering::SeqCst);
+        // A person finishes the revision by hand.
+        c.execute("INSERT INTO first (id, v) VALUES (1, 10)")
+            .await
+            .unwrap();
+        let revs = defs();
+        let g = Graph::new(&revs).unwrap();
+        let msg = resolve(&mut c, &g, "f1f2f3f4f5f6", Resolution::Applied, &opts())
+            .await
+            .unwrap();
+        assert!(msg.contains("applied"), "{msg}");
+        assert_eq!(heads(&mut c).await, ["f1f2f3f4f5f6"]);
+        assert_eq!(ledger(&mut c).await, ["f1f2f3f4f5f6/upgrade/applied"]);
+        assert_eq!(
+            up(&mut c, &defs(), &opts()).await.unwrap(),
+            0,
+            "nothing left to run"
+        );
+        let again = resolve(&mut c, &g, "f1f2f3f4f5f6", Resolution::Applied, &opts())
+            .await
+            .unwrap_err();
+        assert!(
+            again.to_string().contains("has nothing to resolve"),
+            "{again}"
+        );
+        c.close().await;
+    });
+}
+
+fn create_a(op: &mut Ops) {
+    op.create_table(
+        Table::new("a")
+            .column(Column::new("id", T::Integer))
+            .primary_key(["id"]),
+    );
+}
+
+fn create_a_edited(op: &mut Ops) {
+    op.create_table(
+        Table::new("a")
+            .column(Column::new("id", T::Integer))
+            .column(Column::new("added_later", T::Text).nullable())
+            .primary_key(["id"]),
+    );
+}
+
+fn one(upgrade: fn(&mut Ops)) -> Vec<RevisionDef> {
+    vec![RevisionDef {
+        meta: Revision {
+            id: "aaaaaaaaaaaa",
+            revises: &[],
+            message: "create a",
+        },
+        upgrade,
+        downgrade: nothing,
+        file: "versions/a.rs",
+    }]
+}
+
+#[test]
+fn an_edited_revision_is_refused_before_any_ddl() {
+    for db in TestDb::all() {
+        let d = db.dialect;
+        block_on(async {
+            let mut c = db.connect().await;
+            up(&mut c, &one(create_a), &opts()).await.unwrap();
+            let err = up(&mut c, &one(create_a_edited), &opts())
+                .await
+                .unwrap_err();
+            assert!(
+                err.to_string().contains(
+                    "revision aaaaaaaaaaaa (versions/a.rs) was edited after it was applied"
+                ),
+                "{d}: {err}"
+            );
+            // Formatting is not editing: the same operations pass.
+            assert_eq!(up(&mut c, &one(create_a), &opts()).await.unwrap(), 0, "{d}");
+            let edited = one(create_a_edited);
+            let g = Graph::new(&edited).unwrap();
+            resolve(&mut c, &g, "aaaa", Resolution::AcceptEdit, &opts())
+                .await
+                .unwrap();
+            assert_eq!(
+                up(&mut c, &one(create_a_edited), &opts()).await.unwrap(),
+                0,
+                "{d}"
+            );
+            c.close().await;
+        });
+    }
+}
+
+fn seed(op: &mut Ops) {
+    create_a(op);
+    op.run("seed three rows", |db| {
+        Box::pin(async move {
+            for i in 1..=3 {
+                db.execute(&format!("INSERT INTO a (id) VALUES ({i})"))
+                    .await?;
+            }
+            Ok(())
+        })
+    });
+}
+
+fn seed_then_fail(op: &mut Ops) {
+    create_a(op);
+    op.run("fails", |_db| {
+        Box::pin(async move { Err("the data is not as expected".into()) })
+    });
+}
+
+#[test]
+fn data_migrations_in_rust_run_in_the_revision() {
+    for db in TestDb::all() {
+        let d = db.dialect;
+        block_on(async {
+            let mut c = db.connect().await;
+            let err = up(&mut c, &one(seed_then_fail), &opts()).await.unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains("the Rust code \"fails\" failed: the data is not as expected"),
+                "{d}: {err}"
+            );
+            if d != Dialect::MySql {
+                assert_eq!(
+                    user_tables(&mut c).await,
+                    Vec::<String>::new(),
+                    "{d}: rolled back with the DDL"
+                );
+            } else {
+                c.execute("DROP TABLE a").await.unwrap();
+                let failing = one(seed_then_fail);
+                let g = Graph::new(&failing).unwrap();
+                resolve(&mut c, &g, "aaaa", Resolution::Reverted, &opts())
+                    .await
+                    .unwrap();
+            }
+            up(&mut c, &one(seed), &opts()).await.unwrap();
+            let n = c.query_column("SELECT COUNT(*) FROM a").await.unwrap();
+            assert_eq!(n[0].as_deref(), Some("3"), "{d}");
+            c.close().await;
+        });
+    }
+    let defs = one(seed);
+    let g = Graph::new(&defs).unwrap();
+    let steps =
+        aludel_runner::plan(&g, Dialect::Postgres, &[], "head", Direction::Upgrade, None).unwrap();
+    let sql = aludel_runner::script(&steps, Dialect::Postgres, &opts(), true);
+    assert!(
+        sql.contains("-- NOT RENDERED: the Rust code \"seed three rows\" of this revision runs only against a database"),
+        "{sql}"
+    );
+}
+
+fn create_b(op: &mut Ops) {
+    op.create_table(
+        Table::new("b")
+            .column(Column::new("id", T::Integer))
+            .primary_key(["id"]),
+    );
+}
+
+fn broken(op: &mut Ops) {
+    op.execute(BROKEN);
+}
+
+#[test]
+fn whole_run_transaction_takes_every_revision_back() {
+    let defs = vec![
+        RevisionDef {
+            meta: Revision {
+                id: "bbbbbbbbbbbb",
+                revises: &[],
+                message: "b",
+            },
+            upgrade: create_b,
+            downgrade: nothing,
+            file: "versions/b.rs",
+        },
+        RevisionDef {
+            meta: Revision {
+                id: "cccccccccccc",
+                revises: &["bbbbbbbbbbbb"],
+                message: "broken",
+            },
+            upgrade: broken,
+            downgrade: nothing,
+            file: "versions/c.rs",
+        },
+    ];
+    for db in TestDb::all() {
+        let d = db.dialect;
+        if d == Dialect::MySql {
+            continue;
+        }
+        block_on(async {
+            let mut c = db.connect().await;
+            let all = RunnerOptions {
+                transaction_mode: TransactionMode::All,
+                ..opts()
+            };
+            up(&mut c, &defs, &all).await.unwrap_err();
+            assert_eq!(user_tables(&mut c).await, Vec::<String>::new(), "{d}");
+            assert_eq!(heads(&mut c).await, Vec::<String>::new(), "{d}");
+            // Per revision: the first one stays.
+            up(&mut c, &defs, &opts()).await.unwrap_err();
+            assert_eq!(user_tables(&mut c).await, ["b"], "{d}");
+            assert_eq!(heads(&mut c).await, ["bbbbbbbbbbbb"], "{d}");
+            c.close().await;
+        });
+    }
+}
+
+#[test]
+fn a_version_table_that_is_not_aludels_is_refused() {
+    for db in TestDb::all() {
+        let d = db.dialect;
+        block_on(async {
+            let mut c = db.connect().await;
+            c.execute("CREATE TABLE aludel_version (id INTEGER, note TEXT)")
+                .await
+                .unwrap();
+            let err = up(&mut c, &one(create_a), &opts()).await.unwrap_err();
+            assert!(
+                err.to_string().contains(
+                    "the table aludel_version exists but is not aludel's (its columns: id, note)"
+                ),
+                "{d}: {err}"
+            );
+            assert_eq!(user_tables(&mut c).await, Vec::<String>::new(), "{d}");
+            c.close().await;
+        });
+    }
+}
