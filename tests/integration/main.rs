@@ -1,6 +1,7 @@
 //! Integration tests against real databases: one binary, one module per concern.
 
 mod changes;
+mod cli;
 mod fidelity;
 mod guards;
 mod introspect;

@@ -82,6 +82,16 @@ pub struct TestDb {
 impl TestDb {
     /// A new empty database, or `None` when the backend is unreachable outside CI.
     pub fn new(dialect: Dialect) -> Option<TestDb> {
+        TestDb::make(dialect, true)
+    }
+
+    /// A database name of its own that does not exist yet (for `aludel database
+    /// create`); whatever is made under it is dropped with this value.
+    pub fn unborn(dialect: Dialect) -> Option<TestDb> {
+        TestDb::make(dialect, false)
+    }
+
+    fn make(dialect: Dialect, create: bool) -> Option<TestDb> {
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let name = format!("aludel_t{}_{n}", std::process::id());
         match dialect {
@@ -100,7 +110,9 @@ impl TestDb {
                 let created = block_on(async {
                     let mut db = Database::connect(&server).await?;
                     let q = if dialect == Dialect::MySql { '`' } else { '"' };
-                    db.execute(&format!("CREATE DATABASE {q}{name}{q}")).await?;
+                    if create {
+                        db.execute(&format!("CREATE DATABASE {q}{name}{q}")).await?;
+                    }
                     db.close().await;
                     Ok::<_, aludel_introspect::Error>(())
                 });
@@ -292,17 +304,26 @@ impl Project {
         files
     }
 
-    pub fn aludel(&self, args: &[&str]) -> Run {
-        let out = std::process::Command::new(aludel_bin())
-            .args(args)
+    /// `aludel args` in this project, not started yet.
+    pub fn command(&self, args: &[&str]) -> std::process::Command {
+        let mut cmd = std::process::Command::new(aludel_bin());
+        cmd.args(args)
             .current_dir(self.root())
             .env("DATABASE_URL", &self.database_url)
             .env("CARGO_TARGET_DIR", shared_target_dir())
             .env("ALUDEL_SOURCE", workspace_root())
             .env("CARGO_TERM_COLOR", "never")
-            .env_remove("ALUDEL_CONFIG")
-            .output()
-            .expect("run aludel");
+            .env_remove("ALUDEL_CONFIG");
+        cmd
+    }
+
+    pub fn aludel(&self, args: &[&str]) -> Run {
+        self.run(self.command(args))
+    }
+
+    /// Runs `cmd` (from [`Project::command`]) to the end.
+    pub fn run(&self, mut cmd: std::process::Command) -> Run {
+        let out = cmd.output().expect("run aludel");
         Run {
             status: out.status,
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -95,6 +95,23 @@ pub(crate) async fn run(url: &str, action: &DatabaseAction) -> anyhow::Result<()
     }
     let (name, admin) = split_url(url, dialect)?;
     let mut db = Database::connect(&admin).await?;
+    let lit = aludel_sql::quote_literal(dialect, &name);
+    let exists_sql = match dialect {
+        Dialect::Postgres => format!("SELECT 1 FROM pg_database WHERE datname = {lit}"),
+        _ => format!("SELECT 1 FROM information_schema.schemata WHERE schema_name = {lit}"),
+    };
+    let exists = !db.query_column(&exists_sql).await?.is_empty();
+    match (action, exists) {
+        (DatabaseAction::Create, true) => {
+            db.close().await;
+            bail!("the database {name} exists already");
+        }
+        (DatabaseAction::Drop { .. }, false) => {
+            db.close().await;
+            bail!("the database {name} does not exist");
+        }
+        _ => {}
+    }
     let q = quote_ident(dialect, &name);
     let result = match action {
         DatabaseAction::Create => db.execute(&format!("CREATE DATABASE {q}")).await.map(|_| {
@@ -112,9 +129,9 @@ pub(crate) async fn run(url: &str, action: &DatabaseAction) -> anyhow::Result<()
     db.close().await;
     result.with_context(|| match action {
         DatabaseAction::Create => format!("cannot create the database {name}"),
-        DatabaseAction::Drop { .. } => format!(
-            "cannot drop the database {name} (does it exist? are other sessions connected to it?)"
-        ),
+        DatabaseAction::Drop { .. } => {
+            format!("cannot drop the database {name} (are other sessions connected to it?)")
+        }
     })
 }
 

@@ -195,35 +195,45 @@ async fn migrate_locked(
     let ledger = Ledger::new(&opts.version_table, d);
     let transactional = d != Dialect::MySql;
     let whole_run = transactional && opts.transaction_mode == TransactionMode::All;
+    // Revisions this run committed, across plans (another runner may move the version
+    // table between two revisions; then the rest is planned again).
+    let mut ran = 0;
     for _ in 0..100 {
         let current = preflight(db, graph, opts).await?;
         let live = db.introspect(introspect).await?;
         let steps = plan(graph, d, &current, target, direction, Some(live))?;
         if steps.is_empty() {
-            return Ok(0);
+            return Ok(ran);
         }
         progress.planned(&steps);
         if whole_run {
             db.execute(begin(d)).await.map_err(busy)?;
         }
         let mut replan = false;
+        let mut done = 0;
         for step in &steps {
-            progress.step(step);
-            match run_step(db, step, &vt, &ledger, transactional, !whole_run).await {
-                Ok(Outcome::Done) => progress.done(step),
-                Ok(Outcome::Replan) => {
+            let own = !whole_run;
+            match run_step(db, step, &vt, &ledger, transactional, own, progress).await? {
+                Outcome::Done => {
+                    progress.done(step);
+                    done += 1;
+                }
+                Outcome::Replan => {
                     replan = true;
                     break;
                 }
-                Err(e) => return Err(e),
             }
         }
         if whole_run {
             db.execute(if replan { "ROLLBACK" } else { "COMMIT" })
                 .await?;
+            if replan {
+                done = 0;
+            }
         }
+        ran += done;
         if !replan {
-            return Ok(steps.len());
+            return Ok(ran);
         }
     }
     Err(Error::Ledger(
@@ -261,6 +271,7 @@ async fn run_step(
     ledger: &Ledger<'_>,
     transactional: bool,
     own_transaction: bool,
+    progress: &mut dyn Progress,
 ) -> Result<Outcome> {
     let d = db.dialect();
     let id = step.revision.meta.id.to_string();
@@ -275,6 +286,8 @@ async fn run_step(
         }
         return Ok(Outcome::Replan);
     }
+    // Said only now: a runner that waited and finds the revision applied runs nothing.
+    progress.step(step);
     let (action, done) = match step.direction {
         Direction::Upgrade => ("upgrade", Status::Applied),
         Direction::Downgrade => ("downgrade", Status::Reverted),

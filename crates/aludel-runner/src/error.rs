@@ -84,24 +84,16 @@ pub enum Error {
         name: String,
         message: String,
     },
-    #[error(
-        "{}\n  nothing runs until a person says what the database holds now: `aludel resolve <revision> applied` \
-         (every statement is in effect) or `aludel resolve <revision> reverted` (nothing of it remains)",
-        .0.iter().map(|p| format!("revision {} was partially applied ({} started {} and did not finish)", p.revision, p.action, p.at)).collect::<Vec<_>>().join("\n")
-    )]
+    #[error("{}", partial_message(.0))]
     PartialRevisions(Vec<crate::ledger::Partial>),
-    #[error(
-        "{}\n  revert the edit (a revision that ran must not change), or write a new revision for the change; \
-         if the database really matches the edited operations, `aludel resolve <revision> accept-edit` records them",
-        .0.iter().map(|(id, file)| format!("revision {id} ({file}) was edited after it was applied: its operations differ from the ones that ran")).collect::<Vec<_>>().join("\n")
-    )]
+    #[error("{}", edited_message(.0))]
     Edited(Vec<(String, String)>),
     #[error("revision {0} has nothing to resolve: it is not partially applied")]
     NothingToResolve(String),
     #[error("another aludel run holds the migration lock of this database; waited {} s. Try again when it has finished, or raise lock_timeout in aludel.toml", .0.as_secs())]
     LockTimeout(std::time::Duration),
     #[error(
-        "another process holds the SQLite database's write lock (the busy timeout ran out); try again when it has finished: {0}"
+        "another process holds the SQLite database's write lock; waited lock_timeout for it. Try again when it has finished, or raise lock_timeout in aludel.toml ({0})"
     )]
     Busy(#[source] aludel_introspect::Error),
     #[error(
@@ -120,3 +112,31 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn partial_message(partial: &[crate::ledger::Partial]) -> String {
+    let mut out = String::new();
+    for p in partial {
+        out.push_str(&format!(
+            "revision {id} was partially applied ({action} started {at} and did not finish)\n  \
+             nothing runs until a person says what the database holds now: \
+             `aludel resolve {id} applied` (every statement of it is in effect) or \
+             `aludel resolve {id} reverted` (nothing of it remains)\n",
+            id = p.revision,
+            action = p.action,
+            at = p.at
+        ));
+    }
+    out.trim_end().to_string()
+}
+
+fn edited_message(edited: &[(String, String)]) -> String {
+    let mut out = String::new();
+    for (id, file) in edited {
+        out.push_str(&format!(
+            "revision {id} ({file}) was edited after it was applied: its operations differ from the ones that ran\n  \
+             revert the edit (a revision that ran must not change) and write a new revision for the change; \
+             if the database really matches the edited operations, `aludel resolve {id} accept-edit` records them\n"
+        ));
+    }
+    out.trim_end().to_string()
+}

@@ -1,0 +1,514 @@
+//! The `aludel` binary as people run it: many runs at once, a run that waits too long, a
+//! run killed while it holds the lock, the messages of bad input, and `database
+//! create|drop`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+use aludel_introspect::Database;
+use aludel_schema::Dialect;
+use aludel_tests::{Project, Run, TestDb, block_on};
+
+/// A revision whose Rust code records the run, says it started (a file `started` in
+/// `$ALUDEL_TEST_SIGNALS`) and holds its transaction until the file `release` appears.
+const SLOW: &str = r#"//! slow
+use aludel::migration::*;
+
+pub const REVISION: Revision = Revision {
+    id: "aaaaaaaaaaaa",
+    revises: &[],
+    message: "slow",
+};
+
+pub fn upgrade(op: &mut Ops) {
+    op.create_table(
+        Table::new("runs")
+            .column(Column::new("pid", ColumnType::BigInt))
+            .primary_key(["pid"]),
+    );
+    op.run("record the run, then wait for the test", |db| {
+        Box::pin(async move {
+            let pid = std::process::id();
+            db.execute(&format!("INSERT INTO runs (pid) VALUES ({pid})")).await?;
+            let dir = std::path::PathBuf::from(std::env::var("ALUDEL_TEST_SIGNALS")?);
+            std::fs::write(dir.join("started"), pid.to_string())?;
+            let start = std::time::Instant::now();
+            while !dir.join("release").exists() {
+                if start.elapsed().as_secs() > 180 {
+                    return Err("the test never released the slow revision".into());
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Ok(())
+        })
+    });
+}
+
+pub fn downgrade(op: &mut Ops) {
+    op.drop_table("runs");
+}
+"#;
+
+const AFTER: &str = r#"//! after
+use aludel::migration::*;
+
+pub const REVISION: Revision = Revision {
+    id: "bbbbbbbbbbbb",
+    revises: &["aaaaaaaaaaaa"],
+    message: "after",
+};
+
+pub fn upgrade(op: &mut Ops) {
+    op.create_table(
+        Table::new("after_slow")
+            .column(Column::new("id", ColumnType::Integer))
+            .primary_key(["id"]),
+    );
+}
+
+pub fn downgrade(op: &mut Ops) {
+    op.drop_table("after_slow");
+}
+"#;
+
+const RUNNERS: usize = 8;
+const WAITING: &str = "Another aludel run holds the migration lock";
+const RUN_SLOW: &str = "Running upgrade <base> -> aaaaaaaaaaaa, slow";
+const RUN_AFTER: &str = "Running upgrade aaaaaaaaaaaa -> bbbbbbbbbbbb, after";
+
+fn write_revision(p: &Project, file: &str, source: &str) {
+    let dir = p.root().join("migrations/versions");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(file), source).unwrap();
+}
+
+/// Writes a config next to aludel.toml with `lock_timeout` changed; returns its name.
+fn config_with_lock_timeout(p: &Project, secs: u64) -> String {
+    let text = std::fs::read_to_string(p.root().join("aludel.toml")).unwrap();
+    let name = format!("lock_{secs}.toml");
+    let changed = text.replace("lock_timeout = 60", &format!("lock_timeout = {secs}"));
+    assert_ne!(text, changed, "aludel.toml sets lock_timeout = 60");
+    std::fs::write(p.root().join(&name), changed).unwrap();
+    name
+}
+
+/// An `aludel` run in the background, its output going to files.
+struct Background {
+    child: Child,
+    stdout: PathBuf,
+    stderr: PathBuf,
+}
+
+impl Background {
+    fn start(p: &Project, url: &str, signals: &Path, args: &[&str], n: usize) -> Background {
+        let stdout = signals.join(format!("out{n}"));
+        let stderr = signals.join(format!("err{n}"));
+        let mut cmd = p.command(args);
+        cmd.env("DATABASE_URL", url)
+            .env("ALUDEL_TEST_SIGNALS", signals)
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(&stdout).unwrap())
+            .stderr(std::fs::File::create(&stderr).unwrap());
+        Background {
+            child: cmd.spawn().expect("start aludel"),
+            stdout,
+            stderr,
+        }
+    }
+
+    fn stderr(&self) -> String {
+        std::fs::read_to_string(&self.stderr).unwrap_or_default()
+    }
+
+    fn wait(mut self) -> Run {
+        let status = self.child.wait().expect("wait for aludel");
+        Run {
+            status,
+            stdout: std::fs::read_to_string(&self.stdout).unwrap_or_default(),
+            stderr: self.stderr(),
+        }
+    }
+}
+
+/// Waits until `done` holds, failing the test after `limit`.
+#[track_caller]
+fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(start.elapsed() < limit, "gave up waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+async fn rows(db: &mut Database, sql: &str) -> Vec<String> {
+    db.query_rows(sql)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            r.into_iter()
+                .map(|v| v.unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .collect()
+}
+
+async fn state(url: &str) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let mut db = Database::connect(url).await.unwrap();
+    let ledger = rows(
+        &mut db,
+        "SELECT revision, action, status FROM aludel_version_ledger ORDER BY id",
+    )
+    .await;
+    let runs = rows(&mut db, "SELECT COUNT(*) FROM runs").await;
+    let heads = aludel_runner::current_heads(&mut db, "aludel_version")
+        .await
+        .unwrap();
+    db.close().await;
+    (ledger, runs, heads)
+}
+
+const APPLIED_BOTH: [&str; 2] = [
+    "aaaaaaaaaaaa/upgrade/applied",
+    "bbbbbbbbbbbb/upgrade/applied",
+];
+
+/// Eight runs at once apply each revision exactly once; the others wait and then find
+/// nothing to do.
+fn concurrent_runs(p: &Project, d: Dialect) {
+    let Some(db) = TestDb::new(d) else { return };
+    let signals = tempfile::tempdir().unwrap();
+    let runs: Vec<Background> = (0..RUNNERS)
+        .map(|n| Background::start(p, &db.url, signals.path(), &["upgrade", "head"], n))
+        .collect();
+    wait_for(
+        "the slow revision to start",
+        Duration::from_secs(120),
+        || signals.path().join("started").exists(),
+    );
+    if d == Dialect::Sqlite {
+        // The others wait inside SQLite's busy handler, which says nothing; give them
+        // time to get there.
+        std::thread::sleep(Duration::from_secs(2));
+    } else {
+        wait_for(
+            "every other run to wait for the lock",
+            Duration::from_secs(120),
+            || runs.iter().filter(|r| r.stderr().contains(WAITING)).count() == RUNNERS - 1,
+        );
+    }
+    std::fs::write(signals.path().join("release"), "").unwrap();
+    let outs: Vec<Run> = runs.into_iter().map(Background::wait).collect();
+    for out in &outs {
+        assert!(out.status.success(), "{d}: {out:?}");
+    }
+    let count = |s: &str| outs.iter().filter(|o| o.stderr.contains(s)).count();
+    assert_eq!(count(RUN_SLOW), 1, "{d}: {outs:#?}");
+    assert_eq!(count(RUN_AFTER), 1, "{d}: {outs:#?}");
+    for out in &outs {
+        // A run that waited says it ran nothing, and never claims a revision it skipped.
+        let ran = out.stderr.contains("Running upgrade");
+        let idle = out.stderr.contains("Nothing to do");
+        assert!(ran != idle, "{d}: {out:?}");
+    }
+    if d != Dialect::Sqlite {
+        // The holder keeps the lock for both revisions.
+        assert_eq!(count("Nothing to do"), RUNNERS - 1, "{d}: {outs:#?}");
+    }
+    let (ledger, runs, heads) = block_on(state(&db.url));
+    assert_eq!(ledger, APPLIED_BOTH, "{d}");
+    assert_eq!(runs, ["1"], "{d}: the data migration ran once");
+    assert_eq!(heads, ["bbbbbbbbbbbb"], "{d}");
+}
+
+/// A run that cannot get the lock in time says so and changes nothing.
+fn lock_timeout(p: &Project, d: Dialect) {
+    let Some(db) = TestDb::new(d) else { return };
+    let signals = tempfile::tempdir().unwrap();
+    let holder = Background::start(p, &db.url, signals.path(), &["upgrade", "head"], 0);
+    wait_for(
+        "the slow revision to start",
+        Duration::from_secs(120),
+        || signals.path().join("started").exists(),
+    );
+    let impatient = config_with_lock_timeout(p, 1);
+    let mut cmd = p.command(&["--config", &impatient, "upgrade", "head"]);
+    cmd.env("DATABASE_URL", &db.url)
+        .env("ALUDEL_TEST_SIGNALS", signals.path());
+    let out = p.run(cmd);
+    assert_eq!(out.status.code(), Some(1), "{d}: {out:?}");
+    let said = match d {
+        Dialect::Sqlite => "another process holds the SQLite database's write lock",
+        _ => "another aludel run holds the migration lock of this database; waited 1 s.",
+    };
+    assert!(
+        out.stderr.contains(said)
+            && out
+                .stderr
+                .contains("Try again when it has finished, or raise lock_timeout in aludel.toml"),
+        "{d}: {out:?}"
+    );
+    assert!(!out.stderr.contains("panicked"), "{d}: {out:?}");
+    std::fs::write(signals.path().join("release"), "").unwrap();
+    let held = holder.wait();
+    assert!(held.status.success(), "{d}: {held:?}");
+    let (ledger, runs, _) = block_on(state(&db.url));
+    assert_eq!(ledger, APPLIED_BOTH, "{d}");
+    assert_eq!(runs, ["1"], "{d}");
+}
+
+/// A run killed while it holds the lock leaves the lock free; what it did is rolled back,
+/// or on MySQL recorded as partial until a person resolves it.
+fn killed_holder(p: &Project, d: Dialect) {
+    let Some(db) = TestDb::new(d) else { return };
+    let signals = tempfile::tempdir().unwrap();
+    let mut holder = Background::start(p, &db.url, signals.path(), &["upgrade", "head"], 0);
+    wait_for(
+        "the slow revision to start",
+        Duration::from_secs(120),
+        || signals.path().join("started").exists(),
+    );
+    holder.child.kill().unwrap();
+    holder.child.wait().unwrap();
+    std::fs::write(signals.path().join("release"), "").unwrap();
+    // A short timeout: the lock must be free at once, not after some expiry.
+    let prompt = config_with_lock_timeout(p, 5);
+    let next = |args: &[&str]| {
+        let mut all = vec!["--config", prompt.as_str()];
+        all.extend_from_slice(args);
+        let mut cmd = p.command(&all);
+        cmd.env("DATABASE_URL", &db.url)
+            .env("ALUDEL_TEST_SIGNALS", signals.path());
+        p.run(cmd)
+    };
+    if d == Dialect::MySql {
+        let out = next(&["upgrade", "head"]);
+        assert!(
+            out.stderr
+                .contains("revision aaaaaaaaaaaa was partially applied")
+                && out.stderr.contains("aludel resolve aaaaaaaaaaaa"),
+            "{out:?}"
+        );
+        block_on(async {
+            let mut c = db.connect().await;
+            c.execute("DROP TABLE runs").await.unwrap();
+            c.close().await;
+        });
+        let out = next(&["resolve", "aaaaaaaaaaaa", "reverted"]).ok();
+        assert!(out.stderr.contains("resolved"), "{out:?}");
+    }
+    let out = next(&["upgrade", "head"]).ok();
+    assert!(out.stderr.contains(RUN_SLOW), "{d}: {out:?}");
+    let (ledger, runs, heads) = block_on(state(&db.url));
+    let want: Vec<&str> = if d == Dialect::MySql {
+        vec![
+            "aaaaaaaaaaaa/upgrade/reverted",
+            "aaaaaaaaaaaa/upgrade/applied",
+            "bbbbbbbbbbbb/upgrade/applied",
+        ]
+    } else {
+        APPLIED_BOTH.to_vec()
+    };
+    assert_eq!(ledger, want, "{d}");
+    assert_eq!(runs, ["1"], "{d}");
+    assert_eq!(heads, ["bbbbbbbbbbbb"], "{d}");
+}
+
+fn locking(d: Dialect) {
+    // The project only needs a URL to be set up; each scenario has its own database.
+    let Some(first) = TestDb::new(d) else { return };
+    let p = Project::new(&first.url);
+    write_revision(&p, "aaaaaaaaaaaa_slow.rs", SLOW);
+    write_revision(&p, "bbbbbbbbbbbb_after.rs", AFTER);
+    // Build the runner once, before the runs race.
+    p.aludel(&["history"]).ok();
+    concurrent_runs(&p, d);
+    lock_timeout(&p, d);
+    killed_holder(&p, d);
+}
+
+#[test]
+fn locking_on_sqlite() {
+    locking(Dialect::Sqlite);
+}
+
+#[test]
+fn locking_on_postgres() {
+    locking(Dialect::Postgres);
+}
+
+#[test]
+fn locking_on_mysql() {
+    locking(Dialect::MySql);
+}
+
+fn revision(id: &str, revises: &[&str]) -> String {
+    format!(
+        "use aludel::migration::*;\n\n\
+         pub const REVISION: Revision = Revision {{\n    id: {id:?},\n    revises: &{revises:?},\n    message: \"r\",\n}};\n\n\
+         pub fn upgrade(_op: &mut Ops) {{}}\n\n\
+         pub fn downgrade(_op: &mut Ops) {{}}\n"
+    )
+}
+
+#[track_caller]
+fn fails_with(out: Run, message: &str) {
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        out.stderr.starts_with("error: ") && out.stderr.contains(message),
+        "expected {message:?} in:\n{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("panicked"), "{out:?}");
+}
+
+#[test]
+fn bad_input_gets_a_message_that_names_the_fix() {
+    let Some(db) = TestDb::new(Dialect::Sqlite) else {
+        return;
+    };
+    // No config anywhere up the tree.
+    let empty = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(aludel_tests::aludel_bin())
+        .args(["upgrade", "head"])
+        .current_dir(empty.path())
+        .env_remove("ALUDEL_CONFIG")
+        .output()
+        .unwrap();
+    fails_with(
+        Run {
+            status: out.status,
+            stdout: String::from_utf8_lossy(&out.stdout).into(),
+            stderr: String::from_utf8_lossy(&out.stderr).into(),
+        },
+        "no aludel.toml in",
+    );
+
+    let p = Project::new(&db.url);
+    std::fs::write(p.root().join("typo.toml"), "lock_timout = 5\n").unwrap();
+    let out = p.aludel(&["--config", "typo.toml", "history"]);
+    assert!(
+        out.stderr
+            .contains("unknown field `lock_timout`, expected one of"),
+        "{out:?}"
+    );
+    fails_with(out, "typo.toml is not a valid aludel config");
+    fails_with(
+        p.aludel(&["--config", "nowhere.toml", "history"]),
+        "config file nowhere.toml does not exist",
+    );
+
+    write_revision(&p, "aaaaaaaaaaa1_one.rs", &revision("aaaaaaaaaaa1", &[]));
+    write_revision(
+        &p,
+        "aaaaaaaaaaa2_two.rs",
+        &revision("aaaaaaaaaaa2", &["aaaaaaaaaaa1"]),
+    );
+    fails_with(
+        p.aludel(&["upgrade", "aaaa"]),
+        "\"aaaa\" matches several revisions (aaaaaaaaaaa1, aaaaaaaaaaa2); give more characters",
+    );
+    fails_with(
+        p.aludel(&["upgrade", "zzzz"]),
+        "no revision matches \"zzzz\"; `aludel history` lists them",
+    );
+    fails_with(
+        p.aludel(&["upgrade", "+5"]),
+        "cannot upgrade 5 revisions: only 2 are available",
+    );
+
+    let bad_url = |url: &str| {
+        let mut cmd = p.command(&["upgrade", "head"]);
+        cmd.env("DATABASE_URL", url);
+        p.run(cmd)
+    };
+    fails_with(bad_url("oracle://scott@db/orcl"), "oracle://scott@db/orcl");
+    let out = bad_url("postgres://postgres:secret@127.0.0.1:9/nowhere");
+    fails_with(out, "cannot connect to postgres://postgres:");
+    let out = bad_url("postgres://postgres:secret@127.0.0.1:9/nowhere");
+    assert!(
+        !out.stderr.contains("secret"),
+        "the password is redacted: {out:?}"
+    );
+
+    write_revision(
+        &p,
+        "cccccccccccc_orphan.rs",
+        &revision("cccccccccccc", &["ffffffffffff"]),
+    );
+    fails_with(
+        p.aludel(&["history"]),
+        "revision cccccccccccc (versions/cccccccccccc_orphan.rs) revises ffffffffffff, which does not exist",
+    );
+    std::fs::remove_file(p.root().join("migrations/versions/cccccccccccc_orphan.rs")).unwrap();
+
+    write_revision(&p, "dddddddddddd_copy.rs", &revision("aaaaaaaaaaa1", &[]));
+    fails_with(
+        p.aludel(&["history"]),
+        "two revisions have the id aaaaaaaaaaa1",
+    );
+    std::fs::remove_file(p.root().join("migrations/versions/dddddddddddd_copy.rs")).unwrap();
+
+    write_revision(
+        &p,
+        "aaaaaaaaaaa1_one.rs",
+        &revision("aaaaaaaaaaa1", &["aaaaaaaaaaa2"]),
+    );
+    fails_with(
+        p.aludel(&["history"]),
+        "the revisions aaaaaaaaaaa1, aaaaaaaaaaa2 revise each other in a cycle; fix their `revises`",
+    );
+    write_revision(&p, "aaaaaaaaaaa1_one.rs", &revision("aaaaaaaaaaa1", &[]));
+
+    // A version table someone else made.
+    let Some(other) = TestDb::new(Dialect::Sqlite) else {
+        return;
+    };
+    block_on(async {
+        let mut c = other.connect().await;
+        c.execute("CREATE TABLE aludel_version (id INTEGER, note TEXT)")
+            .await
+            .unwrap();
+        c.close().await;
+    });
+    let mut cmd = p.command(&["upgrade", "head"]);
+    cmd.env("DATABASE_URL", &other.url);
+    fails_with(
+        p.run(cmd),
+        "the table aludel_version exists but is not aludel's (its columns: id, note)",
+    );
+}
+
+#[test]
+fn database_create_and_drop() {
+    for d in Dialect::ALL {
+        let Some(db) = TestDb::unborn(d) else {
+            continue;
+        };
+        let p = Project::new(&db.url);
+        let out = p.aludel(&["database", "create"]).ok();
+        assert!(out.stderr.starts_with("Created"), "{d}: {out:?}");
+        block_on(async {
+            let mut c = db.connect().await;
+            c.execute("CREATE TABLE kept (id INTEGER)").await.unwrap();
+            c.close().await;
+        });
+        fails_with(p.aludel(&["database", "create"]), "exists already");
+        fails_with(
+            p.aludel(&["database", "drop"]),
+            "deletes everything in it: pass --yes to confirm",
+        );
+        block_on(async {
+            let mut c = db.connect().await;
+            c.query_column("SELECT COUNT(*) FROM kept").await.unwrap();
+            c.close().await;
+        });
+        let out = p.aludel(&["database", "drop", "--yes"]).ok();
+        assert!(out.stderr.starts_with("Dropped"), "{d}: {out:?}");
+        fails_with(p.aludel(&["database", "drop", "--yes"]), "does not exist");
+        // Gone: creating it again works.
+        p.aludel(&["database", "create"]).ok();
+    }
+}
