@@ -512,3 +512,144 @@ fn database_create_and_drop() {
         p.aludel(&["database", "create"]).ok();
     }
 }
+
+/// A revision that creates table `name`.
+fn creating(id: &str, revises: &[&str], name: &str) -> String {
+    format!(
+        "use aludel::migration::*;\n\n\
+         pub const REVISION: Revision = Revision {{\n    id: {id:?},\n    revises: &{revises:?},\n    message: \"create {name}\",\n}};\n\n\
+         pub fn upgrade(op: &mut Ops) {{\n    op.create_table(Table::new({name:?}).column(Column::new(\"id\", ColumnType::Integer)).primary_key([\"id\"]));\n}}\n\n\
+         pub fn downgrade(op: &mut Ops) {{\n    op.drop_table({name:?});\n}}\n"
+    )
+}
+
+#[test]
+fn branches_merge_stamp_show_and_history_ranges() {
+    let Some(db) = TestDb::new(Dialect::Sqlite) else {
+        return;
+    };
+    let p = Project::new(&db.url);
+    write_revision(&p, "a00000000001_a.rs", &creating("a00000000001", &[], "a"));
+    write_revision(
+        &p,
+        "b00000000001_b.rs",
+        &creating("b00000000001", &["a00000000001"], "b"),
+    );
+    write_revision(
+        &p,
+        "c00000000001_c.rs",
+        &creating("c00000000001", &["a00000000001"], "c"),
+    );
+    let out = p.aludel(&["heads"]).ok();
+    assert!(
+        out.stdout.contains("b00000000001") && out.stdout.contains("c00000000001"),
+        "{out:?}"
+    );
+    let out = p.aludel(&["branches"]).ok();
+    assert!(out.stdout.contains("a00000000001"), "{out:?}");
+    fails_with(
+        p.aludel(&["upgrade", "head"]),
+        "there are several heads (b00000000001, c00000000001); upgrade to one of them, use `heads`, or join them with `aludel merge`",
+    );
+    p.aludel(&["upgrade", "heads"]).ok();
+    let out = p.aludel(&["current"]).ok();
+    assert!(
+        out.stdout.contains("b00000000001") && out.stdout.contains("c00000000001"),
+        "{out:?}"
+    );
+    fails_with(
+        p.aludel(&["downgrade", "-1"]),
+        "the database is at several heads",
+    );
+
+    let out = p.aludel(&["merge", "-m", "join b and c"]).ok();
+    let files = p.revision_files();
+    assert_eq!(files.len(), 4, "{out:?}");
+    let merge = files
+        .iter()
+        .find(|f| {
+            let name = f.file_name().unwrap().to_string_lossy();
+            name.ends_with("_join_b_and_c.rs")
+        })
+        .expect("the merge revision");
+    let source = std::fs::read_to_string(merge).unwrap();
+    assert!(
+        source.contains("revises: &[\"b00000000001\", \"c00000000001\"]"),
+        "{source}"
+    );
+    let merge_id = merge.file_name().unwrap().to_string_lossy()[..12].to_string();
+    let out = p.aludel(&["show", &merge_id[..6]]).ok();
+    assert!(
+        out.stdout.contains("join b and c") && out.stdout.contains("c00000000001"),
+        "{out:?}"
+    );
+    p.aludel(&["upgrade", "head"]).ok();
+    let out = p.aludel(&["current"]).ok();
+    assert!(out.stdout.contains(&merge_id), "{out:?}");
+
+    // Relative to a revision, and ranges of the history.
+    let out = p.aludel(&["history", "-r", "b00000000001:"]).ok();
+    assert!(
+        out.stdout.contains(&merge_id) && !out.stdout.contains("create a"),
+        "{out:?}"
+    );
+    fails_with(
+        p.aludel(&["upgrade", "a00000000001+1"]),
+        "a00000000001 has several next revisions (b00000000001, c00000000001): name the one to go to",
+    );
+    fails_with(
+        p.aludel(&["upgrade", "b00000000001+5"]),
+        "cannot go forward 5 revisions: only 1 is available",
+    );
+
+    // Stamp moves the version without running anything.
+    p.aludel(&["stamp", "a00000000001"]).ok();
+    let out = p.aludel(&["current"]).ok();
+    assert!(out.stdout.contains("a00000000001"), "{out:?}");
+    block_on(async {
+        let mut c = db.connect().await;
+        let tables = c
+            .query_column("SELECT name FROM sqlite_master WHERE name IN ('b', 'c')")
+            .await
+            .unwrap();
+        assert_eq!(tables.len(), 2, "stamp dropped nothing");
+        c.close().await;
+    });
+
+    // A revision applied and then deleted from the code.
+    p.aludel(&["stamp", "head"]).ok();
+    let d_file = "d00000000001_d.rs";
+    write_revision(&p, d_file, &creating("d00000000001", &[&merge_id], "d"));
+    p.aludel(&["upgrade", "head"]).ok();
+    std::fs::remove_file(p.root().join("migrations/versions").join(d_file)).unwrap();
+    fails_with(
+        p.aludel(&["upgrade", "head"]),
+        "the database is at revision d00000000001, which no revision file defines; restore the file or `aludel stamp` the right revision",
+    );
+    let out = p.aludel(&["current"]).ok();
+    assert_eq!(
+        out.stdout,
+        "d00000000001 (unknown: no revision file defines it)\n"
+    );
+    p.aludel(&["stamp", &merge_id]).ok();
+
+    // b and c squashed away: the ledger still says they ran.
+    for f in ["b00000000001_b.rs", "c00000000001_c.rs"] {
+        std::fs::remove_file(p.root().join("migrations/versions").join(f)).unwrap();
+    }
+    std::fs::write(
+        merge,
+        source.replace(
+            "revises: &[\"b00000000001\", \"c00000000001\"]",
+            "revises: &[\"a00000000001\"]",
+        ),
+    )
+    .unwrap();
+    let out = p.aludel(&["upgrade", "head"]).ok();
+    assert!(
+        out.stderr.contains(
+            "WARNING: the database's ledger says b00000000001, c00000000001 applied, but no revision file defines them"
+        ),
+        "{out:?}"
+    );
+}

@@ -36,7 +36,11 @@ pub enum Error {
         target: String,
         expected: &'static str,
     },
-    #[error("cannot {direction} {asked} revisions: only {available} are available")]
+    #[error(
+        "cannot {direction} {asked} revision{}: only {available} {} available",
+        if *asked == 1 { "" } else { "s" },
+        if *available == 1 { "is" } else { "are" }
+    )]
     NotEnoughRevisions {
         asked: usize,
         available: usize,
