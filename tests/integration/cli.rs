@@ -10,6 +10,10 @@ use aludel_introspect::Database;
 use aludel_schema::Dialect;
 use aludel_tests::{Project, Run, TestDb, block_on};
 
+/// The second revision builds an index `CONCURRENTLY` while the other runs wait for the
+/// lock: a waiter blocked inside a statement would hold a snapshot that the build waits
+/// for, and neither would ever finish.
+///
 /// A revision whose Rust code records the run, says it started (a file `started` in
 /// `$ALUDEL_TEST_SIGNALS`) and holds its transaction until the file `release` appears.
 const SLOW: &str = r#"//! slow
@@ -63,8 +67,11 @@ pub fn upgrade(op: &mut Ops) {
     op.create_table(
         Table::new("after_slow")
             .column(Column::new("id", ColumnType::Integer))
+            .column(Column::new("v", ColumnType::Integer))
             .primary_key(["id"]),
     );
+    // While the other runs wait: none of them may hold a snapshot it waits for.
+    op.create_index_concurrently("after_slow", Index::new(["v"]).named("ix_after_slow_v"));
 }
 
 pub fn downgrade(op: &mut Ops) {

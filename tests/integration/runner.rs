@@ -437,3 +437,115 @@ fn a_version_table_that_is_not_aludels_is_refused() {
         });
     }
 }
+
+fn table_t(op: &mut Ops) {
+    op.create_table(
+        Table::new("t")
+            .column(Column::new("id", T::BigInt))
+            .column(Column::new("v", T::Integer))
+            .primary_key(["id"]),
+    );
+}
+
+fn duplicates_then_unique(op: &mut Ops) {
+    table_t(op);
+    op.execute("INSERT INTO t (id, v) VALUES (1, 7), (2, 7)");
+    op.create_index_concurrently("t", Index::new(["v"]).named("uq_t_v").unique());
+}
+
+fn rows_then_index(op: &mut Ops) {
+    table_t(op);
+    op.execute("INSERT INTO t (id, v) VALUES (1, 7), (2, 8)");
+    op.create_index_concurrently("t", Index::new(["v"]).named("ix_t_v"));
+}
+
+#[test]
+fn concurrent_index_builds_run_outside_a_transaction() {
+    for db in TestDb::all() {
+        let d = db.dialect;
+        block_on(async {
+            let mut c = db.connect().await;
+            let err = up(&mut c, &one(duplicates_then_unique), &opts())
+                .await
+                .unwrap_err();
+            match d {
+                Dialect::Sqlite => {
+                    // No CONCURRENTLY: one transaction, as usual.
+                    assert!(matches!(err, Error::RolledBack { .. }), "{d}: {err}");
+                    assert_eq!(user_tables(&mut c).await, Vec::<String>::new());
+                }
+                _ => {
+                    let why = if d == Dialect::Postgres {
+                        "it builds or drops an index CONCURRENTLY, which runs outside a transaction"
+                    } else {
+                        "MySQL commits DDL as it goes"
+                    };
+                    assert!(
+                        matches!(err, Error::PartiallyApplied { .. })
+                            && err.to_string().contains(why),
+                        "{d}: {err}"
+                    );
+                    assert_eq!(user_tables(&mut c).await, ["t"], "{d}");
+                    assert_eq!(ledger(&mut c).await, ["aaaaaaaaaaaa/upgrade/running"]);
+                    assert_eq!(heads(&mut c).await, Vec::<String>::new());
+                    c.execute("DROP TABLE t").await.unwrap();
+                    let failing = one(duplicates_then_unique);
+                    let g = Graph::new(&failing).unwrap();
+                    resolve(&mut c, &g, "aaaa", Resolution::Reverted, &opts())
+                        .await
+                        .unwrap();
+                }
+            }
+            up(&mut c, &one(rows_then_index), &opts()).await.unwrap();
+            assert_eq!(heads(&mut c).await, ["aaaaaaaaaaaa"], "{d}");
+            if d == Dialect::Postgres {
+                let valid = c
+                    .query_column(
+                        "SELECT i.indisvalid::text FROM pg_index i \
+                         JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = 'ix_t_v'",
+                    )
+                    .await
+                    .unwrap();
+                assert_eq!(valid, [Some("true".to_string())]);
+            }
+            let statuses = ledger(&mut c).await;
+            assert_eq!(
+                statuses.last().map(String::as_str),
+                Some("aaaaaaaaaaaa/upgrade/applied"),
+                "{d}"
+            );
+            c.close().await;
+        });
+    }
+
+    // Offline: the statements stand outside BEGIN ... COMMIT; a whole-run transaction
+    // cannot hold them.
+    let defs = one(rows_then_index);
+    let g = Graph::new(&defs).unwrap();
+    let steps =
+        aludel_runner::plan(&g, Dialect::Postgres, &[], "head", Direction::Upgrade, None).unwrap();
+    assert!(!steps[0].transactional);
+    let sql = aludel_runner::script(&steps, Dialect::Postgres, &opts(), false);
+    let index_at = sql
+        .find("CREATE INDEX CONCURRENTLY \"ix_t_v\"")
+        .expect(&sql);
+    let begin_at = sql.find("BEGIN;").expect(&sql);
+    assert!(index_at < begin_at, "{sql}");
+    if let Some(db) = TestDb::new(Dialect::Postgres) {
+        block_on(async {
+            let mut c = db.connect().await;
+            let all = RunnerOptions {
+                transaction_mode: TransactionMode::All,
+                ..opts()
+            };
+            let err = up(&mut c, &defs, &all).await.unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains("set transaction_mode = \"revision\" in aludel.toml"),
+                "{err}"
+            );
+            assert_eq!(user_tables(&mut c).await, Vec::<String>::new());
+            c.close().await;
+        });
+    }
+}

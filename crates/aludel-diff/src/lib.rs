@@ -628,6 +628,7 @@ impl Differ<'_> {
                 None => Operation::DropIndex {
                     table: tn.clone(),
                     name,
+                    concurrently: false,
                 },
             };
             self.plan.drop_indexes.push(op);
@@ -654,6 +655,7 @@ impl Differ<'_> {
                 (None, index) => Operation::CreateIndex {
                     table: tn.clone(),
                     index: index.unwrap_or_else(|| i.clone()),
+                    concurrently: false,
                 },
             };
             self.plan.add_constraints.push(op);

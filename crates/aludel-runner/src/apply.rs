@@ -205,6 +205,12 @@ async fn migrate_locked(
         if steps.is_empty() {
             return Ok(ran);
         }
+        if whole_run && let Some(s) = steps.iter().find(|s| !s.transactional) {
+            return Err(Error::OutsideTransaction {
+                id: s.revision.meta.id.to_string(),
+                file: s.revision.file.to_string(),
+            });
+        }
         progress.planned(&steps);
         if whole_run {
             db.execute(begin(d)).await.map_err(busy)?;
@@ -213,7 +219,7 @@ async fn migrate_locked(
         let mut done = 0;
         for step in &steps {
             let own = !whole_run;
-            match run_step(db, step, &vt, &ledger, transactional, own, progress).await? {
+            match run_step(db, step, &vt, &ledger, own, progress).await? {
                 Outcome::Done => {
                     progress.done(step);
                     done += 1;
@@ -269,11 +275,11 @@ async fn run_step(
     step: &Step<'_>,
     vt: &VersionTable<'_>,
     ledger: &Ledger<'_>,
-    transactional: bool,
     own_transaction: bool,
     progress: &mut dyn Progress,
 ) -> Result<Outcome> {
     let d = db.dialect();
+    let transactional = step.transactional;
     let id = step.revision.meta.id.to_string();
     if own_transaction {
         db.execute(begin(d)).await.map_err(busy)?;
@@ -295,10 +301,12 @@ async fn run_step(
     let message = step.revision.meta.message;
     let mut running = None;
     if !transactional {
-        // MySQL commits DDL as it goes: say so before it starts.
+        // MySQL commits DDL as it goes, and CONCURRENTLY runs outside a transaction: say
+        // so before it starts, then run the statements one by one.
         db.execute(&ledger.insert(&id, action, Status::Running, &step.checksum, message))
             .await?;
         running = Some(ledger.last_id(db).await?);
+        db.execute("COMMIT").await?;
     }
     for (n, item) in step.items.iter().enumerate() {
         let failed = match item {
@@ -334,8 +342,17 @@ async fn run_step(
         }
         return Err(Error::PartiallyApplied {
             id,
+            why: if d == Dialect::MySql {
+                "MySQL commits DDL as it goes"
+            } else {
+                "it builds or drops an index CONCURRENTLY, which runs outside a transaction"
+            },
             source: Box::new(err),
         });
+    }
+    if !transactional {
+        // The version change and the ledger row commit together.
+        db.execute(begin(d)).await?;
     }
     for sql in vt.update(&step.heads_before, &step.heads_after) {
         db.execute(&sql).await?;

@@ -427,14 +427,30 @@ pub(crate) fn op_tokens(op: &Operation) -> TokenStream {
             let a = alter_tokens(a);
             quote!(op.alter_column(#a))
         }
-        O::CreateIndex { table, index } => {
+        O::CreateIndex {
+            table,
+            index,
+            concurrently,
+        } => {
             let t = table_name(table);
             let i = index_tokens(index);
-            quote!(op.create_index(#t, #i))
+            if *concurrently {
+                quote!(op.create_index_concurrently(#t, #i))
+            } else {
+                quote!(op.create_index(#t, #i))
+            }
         }
-        O::DropIndex { table, name } => {
+        O::DropIndex {
+            table,
+            name,
+            concurrently,
+        } => {
             let t = table_name(table);
-            quote!(op.drop_index(#t, #name))
+            if *concurrently {
+                quote!(op.drop_index_concurrently(#t, #name))
+            } else {
+                quote!(op.drop_index(#t, #name))
+            }
         }
         O::AddUnique { table, unique } => {
             let t = table_name(table);
@@ -518,6 +534,28 @@ pub(crate) fn op_tokens(op: &Operation) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn concurrent_index_operations_keep_their_method() {
+        let create = Operation::CreateIndex {
+            table: "posts".into(),
+            index: Index::new(["title"]).named("ix_posts_title"),
+            concurrently: true,
+        };
+        let drop = create
+            .reverse(&aludel_schema::Schema::new())
+            .unwrap()
+            .unwrap()
+            .remove(0);
+        assert_eq!(
+            op_tokens(&create).to_string().replace(' ', ""),
+            r#"op.create_index_concurrently("posts",Index::new(["title"]).named("ix_posts_title"))"#
+        );
+        assert_eq!(
+            op_tokens(&drop).to_string().replace(' ', ""),
+            r#"op.drop_index_concurrently("posts","ix_posts_title")"#
+        );
+    }
 
     #[test]
     fn slugs() {

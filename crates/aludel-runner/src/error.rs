@@ -74,14 +74,20 @@ pub enum Error {
         source: Box<Error>,
     },
     #[error(
-        "revision {id} failed part-way: MySQL commits DDL as it goes, so the statements before the failing one are applied: {source}\n  \
+        "revision {id} failed part-way: {why}, so the statements before the failing one are applied: {source}\n  \
          look at the database, finish or undo what the revision did, then run `aludel resolve {id} applied` or `aludel resolve {id} reverted`"
     )]
     PartiallyApplied {
         id: String,
+        why: &'static str,
         #[source]
         source: Box<Error>,
     },
+    #[error(
+        "revision {id} ({file}) builds or drops an index CONCURRENTLY, which PostgreSQL cannot do inside a transaction, \
+         and transaction_mode = \"all\" runs the whole upgrade in one; set transaction_mode = \"revision\" in aludel.toml"
+    )]
+    OutsideTransaction { id: String, file: String },
     #[error("revision {id}: the Rust code {name:?} failed: {message}")]
     Code {
         id: String,

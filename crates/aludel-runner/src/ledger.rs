@@ -168,7 +168,12 @@ impl<'a> Ledger<'a> {
 
     /// The id of the row this connection inserted last (MySQL's running rows).
     pub async fn last_id(&self, db: &mut Database) -> Result<i64> {
-        let v = db.query_column("SELECT LAST_INSERT_ID()").await?;
+        let sql = match self.dialect {
+            Dialect::Postgres => "SELECT lastval()",
+            Dialect::MySql => "SELECT LAST_INSERT_ID()",
+            Dialect::Sqlite => "SELECT last_insert_rowid()",
+        };
+        let v = db.query_column(sql).await?;
         v.into_iter()
             .flatten()
             .next()

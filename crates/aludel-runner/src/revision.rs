@@ -198,6 +198,23 @@ impl Ops {
         self.push(Operation::CreateIndex {
             table: table.into(),
             index,
+            concurrently: false,
+        })
+    }
+
+    /// Builds the index without blocking writes to the table: PostgreSQL's `CREATE INDEX
+    /// CONCURRENTLY`. That cannot run inside a transaction, so on PostgreSQL a revision
+    /// holding it runs statement by statement, and a failure part-way leaves a partial
+    /// state to resolve, as on MySQL. Other dialects build the index as `create_index` does.
+    pub fn create_index_concurrently(
+        &mut self,
+        table: impl Into<TableName>,
+        index: Index,
+    ) -> &mut Self {
+        self.push(Operation::CreateIndex {
+            table: table.into(),
+            index,
+            concurrently: true,
         })
     }
 
@@ -209,6 +226,20 @@ impl Ops {
         self.push(Operation::DropIndex {
             table: table.into(),
             name: name.into(),
+            concurrently: false,
+        })
+    }
+
+    /// `DROP INDEX CONCURRENTLY` on PostgreSQL; see [`Ops::create_index_concurrently`].
+    pub fn drop_index_concurrently(
+        &mut self,
+        table: impl Into<TableName>,
+        name: impl Into<String>,
+    ) -> &mut Self {
+        self.push(Operation::DropIndex {
+            table: table.into(),
+            name: name.into(),
+            concurrently: true,
         })
     }
 

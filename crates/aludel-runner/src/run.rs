@@ -75,6 +75,9 @@ pub struct Step<'a> {
     pub items: Vec<Item>,
     /// The checksum of the revision's upgrade operations, for the ledger.
     pub checksum: String,
+    /// Whether the revision runs in one transaction: the dialect's DDL is transactional
+    /// (not MySQL) and nothing in it must run outside one (PostgreSQL's `CONCURRENTLY`).
+    pub transactional: bool,
 }
 
 impl Step<'_> {
@@ -168,6 +171,18 @@ pub fn plan<'a>(
                 },
             })?;
         state = next;
+        let concurrent = recorded.operations().iter().any(|op| {
+            matches!(
+                op,
+                Operation::CreateIndex {
+                    concurrently: true,
+                    ..
+                } | Operation::DropIndex {
+                    concurrently: true,
+                    ..
+                }
+            )
+        });
         steps.push(Step {
             revision: d,
             direction,
@@ -175,6 +190,11 @@ pub fn plan<'a>(
             heads_after: graph.heads_of(&applied_ids),
             items,
             checksum: checksum(&d.upgrade_ops()),
+            transactional: match dialect {
+                Dialect::MySql => false,
+                Dialect::Postgres => !concurrent,
+                Dialect::Sqlite => true,
+            },
         });
     }
     Ok(steps)
@@ -330,7 +350,15 @@ pub fn script(
     }
     for step in steps {
         line(&format!("-- {}", step.describe()));
-        if transactional && !whole_run {
+        let outside = transactional && !step.transactional;
+        if outside {
+            line(
+                "-- CONCURRENTLY cannot run inside a transaction: these statements run one by one",
+            );
+            if whole_run {
+                line("COMMIT;");
+            }
+        } else if transactional && !whole_run {
             line("BEGIN;");
         }
         for item in &step.items {
@@ -341,6 +369,9 @@ pub fn script(
                      (aludel upgrade without --sql)"
                 )),
             }
+        }
+        if outside {
+            line("BEGIN;");
         }
         for s in vt.update(&step.heads_before, &step.heads_after) {
             line(&format!("{s};"));

@@ -172,13 +172,19 @@ pub enum Operation {
         to: String,
     },
     AlterColumn(AlterColumn),
+    /// `concurrently`: built without blocking writes (PostgreSQL's `CONCURRENTLY`, which
+    /// runs outside a transaction); other dialects build it as usual.
     CreateIndex {
         table: TableName,
         index: Index,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        concurrently: bool,
     },
     DropIndex {
         table: TableName,
         name: String,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        concurrently: bool,
     },
     AddUnique {
         table: TableName,
@@ -386,7 +392,7 @@ impl Operation {
                     .ok_or_else(|| no_column(&a.table, &a.column))?;
                 *c = a.applied_to(c);
             }
-            O::CreateIndex { table, index } => {
+            O::CreateIndex { table, index, .. } => {
                 let t = schema.require_table(table)?;
                 let name = index.name.clone().unwrap_or_default();
                 if t.indexes.iter().any(|i| i.name.as_deref() == Some(&name)) {
@@ -395,7 +401,7 @@ impl Operation {
                 require_columns(t, table, &index.columns)?;
                 t.indexes.push(index.clone());
             }
-            O::DropIndex { table, name } => {
+            O::DropIndex { table, name, .. } => {
                 let t = schema.require_table(table)?;
                 // A database read back may hold a unique constraint as a unique index
                 // and the other way round (MySQL, SQLite): either answers to the name.
@@ -560,6 +566,7 @@ impl Operation {
                         O::CreateIndex {
                             table: table.clone(),
                             index: i.clone(),
+                            concurrently: false,
                         }
                     }));
                     ops.extend(t.foreign_keys.iter().filter(|f| on(&f.columns)).map(|f| {
@@ -585,16 +592,26 @@ impl Operation {
                     to: from.clone(),
                 }],
                 O::AlterColumn(a) => vec![O::AlterColumn(a.clone().reversed())],
-                O::CreateIndex { table, index } => vec![O::DropIndex {
+                O::CreateIndex {
+                    table,
+                    index,
+                    concurrently,
+                } => vec![O::DropIndex {
                     table: table.clone(),
                     name: index.name.clone().unwrap_or_default(),
+                    concurrently: *concurrently,
                 }],
-                O::DropIndex { table, name } => {
+                O::DropIndex {
+                    table,
+                    name,
+                    concurrently,
+                } => {
                     let t = table_of(table)?;
                     match t.indexes.iter().find(|i| i.name.as_deref() == Some(name)) {
                         Some(index) => vec![O::CreateIndex {
                             table: table.clone(),
                             index: index.clone(),
+                            concurrently: *concurrently,
                         }],
                         None => {
                             let u = t
@@ -629,6 +646,7 @@ impl Operation {
                             vec![O::CreateIndex {
                                 table: table.clone(),
                                 index: index.clone(),
+                                concurrently: false,
                             }]
                         }
                     }
@@ -834,14 +852,27 @@ impl fmt::Display for Operation {
                 }
                 write!(f, " {}", parts.join(", "))
             }
-            O::CreateIndex { table, index } => write!(
+            O::CreateIndex {
+                table,
+                index,
+                concurrently,
+            } => write!(
                 f,
-                "create {}index {} on {table} ({})",
+                "create {}index {}{} on {table} ({})",
                 if index.unique { "unique " } else { "" },
+                if *concurrently { "concurrently " } else { "" },
                 index.name.as_deref().unwrap_or("?"),
                 join(&index.columns)
             ),
-            O::DropIndex { table, name } => write!(f, "drop index {name} on {table}"),
+            O::DropIndex {
+                table,
+                name,
+                concurrently,
+            } => write!(
+                f,
+                "drop index {}{name} on {table}",
+                if *concurrently { "concurrently " } else { "" }
+            ),
             O::AddUnique { table, unique } => write!(
                 f,
                 "add unique constraint {} on {table} ({})",
@@ -991,6 +1022,7 @@ mod tests {
             Operation::DropIndex {
                 table: posts(),
                 name: "ix_posts_owner_id".into(),
+                concurrently: false,
             },
             Operation::DropUnique {
                 table: "users".into(),
@@ -998,6 +1030,38 @@ mod tests {
             },
             Operation::DropPrimaryKey { table: posts() },
         ]);
+    }
+
+    #[test]
+    fn building_an_index_concurrently_reverses_to_dropping_it_concurrently() {
+        let s = blog();
+        let drop = Operation::DropIndex {
+            table: posts(),
+            name: "ix_posts_owner_id".into(),
+            concurrently: true,
+        };
+        let undo = drop.reverse(&s).unwrap().unwrap();
+        assert!(
+            matches!(
+                &undo[..],
+                [Operation::CreateIndex {
+                    concurrently: true,
+                    ..
+                }]
+            ),
+            "{undo:?}"
+        );
+        let redo = undo[0].reverse(&s).unwrap().unwrap();
+        assert_eq!(redo, [drop]);
+        // Serialised without the flag when it is off: the checksums of revisions written
+        // before it existed do not change.
+        let plain = serde_json::to_string(&Operation::DropIndex {
+            table: posts(),
+            name: "ix".into(),
+            concurrently: false,
+        })
+        .unwrap();
+        assert!(!plain.contains("concurrently"), "{plain}");
     }
 
     #[test]
@@ -1022,6 +1086,7 @@ mod tests {
         let drop = Operation::DropIndex {
             table: "users".into(),
             name: "uq_users_name".into(),
+            concurrently: false,
         };
         drop.apply(&mut s).unwrap();
         assert!(s.table(&"users".into()).unwrap().uniques.is_empty());

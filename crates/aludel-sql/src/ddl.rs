@@ -78,8 +78,23 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
             })?;
             alter_column(a, col, t, d)?
         }
-        O::CreateIndex { table, index } => vec![create_index(table, index, d)?],
-        O::DropIndex { table, name } => {
+        O::CreateIndex {
+            table,
+            index,
+            concurrently,
+        } => {
+            let sql = create_index(table, index, d)?;
+            vec![if *concurrently && d == Dialect::Postgres {
+                concurrently_pg(&sql, "INDEX ")
+            } else {
+                sql
+            }]
+        }
+        O::DropIndex {
+            table,
+            name,
+            concurrently,
+        } => {
             let mut out = Vec::new();
             if d == Dialect::MySql {
                 out.extend(mysql_keep_fk_index(table_in(table)?, name));
@@ -89,7 +104,12 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
             if d == Dialect::MySql || table.schema.is_some() {
                 st.table(sq_table(table));
             }
-            out.push(build(&st, d));
+            let sql = build(&st, d);
+            out.push(if *concurrently && d == Dialect::Postgres {
+                concurrently_pg(&sql, "INDEX ")
+            } else {
+                sql
+            });
             out
         }
         O::AddUnique { table, unique } => match d {
@@ -482,6 +502,17 @@ fn unique_index(u: &Unique) -> Index {
         columns: u.columns.clone(),
         unique: true,
         predicate: None,
+    }
+}
+
+/// Puts `CONCURRENTLY` after the first `after` (`CREATE [UNIQUE] INDEX`, `DROP INDEX`).
+fn concurrently_pg(sql: &str, after: &str) -> String {
+    match sql.find(after) {
+        Some(at) => {
+            let at = at + after.len();
+            format!("{}CONCURRENTLY {}", &sql[..at], &sql[at..])
+        }
+        None => sql.to_string(),
     }
 }
 

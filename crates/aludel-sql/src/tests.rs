@@ -208,6 +208,7 @@ fn indexes_and_uniques() {
         Operation::DropIndex {
             table: "posts".into(),
             name: "ix_posts_owner_id".into(),
+            concurrently: false,
         },
         &blog(),
         [
@@ -232,11 +233,41 @@ fn indexes_and_uniques() {
             &[r#"DROP INDEX "uq_users_name""#],
         ],
     );
+    check(
+        Operation::DropIndex {
+            table: "posts".into(),
+            name: "ix_posts_owner_id".into(),
+            concurrently: true,
+        },
+        &blog(),
+        [
+            &[r#"DROP INDEX CONCURRENTLY "ix_posts_owner_id""#],
+            &[
+                "CREATE INDEX `fk_posts_owner_id_users` ON `posts` (`owner_id`)",
+                "DROP INDEX `ix_posts_owner_id` ON `posts`",
+            ],
+            &[r#"DROP INDEX "ix_posts_owner_id""#],
+        ],
+    );
+    check(
+        Operation::CreateIndex {
+            table: "posts".into(),
+            index: Index::new(["title"]).named("uq_title").unique(),
+            concurrently: true,
+        },
+        &blog(),
+        [
+            &[r#"CREATE UNIQUE INDEX CONCURRENTLY "uq_title" ON "posts" ("title")"#],
+            &["CREATE UNIQUE INDEX `uq_title` ON `posts` (`title`)"],
+            &[r#"CREATE UNIQUE INDEX "uq_title" ON "posts" ("title")"#],
+        ],
+    );
     let partial = Operation::CreateIndex {
         table: "posts".into(),
         index: Index::new(["title"])
             .named("ix_live")
             .where_("owner_id IS NOT NULL"),
+        concurrently: false,
     };
     assert_eq!(
         render(&partial, &blog(), Dialect::Postgres).unwrap(),
@@ -338,6 +369,7 @@ fn schema_qualified_names() {
     let drop = Operation::DropIndex {
         table: TableName::qualified(Some("audit".into()), "events"),
         name: "ix_events_id".into(),
+        concurrently: false,
     };
     assert_eq!(
         render(&drop, &Schema::new(), Dialect::Postgres).unwrap(),
