@@ -549,3 +549,90 @@ fn concurrent_index_builds_run_outside_a_transaction() {
         });
     }
 }
+
+fn parent_child_with_orphan(op: &mut Ops) {
+    op.create_table(
+        Table::new("parent")
+            .column(Column::new("id", T::Integer))
+            .primary_key(["id"]),
+    );
+    op.create_table(
+        Table::new("child")
+            .column(Column::new("id", T::Integer))
+            .column(Column::new("parent_id", T::Integer))
+            .primary_key(["id"]),
+    );
+    op.execute("INSERT INTO parent (id) VALUES (1)");
+    op.execute("INSERT INTO child (id, parent_id) VALUES (1, 1), (2, 99)");
+}
+
+fn fk_not_valid(op: &mut Ops) {
+    op.create_foreign_key_not_valid(
+        "child",
+        ForeignKey::new(["parent_id"], "parent", ["id"]).named("fk_child_parent"),
+    );
+}
+
+fn fk_validate(op: &mut Ops) {
+    op.validate_foreign_key("child", "fk_child_parent");
+}
+
+#[test]
+fn foreign_keys_not_valid_then_validated_on_postgres() {
+    let Some(db) = TestDb::new(Dialect::Postgres) else {
+        return;
+    };
+    let defs = vec![
+        RevisionDef {
+            meta: Revision {
+                id: "aaaaaaaaaaaa",
+                revises: &[],
+                message: "tables",
+            },
+            upgrade: parent_child_with_orphan,
+            downgrade: nothing,
+            file: "versions/a.rs",
+        },
+        RevisionDef {
+            meta: Revision {
+                id: "bbbbbbbbbbbb",
+                revises: &["aaaaaaaaaaaa"],
+                message: "fk not valid",
+            },
+            upgrade: fk_not_valid,
+            downgrade: nothing,
+            file: "versions/b.rs",
+        },
+        RevisionDef {
+            meta: Revision {
+                id: "cccccccccccc",
+                revises: &["bbbbbbbbbbbb"],
+                message: "validate",
+            },
+            upgrade: fk_validate,
+            downgrade: nothing,
+            file: "versions/c.rs",
+        },
+    ];
+    block_on(async {
+        let mut c = db.connect().await;
+        let err = up(&mut c, &defs, &opts()).await.unwrap_err();
+        // The key went in over the orphan row; validating it finds the row.
+        assert_eq!(heads(&mut c).await, ["bbbbbbbbbbbb"]);
+        assert!(err.to_string().contains("fk_child_parent"), "{err}");
+        let refused = c
+            .execute("INSERT INTO child (id, parent_id) VALUES (3, 98)")
+            .await;
+        assert!(refused.is_err(), "new rows are checked at once");
+        c.execute("DELETE FROM child WHERE id = 2").await.unwrap();
+        assert_eq!(up(&mut c, &defs, &opts()).await.unwrap(), 1);
+        let validated = c
+            .query_column(
+                "SELECT convalidated::text FROM pg_constraint WHERE conname = 'fk_child_parent'",
+            )
+            .await
+            .unwrap();
+        assert_eq!(validated, [Some("true".to_string())]);
+        c.close().await;
+    });
+}

@@ -688,6 +688,7 @@ impl Differ<'_> {
             self.plan.add_fks.push(Operation::AddForeignKey {
                 table: tn.clone(),
                 foreign_key,
+                not_valid: false,
             });
         }
         for f in cur_fk {

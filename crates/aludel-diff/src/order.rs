@@ -45,6 +45,7 @@ pub(crate) fn creation_order(tables: Vec<Table>) -> (Vec<Table>, Vec<Operation>)
                         Operation::AddForeignKey {
                             table: name.clone(),
                             foreign_key,
+                            not_valid: false,
                         }
                     }));
                     name
@@ -68,7 +69,9 @@ pub(crate) fn drop_order(tables: Vec<TableName>, current: &Schema) -> Vec<Operat
     let mut ops: Vec<Operation> = cycle_fks
         .into_iter()
         .map(|op| match op {
-            Operation::AddForeignKey { table, foreign_key } => Operation::DropForeignKey {
+            Operation::AddForeignKey {
+                table, foreign_key, ..
+            } => Operation::DropForeignKey {
                 table,
                 name: foreign_key.name.unwrap_or_default(),
             },

@@ -470,10 +470,22 @@ pub(crate) fn op_tokens(op: &Operation) -> TokenStream {
             let t = table_name(table);
             quote!(op.drop_primary_key(#t))
         }
-        O::AddForeignKey { table, foreign_key } => {
+        O::AddForeignKey {
+            table,
+            foreign_key,
+            not_valid,
+        } => {
             let t = table_name(table);
             let f = fk_tokens(foreign_key);
-            quote!(op.create_foreign_key(#t, #f))
+            if *not_valid {
+                quote!(op.create_foreign_key_not_valid(#t, #f))
+            } else {
+                quote!(op.create_foreign_key(#t, #f))
+            }
+        }
+        O::ValidateForeignKey { table, name } => {
+            let t = table_name(table);
+            quote!(op.validate_foreign_key(#t, #name))
         }
         O::DropForeignKey { table, name } => {
             let t = table_name(table);

@@ -286,6 +286,38 @@ impl Ops {
         self.push(Operation::AddForeignKey {
             table: table.into(),
             foreign_key,
+            not_valid: false,
+        })
+    }
+
+    /// Adds a foreign key without checking the rows already there (PostgreSQL's `NOT
+    /// VALID`): a short lock instead of a scan of the table under a lock that blocks
+    /// writes. New rows are checked at once; check the old ones with
+    /// [`Ops::validate_foreign_key`] in a later revision. Other dialects add the key as
+    /// `create_foreign_key` does.
+    pub fn create_foreign_key_not_valid(
+        &mut self,
+        table: impl Into<TableName>,
+        foreign_key: ForeignKey,
+    ) -> &mut Self {
+        self.push(Operation::AddForeignKey {
+            table: table.into(),
+            foreign_key,
+            not_valid: true,
+        })
+    }
+
+    /// Checks the existing rows against a foreign key added with
+    /// [`Ops::create_foreign_key_not_valid`] (`VALIDATE CONSTRAINT`, which lets writes
+    /// go on); nothing on dialects that check when the key is added.
+    pub fn validate_foreign_key(
+        &mut self,
+        table: impl Into<TableName>,
+        name: impl Into<String>,
+    ) -> &mut Self {
+        self.push(Operation::ValidateForeignKey {
+            table: table.into(),
+            name: name.into(),
         })
     }
 

@@ -201,9 +201,20 @@ pub enum Operation {
     DropPrimaryKey {
         table: TableName,
     },
+    /// `not_valid`: PostgreSQL adds the constraint without checking the rows already there
+    /// (`NOT VALID`): new rows are checked at once, the old ones by a later
+    /// `ValidateForeignKey`. Other dialects add it as usual.
     AddForeignKey {
         table: TableName,
         foreign_key: ForeignKey,
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        not_valid: bool,
+    },
+    /// Checks the rows a `NOT VALID` foreign key skipped (PostgreSQL's `VALIDATE
+    /// CONSTRAINT`, which does not block writes); nothing on other dialects.
+    ValidateForeignKey {
+        table: TableName,
+        name: String,
     },
     DropForeignKey {
         table: TableName,
@@ -262,6 +273,7 @@ impl Operation {
             | O::AddPrimaryKey { table, .. }
             | O::DropPrimaryKey { table }
             | O::AddForeignKey { table, .. }
+            | O::ValidateForeignKey { table, .. }
             | O::DropForeignKey { table, .. }
             | O::AddCheck { table, .. }
             | O::DropCheck { table, .. }
@@ -441,10 +453,22 @@ impl Operation {
                     return Err(Error::NoPrimaryKey(table.to_string()));
                 }
             }
-            O::AddForeignKey { table, foreign_key } => {
+            O::AddForeignKey {
+                table, foreign_key, ..
+            } => {
                 let t = schema.require_table(table)?;
                 require_columns(t, table, &foreign_key.columns)?;
                 t.foreign_keys.push(foreign_key.clone());
+            }
+            O::ValidateForeignKey { table, name } => {
+                let t = schema.require_table(table)?;
+                if !t
+                    .foreign_keys
+                    .iter()
+                    .any(|f| f.name.as_deref() == Some(name))
+                {
+                    return Err(missing("foreign key", table, name));
+                }
             }
             O::DropForeignKey { table, name } => {
                 let t = schema.require_table(table)?;
@@ -573,6 +597,7 @@ impl Operation {
                         O::AddForeignKey {
                             table: table.clone(),
                             foreign_key: f.clone(),
+                            not_valid: false,
                         }
                     }));
                     ops.extend(
@@ -665,10 +690,14 @@ impl Operation {
                         primary_key: pk,
                     }]
                 }
-                O::AddForeignKey { table, foreign_key } => vec![O::DropForeignKey {
+                O::AddForeignKey {
+                    table, foreign_key, ..
+                } => vec![O::DropForeignKey {
                     table: table.clone(),
                     name: foreign_key.name.clone().unwrap_or_default(),
                 }],
+                // Validating changes no definition: nothing to undo.
+                O::ValidateForeignKey { .. } => Vec::new(),
                 O::DropForeignKey { table, name } => {
                     let t = table_of(table)?;
                     let f = t
@@ -679,6 +708,7 @@ impl Operation {
                     vec![O::AddForeignKey {
                         table: table.clone(),
                         foreign_key: f.clone(),
+                        not_valid: false,
                     }]
                 }
                 O::AddCheck { table, check } => vec![O::DropCheck {
@@ -890,16 +920,25 @@ impl fmt::Display for Operation {
                 )
             }
             O::DropPrimaryKey { table } => write!(f, "drop primary key of {table}"),
+            O::ValidateForeignKey { table, name } => {
+                write!(f, "validate foreign key {name} on {table}")
+            }
             O::AddForeignKey {
                 table,
                 foreign_key: k,
+                not_valid,
             } => write!(
                 f,
-                "add foreign key {} on {table} ({}) -> {} ({})",
+                "add foreign key {} on {table} ({}) -> {} ({}){}",
                 k.name.as_deref().unwrap_or("?"),
                 join(&k.columns),
                 k.ref_table,
-                join(&k.ref_columns)
+                join(&k.ref_columns),
+                if *not_valid {
+                    ", not valid: existing rows unchecked"
+                } else {
+                    ""
+                }
             ),
             O::DropForeignKey { table, name } => write!(f, "drop foreign key {name} on {table}"),
             O::AddCheck { table, check } => write!(f, "add check on {table}: {}", check.expr),

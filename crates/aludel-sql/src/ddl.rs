@@ -161,11 +161,30 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
                 }
             }
         }
-        O::AddForeignKey { table, foreign_key } => {
+        O::AddForeignKey {
+            table,
+            foreign_key,
+            not_valid,
+        } => {
             let mut st = sea_query::ForeignKey::create();
             fk_statement(&mut st, table, foreign_key);
-            vec![build(&st, d)]
+            let sql = build(&st, d);
+            vec![if *not_valid && d == Dialect::Postgres {
+                format!("{sql} NOT VALID")
+            } else {
+                sql
+            }]
         }
+        O::ValidateForeignKey { table, name } => match d {
+            Dialect::Postgres => vec![format!(
+                "ALTER TABLE {} VALIDATE CONSTRAINT {}",
+                quote_table(d, table),
+                quote_ident(d, name)
+            )],
+            // MySQL checks the rows when it adds the key; SQLite checks none until
+            // `PRAGMA foreign_key_check`, which every revision runs.
+            _ => Vec::new(),
+        },
         O::DropForeignKey { table, name } => {
             let mut st = sea_query::ForeignKey::drop();
             st.name(name.as_str()).table(sq_table(table));

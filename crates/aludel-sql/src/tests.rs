@@ -160,9 +160,39 @@ fn foreign_keys() {
         .on_delete(FkAction::SetNull);
     let mut before = blog();
     before.tables[1].foreign_keys.clear();
+    let not_valid = Operation::AddForeignKey {
+        table: "posts".into(),
+        foreign_key: fk.clone(),
+        not_valid: true,
+    };
+    assert_eq!(
+        render(&not_valid, &before, Dialect::Postgres).unwrap(),
+        [
+            r#"ALTER TABLE "posts" ADD CONSTRAINT "fk_posts_owner_id_users" FOREIGN KEY ("owner_id") REFERENCES "users" ("id") ON DELETE SET NULL NOT VALID"#
+        ]
+    );
+    let validate = Operation::ValidateForeignKey {
+        table: "posts".into(),
+        name: "fk_posts_owner_id_users".into(),
+    };
+    assert_eq!(
+        render(&validate, &blog(), Dialect::Postgres).unwrap(),
+        [r#"ALTER TABLE "posts" VALIDATE CONSTRAINT "fk_posts_owner_id_users""#]
+    );
+    assert!(
+        render(&validate, &blog(), Dialect::MySql)
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        render(&validate, &blog(), Dialect::Sqlite)
+            .unwrap()
+            .is_empty()
+    );
     let op = Operation::AddForeignKey {
         table: "posts".into(),
         foreign_key: fk,
+        not_valid: false,
     };
     assert_eq!(
         render(&op, &before, Dialect::Postgres).unwrap(),
