@@ -5,6 +5,7 @@ mod cli;
 mod fidelity;
 mod guards;
 mod introspect;
+mod review;
 mod roundtrip;
 mod runner;
 mod snapshots;

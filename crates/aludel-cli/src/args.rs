@@ -85,7 +85,29 @@ pub enum Command {
     /// List revisions that more than one revision revises.
     Branches,
     /// Exit 1 when the models have changes that no revision holds.
-    Check,
+    Check {
+        /// Compare the models with what the revisions build, without a database.
+        #[arg(long)]
+        offline: bool,
+        /// The dialect to compare for with --offline (default: the URL's).
+        #[arg(long, value_enum)]
+        dialect: Option<DialectArg>,
+    },
+    /// Report a branch's schema change for review: the revisions it adds with their
+    /// operations and SQL, lints, the schema diff and an ER diagram. No database needed.
+    ReviewDiff {
+        /// The git ref the branch merges into, like origin/main.
+        #[arg(long, value_name = "REF")]
+        base: String,
+        #[arg(long, value_enum, default_value = "markdown")]
+        format: ReportFormat,
+        /// The dialect to render SQL and lint for (default: the URL's).
+        #[arg(long, value_enum)]
+        dialect: Option<DialectArg>,
+        /// Write the report to this file instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Set the version table to a revision without running anything.
     Stamp { revision: String },
     /// Create a revision that joins several heads.
@@ -107,6 +129,33 @@ pub enum Command {
         #[command(subcommand)]
         action: DatabaseAction,
     },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// GitHub-flavoured Markdown, for a pull-request comment.
+    Markdown,
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum DialectArg {
+    #[value(alias = "postgresql")]
+    Postgres,
+    #[value(alias = "mariadb")]
+    Mysql,
+    Sqlite,
+}
+
+impl DialectArg {
+    pub fn dialect(self) -> aludel_schema::Dialect {
+        match self {
+            DialectArg::Postgres => aludel_schema::Dialect::Postgres,
+            DialectArg::Mysql => aludel_schema::Dialect::MySql,
+            DialectArg::Sqlite => aludel_schema::Dialect::Sqlite,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

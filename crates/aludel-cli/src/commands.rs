@@ -112,7 +112,35 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check => check(&ctx).await,
+        Command::Check { offline, dialect } => {
+            if *offline {
+                check_offline(&ctx, *dialect)
+            } else {
+                check(&ctx).await
+            }
+        }
+        Command::ReviewDiff {
+            base,
+            format,
+            dialect,
+            output,
+        } => {
+            let project = ctx.project()?;
+            let graph = ctx.graph()?;
+            let d = crate::review::dialect(*dialect, ctx.cli.url.as_deref(), &project)?;
+            let models = target_schema(&ctx, &project, d)?;
+            crate::review::review_diff(
+                &project,
+                &graph,
+                models,
+                crate::review::ReviewArgs {
+                    base,
+                    format: *format,
+                    dialect: d,
+                    output: output.as_deref(),
+                },
+            )
+        }
         Command::Stamp { revision } => stamp(&ctx, revision).await,
         Command::Merge { message, revisions } => merge(&ctx, message, revisions),
         Command::Resolve {
@@ -605,6 +633,26 @@ async fn check(ctx: &Ctx) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     println!("New upgrade operations detected:");
+    for op in &plan.upgrade {
+        println!("    {op}");
+    }
+    println!("Run `aludel revision --autogenerate -m \"...\"` to write them into a revision.");
+    Ok(ExitCode::FAILURE)
+}
+
+/// `check --offline`: the models against what the revisions build, no database.
+fn check_offline(ctx: &Ctx, dialect: Option<crate::args::DialectArg>) -> anyhow::Result<ExitCode> {
+    let project = ctx.project()?;
+    let graph = ctx.graph()?;
+    graph.single_head()?;
+    let d = crate::review::dialect(dialect, ctx.cli.url.as_deref(), &project)?;
+    let models = target_schema(ctx, &project, d)?;
+    let plan = crate::review::offline_plan(&graph, &project, models, d)?;
+    if plan.is_empty() {
+        println!("No new upgrade operations detected.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("New upgrade operations detected (the models differ from what the revisions build):");
     for op in &plan.upgrade {
         println!("    {op}");
     }

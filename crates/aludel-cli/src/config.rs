@@ -26,6 +26,8 @@ pub struct Config {
     pub url: Option<String>,
     pub tables: Tables,
     pub naming: NamingConvention,
+    /// Lint severities for review-diff: code or name = "error" | "warn" | "off".
+    pub lints: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -48,6 +50,7 @@ impl Default for Config {
             url: None,
             tables: Tables::default(),
             naming: NamingConvention::default(),
+            lints: Default::default(),
         }
     }
 }
@@ -164,7 +167,13 @@ impl Config {
         }
         self.transaction_mode()?;
         self.naming.validate().map_err(anyhow::Error::msg)?;
+        self.severities()?;
         Ok(())
+    }
+
+    /// The lint severities of `[lints]`.
+    pub fn severities(&self) -> anyhow::Result<aludel_review::Severities> {
+        aludel_review::Severities::from_config(&self.lints).map_err(anyhow::Error::msg)
     }
 
     pub fn transaction_mode(&self) -> anyhow::Result<TransactionMode> {

@@ -92,6 +92,11 @@ url = "sqlite://app.db?mode=rwc"
 include = []
 exclude = []
 
+[lints]
+# review-diff's lints: code or name = "error", "warn" (the default) or "off".
+# See docs/lints/. A revision file silences one with: // aludel-allow: AL102 <reason>
+# AL101 = "error"
+
 [naming]
 primary_key = "pk_{table}"
 unique = "uq_{table}_{columns}"

@@ -14,6 +14,7 @@ mod config;
 mod database;
 mod init;
 mod progress;
+mod review;
 mod rustfmt;
 mod wrapper;
 

@@ -278,6 +278,9 @@ pub fn markdown(r: &Report) -> String {
             }
         }
         out.push('\n');
+        if rev.sql.is_empty() {
+            continue;
+        }
         let _ = writeln!(
             out,
             "<details>\n<summary>SQL for {} ({})</summary>\n\n```sql",
@@ -363,7 +366,9 @@ pub fn text(r: &Report) -> String {
                 text_finding(&mut out, f, "        ");
             }
         }
-        let _ = writeln!(out, "  SQL ({}):", dialect_name(r.dialect));
+        if !rev.sql.is_empty() {
+            let _ = writeln!(out, "  SQL ({}):", dialect_name(r.dialect));
+        }
         for sql in &rev.sql {
             let end = if sql.starts_with("--") { "" } else { ";" };
             let _ = writeln!(out, "    {sql}{end}");

@@ -212,6 +212,24 @@ mod tests {
     }
 
     #[test]
+    fn every_code_has_its_page() {
+        let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/lints");
+        for r in ALL {
+            let page = std::fs::read_to_string(docs.join(format!("{}.md", r.code)))
+                .unwrap_or_else(|e| panic!("docs/lints/{}.md: {e}", r.code));
+            assert!(
+                page.starts_with(&format!("# {} {}\n", r.code, r.name)),
+                "{}: {}",
+                r.code,
+                page.lines().next().unwrap_or_default()
+            );
+            assert!(page.contains("## Instead"), "{}", r.code);
+        }
+        let pages = std::fs::read_dir(&docs).unwrap().count();
+        assert_eq!(pages, ALL.len(), "a page for each code and no other");
+    }
+
+    #[test]
     fn severities_come_from_config() {
         let table: BTreeMap<String, String> = [
             ("AL101".to_string(), "error".to_string()),

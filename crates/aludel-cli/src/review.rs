@@ -1,0 +1,325 @@
+//! `aludel review-diff --base <ref>` and `aludel check --offline`: what a pull request
+//! changes in the schema, found from git and the compiled revisions, without a database.
+//!
+//! The branch's revisions are compiled into this runner. The base's are read from git as
+//! text: their ids say which revisions the base already has, and the branch's compiled
+//! definitions of those build the schema before the change (a base revision the branch
+//! edited or deleted is an error of its own).
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use aludel_review::{Input, RevisionInput, rules, source};
+use aludel_runner::{Direction, Graph, Item, plan, replay};
+use aludel_schema::{Dialect, Schema};
+use anyhow::{Context, bail};
+
+use crate::args::{DialectArg, ReportFormat};
+use crate::config::{self, Project};
+
+/// The dialect to render for: the flag, else the URL's scheme.
+pub(crate) fn dialect(
+    flag: Option<DialectArg>,
+    url_flag: Option<&str>,
+    project: &Project,
+) -> anyhow::Result<Dialect> {
+    if let Some(d) = flag {
+        return Ok(d.dialect());
+    }
+    let (url, _) = config::resolve_url(url_flag, project).context(
+        "no dialect to render for: pass --dialect postgres|mysql|sqlite, or set the database URL",
+    )?;
+    Dialect::from_url(&url).with_context(|| {
+        format!(
+            "cannot tell the dialect of the URL {}; pass --dialect postgres|mysql|sqlite",
+            aludel_introspect::redact_url(&url)
+        )
+    })
+}
+
+/// The schema every revision builds, limited to the tables aludel manages.
+fn replayed_head(graph: &Graph<'_>, project: &Project) -> anyhow::Result<Schema> {
+    let mut schema = replay(graph.topo().iter().copied())?;
+    schema
+        .tables
+        .retain(|t| project.config.manages(t.schema.as_deref(), &t.name));
+    Ok(schema)
+}
+
+/// What the models have that the revisions do not build: the upgrade a missing revision
+/// would hold.
+pub(crate) fn offline_plan(
+    graph: &Graph<'_>,
+    project: &Project,
+    models: Schema,
+    dialect: Dialect,
+) -> anyhow::Result<aludel_diff::Plan> {
+    let head = replayed_head(graph, project)?;
+    Ok(aludel_diff::diff(&head, &models, dialect)?)
+}
+
+/// Runs git in `dir`; its stdout, or an error that says what git said.
+fn git(dir: &Path, args: &[&str]) -> anyhow::Result<String> {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .context("cannot run git; review-diff needs git on PATH")?;
+    if !out.status.success() {
+        bail!(
+            "git {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The revision files of a commit: path (from the repository root) to source.
+fn files_at(top: &Path, commit: &str, dir: &str) -> anyhow::Result<BTreeMap<String, String>> {
+    let mut files = BTreeMap::new();
+    let listing = git(top, &["ls-tree", "-r", "--name-only", commit, "--", dir])?;
+    for path in listing.lines().filter(|p| p.ends_with(".rs")) {
+        let text = git(top, &["show", &format!("{commit}:{path}")])?;
+        files.insert(path.to_string(), text);
+    }
+    Ok(files)
+}
+
+/// Revision id to (path, source), for the files that hold a revision.
+fn by_id(files: BTreeMap<String, String>) -> BTreeMap<String, (String, String)> {
+    files
+        .into_iter()
+        .filter_map(|(path, text)| source::revision_id(&text).map(|id| (id, (path, text))))
+        .collect()
+}
+
+pub(crate) struct ReviewArgs<'a> {
+    pub base: &'a str,
+    pub format: ReportFormat,
+    pub dialect: Dialect,
+    pub output: Option<&'a Path>,
+}
+
+pub(crate) fn review_diff(
+    project: &Project,
+    graph: &Graph<'_>,
+    models: Schema,
+    args: ReviewArgs<'_>,
+) -> anyhow::Result<ExitCode> {
+    let d = args.dialect;
+    let root = std::fs::canonicalize(&project.root).unwrap_or(project.root.clone());
+    let top = PathBuf::from(
+        git(&root, &["rev-parse", "--show-toplevel"])
+            .context("review-diff works in a git repository")?
+            .trim(),
+    );
+    let top = std::fs::canonicalize(&top).unwrap_or(top);
+    let versions = project.versions_dir();
+    let versions = std::fs::canonicalize(&versions).unwrap_or(versions);
+    let rel = versions
+        .strip_prefix(&top)
+        .with_context(|| {
+            format!(
+                "{} is outside the git repository {}",
+                versions.display(),
+                top.display()
+            )
+        })?
+        .to_string_lossy()
+        .replace('\\', "/");
+    let base = args.base;
+    git(&top, &["rev-parse", "--verify", &format!("{base}^{{commit}}")]).with_context(|| {
+        format!(
+            "the base {base} is not a commit here; fetch it first (in GitHub Actions: actions/checkout with fetch-depth: 0)"
+        )
+    })?;
+    let merge_base = git(&top, &["merge-base", base, "HEAD"])
+        .with_context(|| format!("{base} and HEAD have no common ancestor"))?
+        .trim()
+        .to_string();
+    let short = merge_base.chars().take(12).collect::<String>();
+    let at_fork = by_id(files_at(&top, &merge_base, &rel)?);
+    let at_tip = by_id(files_at(&top, base, &rel)?);
+
+    // The branch's files, as they are in the working tree.
+    let mut here: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for entry in std::fs::read_dir(&versions)
+        .with_context(|| format!("cannot read {}", versions.display()))?
+    {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            if let Some(id) = source::revision_id(&text) {
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                here.insert(id, (format!("{rel}/{name}"), text));
+            }
+        }
+    }
+
+    let mut problems = Vec::new();
+    let heads = graph.heads();
+    if heads.len() > 1 {
+        let list: Vec<String> = heads
+            .iter()
+            .map(|h| match here.get(*h) {
+                Some((path, _)) => format!("{h} ({path})"),
+                None => h.to_string(),
+            })
+            .collect();
+        problems.push((
+            rules::MULTIPLE_HEADS,
+            format!(
+                "the revisions have {} heads: {}",
+                heads.len(),
+                list.join(", ")
+            ),
+        ));
+    }
+    for (id, (path, text)) in &at_fork {
+        match here.get(id) {
+            Some((now, new_text)) if !source::same_code(text, new_text) => problems.push((
+                rules::EDITED_REVISION,
+                format!("revision {id} ({now}) exists on {base} and this branch changes its code"),
+            )),
+            Some(_) => {}
+            None => problems.push((
+                rules::DELETED_REVISION,
+                format!("revision {id} ({path}) exists on {base} and this branch deletes it"),
+            )),
+        }
+    }
+    let added: Vec<&str> = graph
+        .topo()
+        .iter()
+        .map(|r| r.meta.id)
+        .filter(|id| !at_fork.contains_key(*id))
+        .collect();
+    let missing_here: Vec<&str> = at_tip
+        .keys()
+        .filter(|id| !at_fork.contains_key(*id) && graph.get(id).is_none())
+        .map(String::as_str)
+        .collect();
+    if !missing_here.is_empty() && !added.is_empty() {
+        problems.push((
+            rules::BASE_MOVED,
+            format!(
+                "{base} has revisions this branch does not ({}); merged as it is, the branch gives the revisions two heads",
+                missing_here.join(", ")
+            ),
+        ));
+    }
+    let missing = offline_plan(graph, project, models, d)?;
+    if !missing.is_empty() {
+        problems.push((
+            rules::MISSING_REVISION,
+            format!(
+                "the models differ from what the revisions build: {}",
+                missing
+                    .upgrade
+                    .iter()
+                    .map(|op| op.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+        ));
+    }
+
+    // The schema before: the base's revisions, as the branch defines them.
+    let before_ids: HashSet<&str> = graph
+        .topo()
+        .iter()
+        .map(|r| r.meta.id)
+        .filter(|id| at_fork.contains_key(*id))
+        .collect();
+    let mut before = replay(
+        graph
+            .topo()
+            .iter()
+            .copied()
+            .filter(|r| before_ids.contains(r.meta.id)),
+    )?;
+    before
+        .tables
+        .retain(|t| project.config.manages(t.schema.as_deref(), &t.name));
+    let before_heads = graph.heads_of(&before_ids);
+    let mut sql: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    match plan(graph, d, &before_heads, "heads", Direction::Upgrade, None) {
+        Ok(steps) => {
+            for step in steps {
+                let lines = step
+                    .items
+                    .iter()
+                    .map(|item| match item {
+                        Item::Sql(s) => s.clone(),
+                        Item::Code { name, .. } => format!(
+                            "-- NOT RENDERED: the Rust code {name:?} runs only against a database"
+                        ),
+                    })
+                    .collect();
+                sql.insert(step.revision.meta.id, lines);
+            }
+        }
+        Err(e) => {
+            for id in &added {
+                sql.insert(id, vec![format!("-- cannot render: {e}")]);
+            }
+        }
+    }
+    let mut revisions = Vec::new();
+    for id in &added {
+        let def = graph.get(id).expect("listed from the graph");
+        let (file, text) = here
+            .get(*id)
+            .cloned()
+            .unwrap_or_else(|| (def.file.to_string(), String::new()));
+        let allows = source::allows(&text).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+        revisions.push(RevisionInput {
+            id: id.to_string(),
+            revises: def.meta.revises.iter().map(|s| s.to_string()).collect(),
+            message: def.meta.message.to_string(),
+            file,
+            operations: def.upgrade_ops(),
+            sql: sql.remove(id).unwrap_or_default(),
+            allows,
+        });
+    }
+    let report = aludel_review::review(Input {
+        base: base.to_string(),
+        merge_base: short,
+        dialect: d,
+        before,
+        revisions,
+        problems,
+        severities: project.config.severities()?,
+    });
+    let rendered = match args.format {
+        ReportFormat::Markdown => aludel_review::markdown(&report),
+        ReportFormat::Text => aludel_review::text(&report),
+        ReportFormat::Json => aludel_review::json(&report) + "\n",
+    };
+    match args.output {
+        Some(path) => std::fs::write(path, &rendered)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => print!("{rendered}"),
+    }
+    let s = &report.summary;
+    eprintln!(
+        "review-diff: {} revision(s), {} error(s), {} warning(s){}",
+        s.revisions,
+        s.errors,
+        s.warnings,
+        if s.allowed > 0 {
+            format!(", {} allowed", s.allowed)
+        } else {
+            String::new()
+        }
+    );
+    Ok(if report.failed() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
