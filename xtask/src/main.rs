@@ -3,6 +3,15 @@
 //! - `ci`: what CI runs: formatting, clippy with warnings denied, every test.
 //! - `soak [--pairs N] [--seed S] [--backend sqlite|postgres|mysql]`: the property-based
 //!   round trip with many more pairs than CI runs, from a random seed it prints first.
+//! - `bench [--tables 100,1000,5000] [--backends postgres,mysql,sqlite] [--reps 3]
+//!   [--no-alembic] [--out FILE]`: aludel against Alembic, written to docs/benchmarks.md.
+
+mod bench;
+
+// The allocator of every aludel runner (`aludel::main!()`): the in-process measurements of
+// the bench then see what the runner sees.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::process::Command;
 
@@ -13,10 +22,31 @@ fn main() -> anyhow::Result<()> {
     match task.as_str() {
         "ci" => ci(),
         "soak" => soak(std::env::args().skip(2).collect()),
+        "bench" => {
+            let args: Vec<String> = std::env::args().skip(2).collect();
+            if cfg!(debug_assertions) {
+                // Measure optimised code: run again as a release build.
+                let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+                let status = Command::new(&cargo)
+                    .args(["run", "--quiet", "--release", "-p", "xtask", "--", "bench"])
+                    .args(&args)
+                    .current_dir(bench::workspace())
+                    .status()
+                    .with_context(|| format!("cannot run {cargo}"))?;
+                if !status.success() {
+                    bail!("bench failed ({status})");
+                }
+                Ok(())
+            } else {
+                bench::run(&args)
+            }
+        }
         _ => {
             eprintln!(
                 "usage: cargo xtask <task>\n\ntasks:\n  ci    cargo fmt --check, clippy -D warnings, cargo test --workspace\n  \
-                 soak  [--pairs N] [--seed S] [--backend sqlite|postgres|mysql]  the property-based round trip, at length"
+                 soak  [--pairs N] [--seed S] [--backend sqlite|postgres|mysql]  the property-based round trip, at length\n  \
+                 bench [--tables 100,1000,5000] [--backends postgres,mysql,sqlite] [--reps 3] [--no-alembic] [--out FILE]\n        \
+                 aludel against Alembic side by side; writes docs/benchmarks.md"
             );
             if task.is_empty() || task == "help" || task == "--help" {
                 Ok(())

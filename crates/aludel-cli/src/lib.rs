@@ -24,6 +24,7 @@ use clap::Parser;
 
 pub use commands::Compiled;
 pub use config::{CONFIG_FILE, Config};
+pub use wrapper::RUNNER_BUILD_ARGS;
 
 /// The entry point of a project's runner binary.
 pub fn runner_main(compiled: Compiled) -> ExitCode {

@@ -33,11 +33,28 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     exec(cmd)
 }
 
+/// How the runner is built: its own profile `aludel` (in target/aludel/), the dev profile
+/// without debug information, with every dependency optimised. The project's own crates
+/// (the models, the runner) stay unoptimised, so that rebuilding after a model change is
+/// as quick as a debug build; the dependencies (sqlx, aludel) compile once and make
+/// introspection, diffing and rendering several times faster (docs/benchmarks.md).
+pub const RUNNER_BUILD_ARGS: &[&str] = &[
+    "--profile",
+    "aludel",
+    "--config",
+    "profile.aludel.inherits=\"dev\"",
+    "--config",
+    "profile.aludel.debug=false",
+    "--config",
+    "profile.aludel.package.\"*\".opt-level=2",
+];
+
 /// Builds the runner crate and returns its executable.
 fn build_runner(manifest: &Path) -> anyhow::Result<PathBuf> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.arg("build")
+        .args(RUNNER_BUILD_ARGS)
         .arg("--manifest-path")
         .arg(manifest)
         .arg("--message-format=json-render-diagnostics")

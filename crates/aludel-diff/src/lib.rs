@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 
 use aludel_schema::{
     AlterColumn, Change, Check, Column, ColumnType, Dialect, EnumType, ForeignKey, Index,
-    Operation, Schema, Table, TableName, Unique, normalize, reverse_all,
+    Operation, Schema, Table, TableName, Unique, reverse_all,
 };
 use serde::Serialize;
 
@@ -63,21 +63,32 @@ pub enum NoteKind {
 /// Checks what a diff needs of the target schema: every column a constraint names
 /// exists, every foreign key points at a table of the schema, no name is used twice.
 pub fn validate(target: &Schema) -> Result<()> {
+    // Runs on every autogenerate and check: no allocation per table unless something
+    // is wrong.
     let mut problems = Vec::new();
-    let mut seen = HashSet::new();
-    let tables: HashMap<TableName, &Table> =
-        target.tables.iter().map(|t| (t.table_name(), t)).collect();
+    fn key(t: &TableName) -> (Option<&str>, &str) {
+        (t.schema.as_deref(), t.name.as_str())
+    }
+    let mut tables: HashMap<(Option<&str>, &str), &Table> =
+        HashMap::with_capacity(target.tables.len());
     for t in &target.tables {
-        let tn = t.table_name();
-        if !seen.insert(tn.clone()) {
-            problems.push(format!("table {tn} is declared twice"));
+        if tables
+            .insert((t.schema.as_deref(), t.name.as_str()), t)
+            .is_some()
+        {
+            problems.push(format!("table {} is declared twice", t.table_name()));
         }
+    }
+    let same_set =
+        |a: &[String], b: &[String]| a.len() == b.len() && a.iter().all(|x| b.contains(x));
+    for t in &target.tables {
+        let tn = TableDisplay(t);
         if t.columns.is_empty() {
             problems.push(format!("table {tn} has no columns"));
         }
-        let mut cols = HashSet::new();
-        for c in &t.columns {
-            if !cols.insert(c.name.as_str()) {
+        let has = |name: &str| t.columns.iter().any(|c| c.name == name);
+        for (i, c) in t.columns.iter().enumerate() {
+            if t.columns[..i].iter().any(|o| o.name == c.name) {
                 problems.push(format!("column {tn}.{} is declared twice", c.name));
             }
             if c.auto_increment && !c.ty.is_integer() {
@@ -89,7 +100,7 @@ pub fn validate(target: &Schema) -> Result<()> {
         }
         let check_cols = |problems: &mut Vec<String>, what: &str, names: &[String]| {
             for n in names {
-                if !cols.contains(n.as_str()) {
+                if !has(n) {
                     problems.push(format!(
                         "{what} of table {tn} names column {n}, which does not exist"
                     ));
@@ -107,7 +118,7 @@ pub fn validate(target: &Schema) -> Result<()> {
         }
         for f in &t.foreign_keys {
             check_cols(&mut problems, "a foreign key", &f.columns);
-            match tables.get(&f.ref_table) {
+            match tables.get(&key(&f.ref_table)) {
                 None => problems.push(format!(
                     "foreign key of {tn} ({}) references table {}, which no model declares",
                     f.columns.join(", "),
@@ -130,19 +141,14 @@ pub fn validate(target: &Schema) -> Result<()> {
                             f.ref_columns.len()
                         ));
                     }
-                    let set = |cols: &[String]| {
-                        let mut v = cols.to_vec();
-                        v.sort();
-                        v
-                    };
-                    let wanted = set(&f.ref_columns);
+                    let wanted = &f.ref_columns;
                     let keyed = rt
                         .primary_key
                         .as_ref()
-                        .is_some_and(|p| set(&p.columns) == wanted)
-                        || rt.uniques.iter().any(|u| set(&u.columns) == wanted)
+                        .is_some_and(|p| same_set(&p.columns, wanted))
+                        || rt.uniques.iter().any(|u| same_set(&u.columns, wanted))
                         || rt.indexes.iter().any(|i| {
-                            i.unique && i.predicate.is_none() && set(&i.columns) == wanted
+                            i.unique && i.predicate.is_none() && same_set(&i.columns, wanted)
                         });
                     if !keyed {
                         problems.push(format!(
@@ -156,15 +162,15 @@ pub fn validate(target: &Schema) -> Result<()> {
                 }
             }
         }
-        let mut names = HashSet::new();
-        let named = t
+        let named: Vec<&str> = t
             .uniques
             .iter()
             .filter_map(|u| u.name.as_deref())
             .chain(t.indexes.iter().filter_map(|i| i.name.as_deref()))
-            .chain(t.foreign_keys.iter().filter_map(|f| f.name.as_deref()));
-        for n in named {
-            if !names.insert(n) {
+            .chain(t.foreign_keys.iter().filter_map(|f| f.name.as_deref()))
+            .collect();
+        for (i, n) in named.iter().enumerate() {
+            if named[..i].contains(n) {
                 problems.push(format!("the name {n} is used twice on table {tn}"));
             }
         }
@@ -173,6 +179,18 @@ pub fn validate(target: &Schema) -> Result<()> {
         Ok(())
     } else {
         Err(Error::InvalidTarget(problems))
+    }
+}
+
+/// A table's name for messages, formatted only when one is written.
+struct TableDisplay<'a>(&'a Table);
+
+impl std::fmt::Display for TableDisplay<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0.schema {
+            Some(s) => write!(f, "{s}.{}", self.0.name),
+            None => f.write_str(&self.0.name),
+        }
     }
 }
 
@@ -187,18 +205,49 @@ pub fn diff(current: &Schema, target: &Schema, dialect: Dialect) -> Result<Plan>
     // rest compares (the rename operations rewrite foreign keys, indexes, predicates and
     // checks that name what they rename).
     let renames = find_renames(current, target);
-    let mut renamed = current.clone();
-    for op in &renames {
-        op.apply(&mut renamed)?;
-    }
-    let cur_n = normalize(&renamed, dialect);
-    let tgt_n = normalize(target, dialect);
+    let renamed: std::borrow::Cow<'_, Schema> = if renames.is_empty() {
+        std::borrow::Cow::Borrowed(current)
+    } else {
+        let mut s = current.clone();
+        for op in &renames {
+            op.apply(&mut s)?;
+        }
+        std::borrow::Cow::Owned(s)
+    };
+    let renamed: &Schema = &renamed;
+    let raw = |s: &Schema| -> HashMap<TableName, usize> {
+        s.tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.table_name(), i))
+            .collect()
+    };
+    let (raw_cur, raw_tgt) = (raw(renamed), raw(target));
+    // Only a table on both sides is compared: only those are normalised.
+    let normalized = |s: &Schema, other: &HashMap<TableName, usize>| -> HashMap<TableName, Table> {
+        s.tables
+            .iter()
+            .filter_map(|t| {
+                let name = t.table_name();
+                other
+                    .contains_key(&name)
+                    .then(|| (name, aludel_schema::normalize_table(t, dialect)))
+            })
+            .collect()
+    };
+    let (cur_map, tgt_map) = (normalized(renamed, &raw_tgt), normalized(target, &raw_cur));
+    let (cur_enums, tgt_enums) = (
+        aludel_schema::normalize_enums(renamed, dialect),
+        aludel_schema::normalize_enums(target, dialect),
+    );
     let mut d = Differ {
         dialect,
-        current: &renamed,
+        current: renamed,
         target,
-        cur_n: index_tables(&cur_n),
-        tgt_n: index_tables(&tgt_n),
+        raw_cur,
+        raw_tgt,
+        cur_n: &cur_map,
+        tgt_n: &tgt_map,
         plan: Phases {
             renames,
             ..Phases::default()
@@ -206,9 +255,9 @@ pub fn diff(current: &Schema, target: &Schema, dialect: Dialect) -> Result<Plan>
         notes: Vec::new(),
         enum_changes: Vec::new(),
     };
-    d.diff_enums(&cur_n.enums, &tgt_n.enums);
+    d.diff_enums(&cur_enums, &tgt_enums);
     d.run();
-    let upgrade = d.plan.into_ops(&renamed);
+    let upgrade = d.plan.into_ops(renamed);
     let downgrade = reverse_all(&upgrade, current)?;
     Ok(Plan {
         upgrade,
@@ -222,14 +271,17 @@ pub fn diff(current: &Schema, target: &Schema, dialect: Dialect) -> Result<Plan>
 fn find_renames(current: &Schema, target: &Schema) -> Vec<Operation> {
     let mut ops = Vec::new();
     let mut old_of: HashMap<TableName, TableName> = HashMap::new();
+    let cur: HashMap<TableName, &Table> =
+        current.tables.iter().map(|t| (t.table_name(), t)).collect();
+    let tgt: HashSet<TableName> = target.tables.iter().map(Table::table_name).collect();
     for t in &target.tables {
         let tn = t.table_name();
-        if current.table(&tn).is_some() {
+        if cur.contains_key(&tn) {
             continue;
         }
         let old = t.renamed_from.iter().find_map(|old| {
             let on = TableName::qualified(t.schema.clone(), old.clone());
-            (current.table(&on).is_some() && target.table(&on).is_none()).then_some(on)
+            (cur.contains_key(&on) && !tgt.contains(&on)).then_some(on)
         });
         if let Some(old) = old {
             ops.push(Operation::RenameTable {
@@ -241,7 +293,7 @@ fn find_renames(current: &Schema, target: &Schema) -> Vec<Operation> {
     }
     for t in &target.tables {
         let tn = t.table_name();
-        let Some(cur) = current.table(old_of.get(&tn).unwrap_or(&tn)) else {
+        let Some(cur) = cur.get(old_of.get(&tn).unwrap_or(&tn)) else {
             continue;
         };
         for c in &t.columns {
@@ -262,13 +314,6 @@ fn find_renames(current: &Schema, target: &Schema) -> Vec<Operation> {
         }
     }
     ops
-}
-
-fn index_tables(s: &Schema) -> HashMap<TableName, Table> {
-    s.tables
-        .iter()
-        .map(|t| (t.table_name(), t.clone()))
-        .collect()
 }
 
 /// Operations grouped by the phase they run in; see [`Phases::into_ops`].
@@ -319,15 +364,18 @@ struct Differ<'a> {
     dialect: Dialect,
     current: &'a Schema,
     target: &'a Schema,
-    cur_n: HashMap<TableName, Table>,
-    tgt_n: HashMap<TableName, Table>,
+    /// Positions of the tables of `current` and `target`, by name.
+    raw_cur: HashMap<TableName, usize>,
+    raw_tgt: HashMap<TableName, usize>,
+    cur_n: &'a HashMap<TableName, Table>,
+    tgt_n: &'a HashMap<TableName, Table>,
     plan: Phases,
     notes: Vec<Note>,
     /// Enum value changes seen on columns (MySQL, SQLite): (enum, from, to).
     enum_changes: Vec<(TableName, Vec<String>, Vec<String>)>,
 }
 
-impl Differ<'_> {
+impl<'a> Differ<'a> {
     /// Enum types (PostgreSQL; elsewhere normalisation leaves none): created before the
     /// tables that use them, dropped after, their values changed in place.
     fn diff_enums(&mut self, cur: &[EnumType], tgt: &[EnumType]) {
@@ -384,11 +432,9 @@ impl Differ<'_> {
         let mut created = Vec::new();
         for t in &self.target.tables {
             let tn = t.table_name();
-            match self.cur_n.get(&tn) {
-                Some(cur) => {
-                    let cur = cur.clone();
-                    self.diff_table(&tn, cur);
-                }
+            let cur_n = self.cur_n;
+            match cur_n.get(&tn) {
+                Some(cur) => self.diff_table(&tn, cur),
                 None => {
                     let mut table = t.clone();
                     table.renamed_from.clear();
@@ -402,7 +448,7 @@ impl Differ<'_> {
         let mut dropped = Vec::new();
         for t in &self.current.tables {
             let tn = t.table_name();
-            if !self.tgt_n.contains_key(&tn) {
+            if !self.raw_tgt.contains_key(&tn) {
                 dropped.push(tn);
             }
         }
@@ -430,7 +476,7 @@ impl Differ<'_> {
 
     fn suggest_table_renames(&mut self, dropped: &[TableName], created: &[Table]) {
         for tn in dropped {
-            let Some(old) = self.cur_n.get(tn) else {
+            let Some(old) = self.raw_cur.get(tn).map(|&i| &self.current.tables[i]) else {
                 continue;
             };
             let old_cols: HashSet<&str> = old.columns.iter().map(|c| c.name.as_str()).collect();
@@ -456,10 +502,11 @@ impl Differ<'_> {
 
     /// Compares one table present on both sides. `cur` is the normalised current table
     /// with the renames applied; `renamed` maps its old column names to new ones.
-    fn diff_table(&mut self, tn: &TableName, cur: Table) {
-        let tgt = self.tgt_n[tn].clone();
-        let raw_tgt = self.target.table(tn).expect("target table").clone();
-        let raw_cur = self.current.table(tn).expect("current table").clone();
+    fn diff_table(&mut self, tn: &TableName, cur: &'a Table) {
+        let (tgt_n, target, current) = (self.tgt_n, self.target, self.current);
+        let tgt = &tgt_n[tn];
+        let raw_tgt = &target.tables[self.raw_tgt[tn]];
+        let raw_cur = &current.tables[self.raw_cur[tn]];
 
         let mut added = Vec::new();
         for c in &tgt.columns {
@@ -546,10 +593,10 @@ impl Differ<'_> {
                 to: raw_tgt.comment.clone(),
             });
         }
-        self.diff_primary_key(tn, &cur, &tgt, &raw_tgt);
-        self.diff_uniques_and_indexes(tn, &cur, &tgt, &raw_cur, &raw_tgt);
-        self.diff_foreign_keys(tn, &cur, &tgt, &raw_tgt);
-        self.diff_checks(tn, &cur, &tgt, &raw_tgt);
+        self.diff_primary_key(tn, cur, tgt, raw_tgt);
+        self.diff_uniques_and_indexes(tn, cur, tgt, raw_cur, raw_tgt);
+        self.diff_foreign_keys(tn, cur, tgt, raw_tgt);
+        self.diff_checks(tn, cur, tgt, raw_tgt);
     }
 
     fn diff_primary_key(&mut self, tn: &TableName, cur: &Table, tgt: &Table, raw_tgt: &Table) {

@@ -107,9 +107,10 @@ impl Step<'_> {
 /// The schema the revisions `applied` (in topological order) build from nothing.
 pub fn replay<'a>(applied: impl IntoIterator<Item = &'a RevisionDef>) -> Result<Schema> {
     let mut s = Schema::new();
+    let mut applier = aludel_schema::Applier::new(&s);
     for d in applied {
         for op in d.upgrade_ops() {
-            op.apply(&mut s).map_err(|source| Error::Replay {
+            applier.apply(&op, &mut s).map_err(|source| Error::Replay {
                 id: d.meta.id.to_string(),
                 file: d.file.to_string(),
                 op: op.to_string(),

@@ -27,6 +27,6 @@ pub use model::{
     Unique,
 };
 pub use naming::NamingConvention;
-pub use normalize::{enum_check, enum_check_name, normalize};
-pub use ops::{AlterColumn, Change, Execute, Operation, enum_column_of, reverse_all};
+pub use normalize::{enum_check, enum_check_name, normalize, normalize_enums, normalize_table};
+pub use ops::{AlterColumn, Applier, Change, Execute, Operation, enum_column_of, reverse_all};
 pub use types::ColumnType;

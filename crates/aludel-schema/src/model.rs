@@ -116,6 +116,19 @@ impl Table {
         }
     }
 
+    /// Sorts the constraints and indexes by name, so that two tables holding the same
+    /// ones compare equal whatever order they were read in.
+    pub fn sort_constraints(&mut self) {
+        self.uniques
+            .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
+        self.indexes
+            .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
+        self.foreign_keys
+            .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
+        self.checks
+            .sort_by(|a, b| (&a.name, &a.expr).cmp(&(&b.name, &b.expr)));
+    }
+
     pub fn table_name(&self) -> TableName {
         TableName::qualified(self.schema.clone(), self.name.clone())
     }
@@ -517,18 +530,12 @@ impl Schema {
     /// Sorts tables, enums and every table's constraints by name so that two schemas
     /// holding the same objects compare equal whatever order they were read in.
     pub fn sort(&mut self) {
-        self.tables.sort_by_key(Table::table_name);
+        self.tables
+            .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
         self.enums
             .sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
         for t in &mut self.tables {
-            t.uniques
-                .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
-            t.indexes
-                .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
-            t.foreign_keys
-                .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
-            t.checks
-                .sort_by(|a, b| (&a.name, &a.expr).cmp(&(&b.name, &b.expr)));
+            t.sort_constraints();
         }
     }
 }

@@ -59,8 +59,34 @@ fn sqlite_enums(t: &mut Table) {
 
 /// Returns `schema` in the form two schemas are compared in on `dialect`.
 pub fn normalize(schema: &Schema, dialect: Dialect) -> Schema {
-    let mut s = schema.clone();
-    for t in &mut s.tables {
+    let mut s = Schema {
+        tables: schema
+            .tables
+            .iter()
+            .map(|t| normalize_table(t, dialect))
+            .collect(),
+        enums: normalize_enums(schema, dialect),
+    };
+    s.sort();
+    s
+}
+
+/// The enum types as the differ compares them: PostgreSQL's, by name; none elsewhere
+/// (an enum lives in its column there).
+pub fn normalize_enums(schema: &Schema, dialect: Dialect) -> Vec<crate::EnumType> {
+    if dialect != Dialect::Postgres {
+        return Vec::new();
+    }
+    let mut enums = schema.enums.clone();
+    enums.sort_by(|a, b| (&a.schema, &a.name).cmp(&(&b.schema, &b.name)));
+    enums
+}
+
+/// One table as the differ compares it; see [`normalize`].
+pub fn normalize_table(table: &Table, dialect: Dialect) -> Table {
+    let mut t = table.clone();
+    {
+        let t = &mut t;
         let pk_cols: Vec<String> = t
             .primary_key
             .as_ref()
@@ -123,12 +149,8 @@ pub fn normalize(schema: &Schema, dialect: Dialect) -> Schema {
             c.expr = normalize_expr(&c.expr);
         }
     }
-    if dialect != Dialect::Postgres {
-        // Only PostgreSQL has enum types; elsewhere an enum lives in its column.
-        s.enums.clear();
-    }
-    s.sort();
-    s
+    t.sort_constraints();
+    t
 }
 
 #[cfg(test)]

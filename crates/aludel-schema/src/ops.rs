@@ -757,19 +757,160 @@ impl Operation {
 /// The operations that undo `ops` applied in order to `before`: each op's reverse, in
 /// reverse order. Fails on raw SQL, which has no automatic reverse.
 pub fn reverse_all(ops: &[Operation], before: &Schema) -> Result<Vec<Operation>> {
-    let mut state = before.clone();
+    // The state is copied only once an operation needs it.
+    let mut copy: Option<(Schema, Applier)> = None;
     let mut reversed = Vec::with_capacity(ops.len());
+    // Created tables join the state only when a later operation needs it: a plan that
+    // only creates tables (a first revision) copies none of them.
+    let mut created: Vec<&Operation> = Vec::new();
     for op in ops {
-        let Some(rev) = op.reverse(&state)? else {
+        if let Operation::CreateTable { table } = op {
+            reversed.push(vec![Operation::DropTable {
+                table: table.table_name(),
+            }]);
+            created.push(op);
+            continue;
+        }
+        let (state, applier) = copy.get_or_insert_with(|| {
+            let s = before.clone();
+            let a = Applier::new(&s);
+            (s, a)
+        });
+        for c in created.drain(..) {
+            applier.apply(c, state)?;
+        }
+        let rev = op.reverse(state)?;
+        let Some(rev) = rev else {
             return Err(Error::Invalid(format!(
                 "{} has no automatic reverse: write the downgrade by hand",
                 op
             )));
         };
-        op.apply(&mut state)?;
+        applier.apply(op, state)?;
         reversed.push(rev);
     }
+    // Two creations of one table are still an error.
+    let mut names = std::collections::HashSet::new();
+    let existing = match &copy {
+        Some((state, _)) => state,
+        None => before,
+    };
+    let mut existing_names = std::collections::HashSet::new();
+    if !created.is_empty() {
+        existing_names.extend(
+            existing
+                .tables
+                .iter()
+                .map(|t| (t.schema.as_deref(), t.name.as_str())),
+        );
+    }
+    for c in created {
+        if let Operation::CreateTable { table } = c {
+            let name = table.table_name();
+            let exists = existing_names.contains(&(table.schema.as_deref(), table.name.as_str()));
+            if exists || !names.insert(name.clone()) {
+                return Err(Error::TableExists(name.to_string()));
+            }
+        }
+    }
     Ok(reversed.into_iter().rev().flatten().collect())
+}
+
+/// Applies operations one after another, as [`Operation::apply`] does, finding tables
+/// through an index of their names instead of a scan: replaying or rendering thousands
+/// of tables stays linear. Operations that change several tables or the table list
+/// (drop, rename, enum changes) apply as usual and rebuild the index.
+pub struct Applier {
+    index: std::collections::HashMap<TableName, usize>,
+}
+
+impl Applier {
+    pub fn new(schema: &Schema) -> Applier {
+        let mut a = Applier {
+            index: std::collections::HashMap::with_capacity(schema.tables.len()),
+        };
+        a.rebuild(schema);
+        a
+    }
+
+    fn rebuild(&mut self, schema: &Schema) {
+        self.index.clear();
+        for (i, t) in schema.tables.iter().enumerate() {
+            self.index.insert(t.table_name(), i);
+        }
+    }
+
+    /// The table named `name`, found through the index.
+    pub fn table<'s>(&self, schema: &'s Schema, name: &TableName) -> Option<&'s Table> {
+        let i = *self.index.get(name)?;
+        schema
+            .tables
+            .get(i)
+            .filter(|t| t.name == name.name && t.schema == name.schema)
+    }
+
+    pub fn apply(&mut self, op: &Operation, schema: &mut Schema) -> Result<()> {
+        use Operation as O;
+        match op {
+            O::CreateTable { table } => {
+                let name = table.table_name();
+                if self.index.contains_key(&name) {
+                    return Err(Error::TableExists(name.to_string()));
+                }
+                self.index.insert(name, schema.tables.len());
+                schema.tables.push(table.clone());
+                Ok(())
+            }
+            O::AddColumn { table, .. }
+            | O::DropColumn { table, .. }
+            | O::CreateIndex { table, .. }
+            | O::DropIndex { table, .. }
+            | O::AddUnique { table, .. }
+            | O::DropUnique { table, .. }
+            | O::AddPrimaryKey { table, .. }
+            | O::DropPrimaryKey { table }
+            | O::AddForeignKey { table, .. }
+            | O::ValidateForeignKey { table, .. }
+            | O::DropForeignKey { table, .. }
+            | O::AddCheck { table, .. }
+            | O::DropCheck { table, .. }
+            | O::SetTableComment { table, .. } => self.apply_local(op, table, schema),
+            O::AlterColumn(a) => self.apply_local(op, &a.table, schema),
+            _ => {
+                let result = op.apply(schema);
+                self.rebuild(schema);
+                result
+            }
+        }
+    }
+
+    /// An operation that changes only its own table: applied to that table alone.
+    fn apply_local(&mut self, op: &Operation, name: &TableName, schema: &mut Schema) -> Result<()> {
+        let found = |a: &Applier, schema: &Schema| {
+            a.index.get(name).copied().filter(|&i| {
+                schema
+                    .tables
+                    .get(i)
+                    .is_some_and(|t| t.name == name.name && t.schema == name.schema)
+            })
+        };
+        let i = match found(self, schema) {
+            Some(i) => i,
+            None => {
+                // Changed behind the index's back: look again.
+                self.rebuild(schema);
+                found(self, schema).ok_or_else(|| Error::NoSuchTable(name.to_string()))?
+            }
+        };
+        let mut one = Schema {
+            tables: vec![std::mem::replace(&mut schema.tables[i], Table::new(""))],
+            enums: std::mem::take(&mut schema.enums),
+        };
+        let result = op.apply(&mut one);
+        schema.enums = one.enums;
+        schema.tables[i] = one.tables.pop().expect("the table comes back");
+        result
+    }
 }
 
 /// Whether a column of type `ty` is of the enum `name` whose values are `from`: by name,

@@ -65,9 +65,10 @@ pub fn render_all(
     dialect: Dialect,
 ) -> Result<(Vec<String>, Schema)> {
     let mut state = start.clone();
+    let mut applier = aludel_schema::Applier::new(&state);
     let mut out = Vec::new();
-    let apply = |op: &Operation, state: &mut Schema| {
-        op.apply(state).map_err(|source| Error::State {
+    let apply = |applier: &mut aludel_schema::Applier, op: &Operation, state: &mut Schema| {
+        applier.apply(op, state).map_err(|source| Error::State {
             op: op.to_string(),
             source,
         })
@@ -75,24 +76,23 @@ pub fn render_all(
     let mut i = 0;
     while i < ops.len() {
         if dialect == Dialect::Sqlite {
-            let run = sqlite::rebuild_run(&ops[i..], &state);
+            let run = sqlite::rebuild_run(&ops[i..], &state, &applier);
             if run > 1 {
                 // One rebuild for consecutive changes to one table, not one each.
                 let table = ops[i].table().expect("a rebuild run names its table");
-                let before = state.clone();
+                let old = applier.table(&state, &table).cloned();
                 for op in &ops[i..i + run] {
-                    apply(op, &mut state)?;
+                    apply(&mut applier, op, &mut state)?;
                 }
-                let (old, new) = (before.table(&table), state.table(&table));
-                if let (Some(old), Some(new)) = (old, new) {
-                    out.extend(sqlite::rebuild(old, new)?);
+                if let (Some(old), Some(new)) = (old, applier.table(&state, &table)) {
+                    out.extend(sqlite::rebuild(&old, new)?);
                 }
                 i += run;
                 continue;
             }
         }
         out.extend(render(&ops[i], &state, dialect)?);
-        apply(&ops[i], &mut state)?;
+        apply(&mut applier, &ops[i], &mut state)?;
         i += 1;
     }
     Ok((out, state))

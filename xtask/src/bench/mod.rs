@@ -1,0 +1,793 @@
+//! `cargo xtask bench`: aludel and Alembic side by side, on the same servers, the same
+//! synthetic schemas and in the same run, so that the ratios hold on a noisy machine.
+//!
+//! Per N (tables) and backend, each step is a separate process, timed from spawn to exit
+//! with its peak RSS (`wait4`); the median of the repetitions is reported:
+//!
+//! - a. autogenerate against an empty database (aludel: the runner, already built);
+//! - b. upgrade head of the initial revision on an empty database;
+//! - c. check on the matching database, and a no-op autogenerate.
+//!
+//! Measured in this process: introspection time and catalog query count on the matching
+//! database, and diff + render time (also at 10,000 tables). The runner's build time is
+//! measured for the models alone and with the N-table initial revision.
+//!
+//! Alembic (latest) and SQLAlchemy come from PyPI into a virtual environment under
+//! target/bench/venv. Everything the bench writes is under target/bench, except
+//! docs/benchmarks.md.
+
+mod measure;
+mod report;
+mod synth;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use aludel_introspect::{Database, IntrospectOptions};
+use aludel_schema::{Dialect, Schema};
+use anyhow::{Context, bail};
+
+pub use measure::Sample;
+
+const SEED: u64 = 20240601;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Tool {
+    Aludel,
+    Alembic,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Step {
+    AutogenEmpty,
+    Upgrade,
+    Check,
+    AutogenNoop,
+}
+
+impl Step {
+    pub fn title(self) -> &'static str {
+        match self {
+            Step::AutogenEmpty => "a. autogenerate, empty database",
+            Step::Upgrade => "b. upgrade head (initial revision)",
+            Step::Check => "c. check, matching database",
+            Step::AutogenNoop => "c. autogenerate no-op, matching database",
+        }
+    }
+}
+
+/// Everything measured, for the report.
+#[derive(Default)]
+pub struct Results {
+    /// (N, dialect, step, tool) -> samples
+    pub steps: BTreeMap<(usize, Dialect, Step, Tool), Vec<Sample>>,
+    /// (N, dialect) -> (introspection times, catalog queries)
+    pub introspect: BTreeMap<(usize, Dialect), (Vec<Duration>, u64)>,
+    /// (N, dialect) -> (diff + render times against empty, no-op diff times)
+    pub diff: BTreeMap<(usize, Dialect), (Vec<Duration>, Vec<Duration>)>,
+    /// N -> (build of the models runner, build with the initial revision), debug profile
+    pub builds: BTreeMap<usize, (Duration, Duration)>,
+    /// Versions and machine facts, in order.
+    pub facts: Vec<(String, String)>,
+    pub reps: usize,
+    pub notes: Vec<String>,
+}
+
+struct Options {
+    tables: Vec<usize>,
+    dialects: Vec<Dialect>,
+    reps: usize,
+    alembic: bool,
+    out: PathBuf,
+}
+
+fn parse(args: &[String]) -> anyhow::Result<Options> {
+    let mut o = Options {
+        tables: vec![100, 1000, 5000],
+        dialects: Dialect::ALL.to_vec(),
+        reps: 3,
+        alembic: true,
+        out: workspace().join("docs/benchmarks.md"),
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = || it.next().with_context(|| format!("{a} needs a value"));
+        match a.as_str() {
+            "--tables" => {
+                o.tables = value()?
+                    .split(',')
+                    .map(|s| s.trim().parse().context("--tables takes numbers: 100,1000"))
+                    .collect::<anyhow::Result<_>>()?
+            }
+            "--backends" => {
+                o.dialects = value()?
+                    .split(',')
+                    .map(|s| match s.trim() {
+                        "postgres" | "postgresql" => Ok(Dialect::Postgres),
+                        "mysql" | "mariadb" => Ok(Dialect::MySql),
+                        "sqlite" => Ok(Dialect::Sqlite),
+                        other => {
+                            bail!("--backends: unknown backend {other:?} (postgres, mysql, sqlite)")
+                        }
+                    })
+                    .collect::<anyhow::Result<_>>()?
+            }
+            "--reps" => o.reps = value()?.parse().context("--reps takes a number")?,
+            "--no-alembic" => o.alembic = false,
+            "--out" => o.out = PathBuf::from(value()?),
+            other => bail!("unknown option {other:?}"),
+        }
+    }
+    if o.reps == 0 {
+        bail!("--reps must be at least 1");
+    }
+    Ok(o)
+}
+
+pub fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is in the workspace")
+        .to_path_buf()
+}
+
+fn server_url(d: Dialect) -> Option<String> {
+    match d {
+        Dialect::Postgres => Some(
+            std::env::var("ALUDEL_TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into()),
+        ),
+        Dialect::MySql => Some(
+            std::env::var("ALUDEL_TEST_MYSQL_URL")
+                .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into()),
+        ),
+        Dialect::Sqlite => None,
+    }
+}
+
+/// A fresh empty database for one measured run, and its URLs for aludel and SQLAlchemy.
+struct BenchDb {
+    dialect: Dialect,
+    name: String,
+    file: PathBuf,
+}
+
+impl BenchDb {
+    fn new(dialect: Dialect, n: usize, work: &Path) -> BenchDb {
+        BenchDb {
+            dialect,
+            name: format!("aludel_bench_{n}"),
+            file: work.join(format!("bench_{n}.db")),
+        }
+    }
+
+    fn aludel_url(&self) -> String {
+        match server_url(self.dialect) {
+            Some(server) => {
+                let base = server.rsplit_once('/').map(|(b, _)| b).unwrap_or(&server);
+                format!("{base}/{}", self.name)
+            }
+            None => format!("sqlite://{}?mode=rwc", self.file.display()),
+        }
+    }
+
+    fn sqlalchemy_url(&self) -> String {
+        match self.dialect {
+            Dialect::Postgres => format!(
+                "postgresql+psycopg2://{}",
+                self.aludel_url().trim_start_matches("postgres://")
+            ),
+            Dialect::MySql => format!(
+                "mysql+pymysql://{}",
+                self.aludel_url().trim_start_matches("mysql://")
+            ),
+            Dialect::Sqlite => format!("sqlite:///{}", self.file.display()),
+        }
+    }
+
+    async fn reset(&self) -> anyhow::Result<()> {
+        match server_url(self.dialect) {
+            None => {
+                for suffix in ["", "-wal", "-shm", "-journal"] {
+                    let _ = std::fs::remove_file(format!("{}{suffix}", self.file.display()));
+                }
+            }
+            Some(server) => {
+                let mut db = Database::connect(&server).await?;
+                let (drop, create) = match self.dialect {
+                    Dialect::Postgres => (
+                        format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name),
+                        format!("CREATE DATABASE \"{}\"", self.name),
+                    ),
+                    _ => (
+                        format!("DROP DATABASE IF EXISTS `{}`", self.name),
+                        format!("CREATE DATABASE `{}`", self.name),
+                    ),
+                };
+                db.execute(&drop).await?;
+                db.execute(&create).await?;
+                db.close().await;
+            }
+        }
+        Ok(())
+    }
+
+    async fn drop(&self) {
+        if let Some(server) = server_url(self.dialect)
+            && let Ok(mut db) = Database::connect(&server).await
+        {
+            let sql = match self.dialect {
+                Dialect::Postgres => {
+                    format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name)
+                }
+                _ => format!("DROP DATABASE IF EXISTS `{}`", self.name),
+            };
+            let _ = db.execute(&sql).await;
+            db.close().await;
+        }
+        let _ = std::fs::remove_file(&self.file);
+    }
+}
+
+fn run_checked(cmd: &mut Command, what: &str) -> anyhow::Result<String> {
+    let out = cmd.output().with_context(|| format!("cannot run {what}"))?;
+    if !out.status.success() {
+        bail!(
+            "{what} failed ({}):\n{}\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The aludel project of one N: `app` (the models) and its runner crate `migrations`.
+struct AludelProject {
+    root: PathBuf,
+    target: PathBuf,
+}
+
+impl AludelProject {
+    fn create(work: &Path, tables: &[synth::TableSpec], aludel_bin: &Path) -> anyhow::Result<Self> {
+        let root = work.join("aludel");
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(root.join("src"))?;
+        let ws = workspace();
+        std::fs::write(
+            root.join("Cargo.toml"),
+            format!(
+                "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+                 [dependencies]\naludel = {{ path = {:?}, features = [\"chrono\"] }}\n\
+                 chrono = {{ version = \"0.4\", default-features = false, features = [\"clock\", \"std\"] }}\n\n\
+                 [workspace]\n",
+                ws.join("crates/aludel").display().to_string()
+            ),
+        )?;
+        std::fs::write(root.join("src/lib.rs"), synth::rust_models(tables))?;
+        run_checked(
+            Command::new(aludel_bin)
+                .arg("init")
+                .current_dir(&root)
+                .env("ALUDEL_SOURCE", &ws),
+            "aludel init",
+        )?;
+        // A workspace of its own: the runner crate is a member.
+        let manifest = std::fs::read_to_string(root.join("Cargo.toml"))?;
+        std::fs::write(
+            root.join("Cargo.toml"),
+            manifest.replace("[workspace]\n", "[workspace]\nmembers = [\"migrations\"]\n"),
+        )?;
+        std::fs::copy(ws.join("Cargo.lock"), root.join("Cargo.lock"))?;
+        Ok(AludelProject {
+            root,
+            target: work.parent().unwrap_or(work).join("target"),
+        })
+    }
+
+    /// Builds the runner as `aludel` builds it; the build time and the binary.
+    fn build(&self) -> anyhow::Result<(Duration, PathBuf)> {
+        let start = Instant::now();
+        run_checked(
+            Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                .args(["build", "--quiet", "-p", "migrations"])
+                .args(aludel_cli::RUNNER_BUILD_ARGS)
+                .current_dir(&self.root)
+                .env("CARGO_TARGET_DIR", &self.target),
+            "cargo build of the bench runner",
+        )?;
+        Ok((start.elapsed(), self.target.join("aludel/migrations")))
+    }
+
+    fn versions(&self) -> PathBuf {
+        self.root.join("migrations/versions")
+    }
+}
+
+fn runner_cmd(p: &AludelProject, exe: &Path, url: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new(exe);
+    cmd.args(args)
+        .current_dir(&p.root)
+        .env("ALUDEL_CONFIG", p.root.join("aludel.toml"))
+        .env("DATABASE_URL", url)
+        .env_remove("RUST_LOG");
+    cmd
+}
+
+/// One Alembic project per N and backend.
+struct AlembicProject {
+    root: PathBuf,
+    bin: PathBuf,
+}
+
+impl AlembicProject {
+    fn create(
+        work: &Path,
+        d: Dialect,
+        models: &str,
+        venv: &Path,
+        url: &str,
+    ) -> anyhow::Result<Self> {
+        let root = work.join(format!("alembic-{}", d.name()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root)?;
+        let bin = venv.join("bin/alembic");
+        run_checked(
+            Command::new(&bin)
+                .args(["init", "migrations"])
+                .current_dir(&root),
+            "alembic init",
+        )?;
+        let ini = std::fs::read_to_string(root.join("alembic.ini"))?;
+        let ini = ini
+            .lines()
+            .map(|l| {
+                if l.starts_with("sqlalchemy.url") {
+                    format!("sqlalchemy.url = {url}")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        std::fs::write(root.join("alembic.ini"), ini + "\n")?;
+        std::fs::write(root.join("models.py"), models)?;
+        let env = std::fs::read_to_string(root.join("migrations/env.py"))?;
+        let env = env.replace(
+            "target_metadata = None",
+            "import os, sys\nsys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))\nfrom models import Base\ntarget_metadata = Base.metadata",
+        );
+        if !env.contains("from models import Base") {
+            bail!("alembic's env.py template changed: no `target_metadata = None` to replace");
+        }
+        std::fs::write(root.join("migrations/env.py"), env)?;
+        run_checked(
+            Command::new(venv.join("bin/python"))
+                .args(["-m", "py_compile", "models.py"])
+                .current_dir(&root),
+            "python -m py_compile models.py",
+        )?;
+        Ok(AlembicProject { root, bin })
+    }
+
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(&self.bin);
+        cmd.args(args).current_dir(&self.root);
+        cmd
+    }
+
+    fn clear_versions(&self) -> anyhow::Result<()> {
+        let dir = self.root.join("migrations/versions");
+        if dir.exists() {
+            for e in std::fs::read_dir(&dir)? {
+                let p = e?.path();
+                if p.extension().is_some_and(|x| x == "py") {
+                    std::fs::remove_file(p)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn version_files(&self) -> anyhow::Result<Vec<PathBuf>> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(self.root.join("migrations/versions"))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "py"))
+            .collect();
+        v.sort();
+        Ok(v)
+    }
+}
+
+fn venv(work: &Path) -> anyhow::Result<PathBuf> {
+    let venv = work.join("venv");
+    if !venv.join("bin/alembic").exists() {
+        eprintln!(
+            "bench: creating {} with the latest Alembic from PyPI",
+            venv.display()
+        );
+        run_checked(
+            Command::new("python3").args(["-m", "venv"]).arg(&venv),
+            "python3 -m venv",
+        )?;
+        run_checked(
+            Command::new(venv.join("bin/pip")).args([
+                "install",
+                "--quiet",
+                "--upgrade",
+                "alembic",
+                "sqlalchemy",
+                "psycopg2-binary",
+                "pymysql",
+            ]),
+            "pip install alembic",
+        )?;
+    }
+    Ok(venv)
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+fn reachable(d: Dialect, rt: &tokio::runtime::Runtime) -> bool {
+    match server_url(d) {
+        None => true,
+        Some(url) => rt.block_on(async {
+            match Database::connect(&url).await {
+                Ok(db) => {
+                    db.close().await;
+                    true
+                }
+                Err(e) => {
+                    eprintln!("bench: {d} is unreachable ({e}); skipped");
+                    false
+                }
+            }
+        }),
+    }
+}
+
+pub fn run(args: &[String]) -> anyhow::Result<()> {
+    if let [flag, n] = args
+        && flag == "--diff-only"
+    {
+        return diff_only(n.parse().context("--diff-only takes a number of tables")?);
+    }
+    let o = parse(args)?;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let ws = workspace();
+    let work = ws.join("target/bench");
+    std::fs::create_dir_all(&work)?;
+    let dialects: Vec<Dialect> = o
+        .dialects
+        .iter()
+        .copied()
+        .filter(|d| reachable(*d, &rt))
+        .collect();
+    eprintln!("bench: building the aludel command line");
+    run_checked(
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["build", "--quiet", "-p", "aludel-cli", "--bin", "aludel"])
+            .current_dir(&ws),
+        "cargo build -p aludel-cli",
+    )?;
+    let aludel_bin = ws.join("target/debug/aludel");
+    let venv = if o.alembic { Some(venv(&work)?) } else { None };
+    let mut r = Results {
+        reps: o.reps,
+        ..Results::default()
+    };
+    r.facts = report::facts(&rt, &dialects, venv.as_deref());
+    {
+        // Dependencies compile once, here, so that the timed builds are the runner's own.
+        eprintln!("bench: building the runner's dependencies");
+        let warm = work.join("warm-up");
+        std::fs::create_dir_all(&warm)?;
+        AludelProject::create(&warm, &synth::generate(1, SEED), &aludel_bin)?.build()?;
+    }
+
+    for &n in &o.tables {
+        let dir = work.join(format!("n{n}"));
+        std::fs::create_dir_all(&dir)?;
+        let tables = synth::generate(n, SEED);
+        let schema = synth::schema(&tables);
+        eprintln!("bench: N = {n}: building the runner with {n} models");
+        let project = AludelProject::create(&dir, &tables, &aludel_bin)?;
+        let (build_models, exe) = project.build()?;
+        let alembic: BTreeMap<Dialect, AlembicProject> = match &venv {
+            Some(venv) => dialects
+                .iter()
+                .map(|&d| {
+                    let db = BenchDb::new(d, n, &dir);
+                    let models = synth::python_models(&tables);
+                    AlembicProject::create(&dir, d, &models, venv, &db.sqlalchemy_url())
+                        .map(|p| (d, p))
+                })
+                .collect::<anyhow::Result<_>>()?,
+            None => BTreeMap::new(),
+        };
+
+        // a. autogenerate against an empty database.
+        let mut initial: Option<PathBuf> = None;
+        for &d in &dialects {
+            let db = BenchDb::new(d, n, &dir);
+            let url = db.aludel_url();
+            for rep in 0..o.reps {
+                eprintln!(
+                    "bench: N = {n} {d}: autogenerate on an empty database ({}/{})",
+                    rep + 1,
+                    o.reps
+                );
+                rt.block_on(db.reset())?;
+                let s = measure::run(&mut runner_cmd(
+                    &project,
+                    &exe,
+                    &url,
+                    &[
+                        "revision",
+                        "--autogenerate",
+                        "--rev-id",
+                        "000000000001",
+                        "-m",
+                        "init",
+                    ],
+                ))?;
+                s.expect_ok("aludel revision --autogenerate")?;
+                r.steps
+                    .entry((n, d, Step::AutogenEmpty, Tool::Aludel))
+                    .or_default()
+                    .push(s);
+                let file = project.versions().join("000000000001_init.rs");
+                let keep = dir.join(format!("initial-{}.rs", d.name()));
+                std::fs::rename(&file, &keep).context("the initial revision")?;
+                if initial.is_none() || d == Dialect::Postgres {
+                    initial = Some(keep);
+                }
+                if let Some(a) = alembic.get(&d) {
+                    rt.block_on(db.reset())?;
+                    a.clear_versions()?;
+                    let s =
+                        measure::run(&mut a.cmd(&["revision", "--autogenerate", "-m", "init"]))?;
+                    s.expect_ok("alembic revision --autogenerate")?;
+                    r.steps
+                        .entry((n, d, Step::AutogenEmpty, Tool::Alembic))
+                        .or_default()
+                        .push(s);
+                }
+            }
+        }
+
+        // The runner with the initial revision.
+        let Some(initial) = initial else {
+            bail!("no backend reachable");
+        };
+        std::fs::copy(&initial, project.versions().join("000000000001_init.rs"))?;
+        eprintln!("bench: N = {n}: building the runner with the {n}-table initial revision");
+        let (build_initial, exe) = project.build()?;
+        r.builds.insert(n, (build_models, build_initial));
+
+        for &d in &dialects {
+            let db = BenchDb::new(d, n, &dir);
+            let url = db.aludel_url();
+            for rep in 0..o.reps {
+                eprintln!(
+                    "bench: N = {n} {d}: upgrade, check, no-op autogenerate ({}/{})",
+                    rep + 1,
+                    o.reps
+                );
+                rt.block_on(db.reset())?;
+                let s = measure::run(&mut runner_cmd(&project, &exe, &url, &["upgrade", "head"]))?;
+                s.expect_ok("aludel upgrade head")?;
+                r.steps
+                    .entry((n, d, Step::Upgrade, Tool::Aludel))
+                    .or_default()
+                    .push(s);
+                let s = measure::run(&mut runner_cmd(&project, &exe, &url, &["check"]))?;
+                s.expect_ok("aludel check")?;
+                r.steps
+                    .entry((n, d, Step::Check, Tool::Aludel))
+                    .or_default()
+                    .push(s);
+                let s = measure::run(&mut runner_cmd(
+                    &project,
+                    &exe,
+                    &url,
+                    &["revision", "--autogenerate", "-m", "noop"],
+                ))?;
+                s.expect_ok("aludel revision --autogenerate (no-op)")?;
+                if !s.stdout.contains("No changes in schema detected.") {
+                    bail!(
+                        "{d} N={n}: the no-op autogenerate found changes:\n{}{}",
+                        s.stdout,
+                        s.stderr
+                    );
+                }
+                r.steps
+                    .entry((n, d, Step::AutogenNoop, Tool::Aludel))
+                    .or_default()
+                    .push(s);
+
+                // In this process: introspection and the diff of the matching database.
+                let (took, queries) = rt.block_on(async {
+                    let mut c = Database::connect(&url).await?;
+                    let before = c.query_count();
+                    let start = Instant::now();
+                    let live = c.introspect(&IntrospectOptions::default()).await?;
+                    let took = start.elapsed();
+                    let queries = c.query_count() - before;
+                    c.close().await;
+                    anyhow::Ok(((took, live), queries))
+                })?;
+                let (took, live) = took;
+                let e = r.introspect.entry((n, d)).or_insert((Vec::new(), queries));
+                e.0.push(took);
+                e.1 = queries;
+                let _ = live;
+
+                if let Some(a) = alembic.get(&d) {
+                    rt.block_on(db.reset())?;
+                    let s = measure::run(&mut a.cmd(&["upgrade", "head"]))?;
+                    s.expect_ok("alembic upgrade head")?;
+                    r.steps
+                        .entry((n, d, Step::Upgrade, Tool::Alembic))
+                        .or_default()
+                        .push(s);
+                    let s = measure::run(&mut a.cmd(&["check"]))?;
+                    if !s.ok() {
+                        r.notes.push(format!(
+                            "Alembic `check` on {d} at N = {n} did not pass: {}",
+                            s.stderr.lines().last().unwrap_or_default()
+                        ));
+                    }
+                    r.steps
+                        .entry((n, d, Step::Check, Tool::Alembic))
+                        .or_default()
+                        .push(s);
+                    let before = a.version_files()?;
+                    let s =
+                        measure::run(&mut a.cmd(&["revision", "--autogenerate", "-m", "noop"]))?;
+                    s.expect_ok("alembic revision --autogenerate (no-op)")?;
+                    for f in a.version_files()? {
+                        if !before.contains(&f) {
+                            std::fs::remove_file(f)?;
+                        }
+                    }
+                    r.steps
+                        .entry((n, d, Step::AutogenNoop, Tool::Alembic))
+                        .or_default()
+                        .push(s);
+                }
+            }
+            rt.block_on(db.drop());
+        }
+        std::fs::remove_file(project.versions().join("000000000001_init.rs"))?;
+
+        for &d in &dialects {
+            diff_timings(&mut r, n, d, &schema, o.reps)?;
+        }
+    }
+    // Diff and render at 10,000 tables, whatever N ran.
+    let big = synth::schema(&synth::generate(10_000, SEED));
+    for d in Dialect::ALL {
+        diff_timings(&mut r, 10_000, d, &big, o.reps)?;
+    }
+    let text = report::markdown(&r);
+    std::fs::write(&o.out, &text).with_context(|| format!("cannot write {}", o.out.display()))?;
+    eprintln!("bench: wrote {}", o.out.display());
+    print!("{}", report::summary(&r));
+    Ok(())
+}
+
+/// Diff + render of `schema` against an empty one, and the no-op diff against itself.
+fn diff_timings(
+    r: &mut Results,
+    n: usize,
+    d: Dialect,
+    schema: &Schema,
+    reps: usize,
+) -> anyhow::Result<()> {
+    let mut full = Vec::new();
+    let mut noop = Vec::new();
+    for _ in 0..reps.max(3) {
+        let start = Instant::now();
+        let plan = aludel_diff::diff(&Schema::new(), schema, d)?;
+        let (sql, _) = aludel_sql::render_all(&plan.upgrade, &Schema::new(), d)?;
+        full.push(start.elapsed());
+        std::hint::black_box(sql);
+        let start = Instant::now();
+        let plan = aludel_diff::diff(schema, schema, d)?;
+        noop.push(start.elapsed());
+        if !plan.is_empty() {
+            bail!(
+                "{d} N={n}: a schema differs from itself: {:?}",
+                plan.upgrade.first()
+            );
+        }
+    }
+    r.diff.insert((n, d), (full, noop));
+    Ok(())
+}
+
+/// `cargo xtask bench --diff-only N`: the in-process diff timings alone, for profiling.
+pub fn diff_only(n: usize) -> anyhow::Result<()> {
+    let schema = synth::schema(&synth::generate(n, SEED));
+    if std::env::var_os("ALUDEL_BENCH_DIFF_ONLY").is_some() {
+        for _ in 0..3 {
+            let t = Instant::now();
+            let plan = aludel_diff::diff(&Schema::new(), &schema, Dialect::Postgres)?;
+            println!("diff {:?} ({} ops)", t.elapsed(), plan.upgrade.len());
+        }
+        return Ok(());
+    }
+    if std::env::var_os("ALUDEL_BENCH_RENDER_ONLY").is_some() {
+        let plan = aludel_diff::diff(&Schema::new(), &schema, Dialect::Postgres)?;
+        for _ in 0..3 {
+            let t = Instant::now();
+            let (sql, _) =
+                aludel_sql::render_all(&plan.upgrade, &Schema::new(), Dialect::Postgres)?;
+            println!("render {:?} ({} statements)", t.elapsed(), sql.len());
+        }
+        return Ok(());
+    }
+    if std::env::var_os("ALUDEL_BENCH_NOOP_ONLY").is_some() {
+        // For a profiler: the no-op diff alone.
+        for _ in 0..3 {
+            let t = Instant::now();
+            let plan = aludel_diff::diff(&schema, &schema, Dialect::Postgres)?;
+            println!("no-op diff {:?} ({} ops)", t.elapsed(), plan.upgrade.len());
+        }
+        return Ok(());
+    }
+    for _ in 0..3 {
+        let t = Instant::now();
+        aludel_diff::validate(&schema)?;
+        let validate = t.elapsed();
+        let t = Instant::now();
+        let norm = aludel_schema::normalize(&schema, Dialect::Postgres);
+        let normalize = t.elapsed();
+        let t = Instant::now();
+        let plan = aludel_diff::diff(&Schema::new(), &schema, Dialect::Postgres)?;
+        let diff = t.elapsed();
+        let t = Instant::now();
+        let down = aludel_schema::reverse_all(&plan.upgrade, &Schema::new())?;
+        let reverse = t.elapsed();
+        let t = Instant::now();
+        let (sql, _) = aludel_sql::render_all(&plan.upgrade, &Schema::new(), Dialect::Postgres)?;
+        let render = t.elapsed();
+        let t = Instant::now();
+        let c = schema.clone();
+        let clone = t.elapsed();
+        println!(
+            "validate {validate:?} normalize {normalize:?} diff {diff:?} (of which reverse {reverse:?}) render {render:?} clone {clone:?}"
+        );
+        drop((norm, plan, down, sql, c));
+    }
+    let mut r = Results::default();
+    for d in Dialect::ALL {
+        diff_timings(&mut r, n, d, &schema, 3)?;
+        let (full, noop) = &r.diff[&(n, d)];
+        println!(
+            "{d} N={n}: diff + render {:?}, no-op diff {:?}",
+            median_of(full),
+            median_of(noop)
+        );
+    }
+    Ok(())
+}
+
+pub fn medians(v: &[Sample]) -> (Duration, u64) {
+    let wall = median(v.iter().map(|s| s.wall).collect());
+    let mut rss: Vec<u64> = v.iter().map(|s| s.max_rss_kb).collect();
+    rss.sort();
+    (wall, rss.get(rss.len() / 2).copied().unwrap_or_default())
+}
+
+pub fn median_of(v: &[Duration]) -> Duration {
+    median(v.to_vec())
+}
