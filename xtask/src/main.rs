@@ -3,7 +3,7 @@
 //! - `ci`: what CI runs: formatting, clippy with warnings denied, every test.
 //! - `soak [--pairs N] [--seed S] [--backend sqlite|postgres|mysql]`: the property-based
 //!   round trip with many more pairs than CI runs, from a random seed it prints first.
-//! - `bench [--tables 100,1000,5000] [--backends postgres,mysql,sqlite] [--reps 3]
+//! - `bench [--tables 100,1000,5000] [--backends postgres,mysql,sqlite] [--reps 3] [--reps-large 1]
 //!   [--no-alembic] [--out FILE]`: aludel against Alembic, written to docs/benchmarks.md.
 
 mod bench;
@@ -45,7 +45,7 @@ fn main() -> anyhow::Result<()> {
             eprintln!(
                 "usage: cargo xtask <task>\n\ntasks:\n  ci    cargo fmt --check, clippy -D warnings, cargo test --workspace\n  \
                  soak  [--pairs N] [--seed S] [--backend sqlite|postgres|mysql]  the property-based round trip, at length\n  \
-                 bench [--tables 100,1000,5000] [--backends postgres,mysql,sqlite] [--reps 3] [--no-alembic] [--out FILE]\n        \
+                 bench [--tables 100,1000,5000] [--backends postgres,mysql,sqlite] [--reps 3] [--reps-large 1] [--no-alembic] [--out FILE]\n        \
                  aludel against Alembic side by side; writes docs/benchmarks.md"
             );
             if task.is_empty() || task == "help" || task == "--help" {

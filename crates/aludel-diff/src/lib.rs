@@ -200,7 +200,51 @@ impl std::fmt::Display for TableDisplay<'_> {
 /// that `target` lacks are dropped (with a [`NoteKind::Destructive`] note): the caller
 /// removes tables it must never touch (excluded ones, the version table) from both.
 pub fn diff(current: &Schema, target: &Schema, dialect: Dialect) -> Result<Plan> {
-    validate(target)?;
+    if target.tables.len() + current.tables.len() < PARALLEL_MIN_TABLES {
+        validate(target)?;
+        return diff_valid(current, target, dialect);
+    }
+    // Validation runs beside the diff on another core. An invalid target is refused
+    // whatever the diff made of it, even a panic.
+    let (valid, plan) = join(
+        || validate(target),
+        || {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                diff_valid(current, target, dialect)
+            }))
+        },
+    );
+    valid?;
+    plan.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+/// From this many tables on, [`diff`] uses a second core.
+const PARALLEL_MIN_TABLES: usize = 512;
+
+/// Runs `a` and `b` at once, `a` on a new thread.
+fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    std::thread::scope(|s| {
+        let a = s.spawn(a);
+        let b = b();
+        let a = a
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (a, b)
+    })
+}
+
+/// A table's name as a map key, borrowed.
+type Key<'a> = (Option<&'a str>, &'a str);
+
+fn key(t: &Table) -> Key<'_> {
+    (t.schema.as_deref(), t.name.as_str())
+}
+
+fn name_key(t: &TableName) -> Key<'_> {
+    (t.schema.as_deref(), t.name.as_str())
+}
+
+fn diff_valid(current: &Schema, target: &Schema, dialect: Dialect) -> Result<Plan> {
     // Renames first: the current schema renamed as the target names things is what the
     // rest compares (the rename operations rewrite foreign keys, indexes, predicates and
     // checks that name what they rename).
@@ -215,27 +259,38 @@ pub fn diff(current: &Schema, target: &Schema, dialect: Dialect) -> Result<Plan>
         std::borrow::Cow::Owned(s)
     };
     let renamed: &Schema = &renamed;
-    let raw = |s: &Schema| -> HashMap<TableName, usize> {
+    fn raw(s: &Schema) -> HashMap<Key<'_>, usize> {
         s.tables
             .iter()
             .enumerate()
-            .map(|(i, t)| (t.table_name(), i))
+            .map(|(i, t)| (key(t), i))
             .collect()
-    };
+    }
     let (raw_cur, raw_tgt) = (raw(renamed), raw(target));
     // Only a table on both sides is compared: only those are normalised.
-    let normalized = |s: &Schema, other: &HashMap<TableName, usize>| -> HashMap<TableName, Table> {
+    fn normalized<'s>(
+        s: &'s Schema,
+        other: &HashMap<Key<'_>, usize>,
+        dialect: Dialect,
+    ) -> HashMap<Key<'s>, Table> {
         s.tables
             .iter()
-            .filter_map(|t| {
-                let name = t.table_name();
-                other
-                    .contains_key(&name)
-                    .then(|| (name, aludel_schema::normalize_table(t, dialect)))
-            })
+            .filter(|t| other.contains_key(&key(t)))
+            .map(|t| (key(t), aludel_schema::normalize_table(t, dialect)))
             .collect()
+    }
+    let shared = raw_cur.keys().filter(|k| raw_tgt.contains_key(*k)).count();
+    let (cur_map, tgt_map) = if shared >= PARALLEL_MIN_TABLES / 2 {
+        join(
+            || normalized(renamed, &raw_tgt, dialect),
+            || normalized(target, &raw_cur, dialect),
+        )
+    } else {
+        (
+            normalized(renamed, &raw_tgt, dialect),
+            normalized(target, &raw_cur, dialect),
+        )
     };
-    let (cur_map, tgt_map) = (normalized(renamed, &raw_tgt), normalized(target, &raw_cur));
     let (cur_enums, tgt_enums) = (
         aludel_schema::normalize_enums(renamed, dialect),
         aludel_schema::normalize_enums(target, dialect),
@@ -365,10 +420,10 @@ struct Differ<'a> {
     current: &'a Schema,
     target: &'a Schema,
     /// Positions of the tables of `current` and `target`, by name.
-    raw_cur: HashMap<TableName, usize>,
-    raw_tgt: HashMap<TableName, usize>,
-    cur_n: &'a HashMap<TableName, Table>,
-    tgt_n: &'a HashMap<TableName, Table>,
+    raw_cur: HashMap<Key<'a>, usize>,
+    raw_tgt: HashMap<Key<'a>, usize>,
+    cur_n: &'a HashMap<Key<'a>, Table>,
+    tgt_n: &'a HashMap<Key<'a>, Table>,
     plan: Phases,
     notes: Vec<Note>,
     /// Enum value changes seen on columns (MySQL, SQLite): (enum, from, to).
@@ -431,10 +486,9 @@ impl<'a> Differ<'a> {
     fn run(&mut self) {
         let mut created = Vec::new();
         for t in &self.target.tables {
-            let tn = t.table_name();
             let cur_n = self.cur_n;
-            match cur_n.get(&tn) {
-                Some(cur) => self.diff_table(&tn, cur),
+            match cur_n.get(&key(t)) {
+                Some(cur) => self.diff_table(&t.table_name(), cur),
                 None => {
                     let mut table = t.clone();
                     table.renamed_from.clear();
@@ -447,9 +501,8 @@ impl<'a> Differ<'a> {
         }
         let mut dropped = Vec::new();
         for t in &self.current.tables {
-            let tn = t.table_name();
-            if !self.raw_tgt.contains_key(&tn) {
-                dropped.push(tn);
+            if !self.raw_tgt.contains_key(&key(t)) {
+                dropped.push(t.table_name());
             }
         }
         self.suggest_table_renames(&dropped, &created);
@@ -476,7 +529,11 @@ impl<'a> Differ<'a> {
 
     fn suggest_table_renames(&mut self, dropped: &[TableName], created: &[Table]) {
         for tn in dropped {
-            let Some(old) = self.raw_cur.get(tn).map(|&i| &self.current.tables[i]) else {
+            let Some(old) = self
+                .raw_cur
+                .get(&name_key(tn))
+                .map(|&i| &self.current.tables[i])
+            else {
                 continue;
             };
             let old_cols: HashSet<&str> = old.columns.iter().map(|c| c.name.as_str()).collect();
@@ -504,9 +561,10 @@ impl<'a> Differ<'a> {
     /// with the renames applied; `renamed` maps its old column names to new ones.
     fn diff_table(&mut self, tn: &TableName, cur: &'a Table) {
         let (tgt_n, target, current) = (self.tgt_n, self.target, self.current);
-        let tgt = &tgt_n[tn];
-        let raw_tgt = &target.tables[self.raw_tgt[tn]];
-        let raw_cur = &current.tables[self.raw_cur[tn]];
+        let k = name_key(tn);
+        let tgt = &tgt_n[&k];
+        let raw_tgt = &target.tables[self.raw_tgt[&k]];
+        let raw_cur = &current.tables[self.raw_cur[&k]];
 
         let mut added = Vec::new();
         for c in &tgt.columns {

@@ -1,81 +1,118 @@
 //! Foreign-key order: create a referenced table before the tables that reference it,
 //! drop it after them, and break cycles with separate foreign-key operations.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use aludel_schema::{Operation, Schema, Table, TableName};
+
+fn key(t: &Table) -> (Option<&str>, &str) {
+    (t.schema.as_deref(), t.name.as_str())
+}
 
 /// Sorts `tables` so that each comes after the tables its foreign keys reference. A
 /// foreign key that would close a cycle is taken out of its `CreateTable` and returned
 /// as an `AddForeignKey` to run once all the tables exist.
 pub(crate) fn creation_order(tables: Vec<Table>) -> (Vec<Table>, Vec<Operation>) {
-    // Kahn's algorithm: the ready table that comes first by name goes next, so the order
-    // is the same whatever order the tables came in. Linear in the tables and keys, up
-    // to the logarithm of the ordered sets.
-    let mut pending: BTreeMap<TableName, Table> =
-        tables.into_iter().map(|t| (t.table_name(), t)).collect();
-    let mut waits: HashMap<TableName, usize> = HashMap::with_capacity(pending.len());
-    let mut dependents: HashMap<TableName, Vec<TableName>> = HashMap::new();
-    for (name, t) in &pending {
-        let refs: BTreeSet<&TableName> = t
+    // Kahn's algorithm over positions: the ready table that comes first by name goes
+    // next, so the order is the same whatever order the tables came in. Linear in the
+    // tables and keys up to the sort by name; no table is moved or name copied until
+    // the order is known.
+    let n = tables.len();
+    let mut by_rank: Vec<usize> = (0..n).collect();
+    by_rank.sort_unstable_by(|&a, &b| key(&tables[a]).cmp(&key(&tables[b])));
+    let mut rank = vec![0; n];
+    for (r, &i) in by_rank.iter().enumerate() {
+        rank[i] = r;
+    }
+    let position: HashMap<(Option<&str>, &str), usize> = tables
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (key(t), i))
+        .collect();
+    let fk_target = |f: &aludel_schema::ForeignKey| {
+        position
+            .get(&(f.ref_table.schema.as_deref(), f.ref_table.name.as_str()))
+            .copied()
+    };
+    let mut waits = vec![0usize; n];
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, t) in tables.iter().enumerate() {
+        let mut refs: Vec<usize> = t
             .foreign_keys
             .iter()
-            .map(|f| &f.ref_table)
-            .filter(|r| *r != name && pending.contains_key(*r))
+            .filter_map(fk_target)
+            .filter(|&r| r != i)
             .collect();
-        waits.insert(name.clone(), refs.len());
+        refs.sort_unstable();
+        refs.dedup();
+        waits[i] = refs.len();
         for r in refs {
-            dependents.entry(r.clone()).or_default().push(name.clone());
+            dependents[r].push(i);
         }
     }
-    let mut ready: BTreeSet<TableName> = waits
-        .iter()
-        .filter(|(_, w)| **w == 0)
-        .map(|(n, _)| n.clone())
-        .collect();
-    let mut ordered = Vec::with_capacity(pending.len());
-    let mut deferred = Vec::new();
-    while !pending.is_empty() {
-        let name =
-            match ready.pop_first() {
-                Some(n) => n,
-                None => {
-                    // A cycle: create the first table without its foreign keys into the cycle.
-                    let name = pending
-                        .keys()
-                        .next()
-                        .cloned()
-                        .expect("pending is not empty");
-                    let waiting: HashSet<TableName> = pending.keys().cloned().collect();
-                    let t = pending.get_mut(&name).expect("present");
-                    let (later, now): (Vec<_>, Vec<_>) = t
-                        .foreign_keys
-                        .drain(..)
-                        .partition(|f| f.ref_table != name && waiting.contains(&f.ref_table));
-                    t.foreign_keys = now;
-                    deferred.extend(later.into_iter().map(|foreign_key| {
-                        Operation::AddForeignKey {
-                            table: name.clone(),
-                            foreign_key,
-                            not_valid: false,
-                        }
-                    }));
-                    name
+    // Ready tables by rank (smallest first).
+    let mut ready: BTreeSet<usize> = (0..n).filter(|&i| waits[i] == 0).map(|i| rank[i]).collect();
+    let mut done = vec![false; n];
+    // The pending table of the smallest rank, for breaking a cycle.
+    let mut first_pending = 0;
+    let mut order = Vec::with_capacity(n);
+    // (table, foreign keys taken out of it) for the tables that close a cycle.
+    let mut cut: Vec<(usize, Vec<usize>)> = Vec::new();
+    while order.len() < n {
+        let i = match ready.pop_first() {
+            Some(r) => by_rank[r],
+            None => {
+                // A cycle: create the first pending table without its foreign keys to
+                // tables still pending.
+                while done[by_rank[first_pending]] {
+                    first_pending += 1;
                 }
-            };
-        let t = pending.remove(&name).expect("present");
-        for d in dependents.get(&name).into_iter().flatten() {
-            if let Some(w) = waits.get_mut(d)
-                && *w > 0
-            {
-                *w -= 1;
-                if *w == 0 && pending.contains_key(d) {
-                    ready.insert(d.clone());
+                let i = by_rank[first_pending];
+                let later: Vec<usize> = tables[i]
+                    .foreign_keys
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, f)| fk_target(f).is_some_and(|r| r != i && !done[r]))
+                    .map(|(k, _)| k)
+                    .collect();
+                cut.push((i, later));
+                i
+            }
+        };
+        done[i] = true;
+        for &d in &dependents[i] {
+            if waits[d] > 0 {
+                waits[d] -= 1;
+                if waits[d] == 0 && !done[d] {
+                    ready.insert(rank[d]);
                 }
             }
         }
-        ordered.push(t);
+        order.push(i);
     }
+    drop(position);
+    let mut slots: Vec<Option<Table>> = tables.into_iter().map(Some).collect();
+    let mut deferred = Vec::new();
+    for (i, later) in cut {
+        let t = slots[i].as_mut().expect("each table once");
+        let fks = std::mem::take(&mut t.foreign_keys);
+        let table = t.table_name();
+        for (k, foreign_key) in fks.into_iter().enumerate() {
+            if later.contains(&k) {
+                deferred.push(Operation::AddForeignKey {
+                    table: table.clone(),
+                    foreign_key,
+                    not_valid: false,
+                });
+            } else {
+                t.foreign_keys.push(foreign_key);
+            }
+        }
+    }
+    let ordered = order
+        .into_iter()
+        .map(|i| slots[i].take().expect("each table once"))
+        .collect();
     (ordered, deferred)
 }
 

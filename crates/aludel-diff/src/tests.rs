@@ -145,6 +145,77 @@ fn foreign_key_cycle_is_added_after_both_tables() {
     );
 }
 
+/// `n` tables named out of order, each referencing the one made before it, and three
+/// more that reference each other in a cycle.
+fn many(n: usize) -> Schema {
+    let mut tables: Vec<Table> = (0..n)
+        .map(|i| {
+            let mut t = Table::new(format!("t{:04}", (i * 7919) % 10_000))
+                .column(Column::new("id", T::Integer))
+                .column(Column::new("code", T::Varchar(10)))
+                .primary_key(["id"])
+                .index(Index::new(["code"]).named(format!("ix_{i}")));
+            if i > 0 {
+                t = t
+                    .column(Column::new("prev", T::Integer).nullable())
+                    .foreign_key(ForeignKey::new(
+                        ["prev"],
+                        format!("t{:04}", ((i - 1) * 7919) % 10_000),
+                        ["id"],
+                    ));
+            }
+            t
+        })
+        .collect();
+    for (a, b) in [("ca", "cb"), ("cb", "cc"), ("cc", "ca")] {
+        tables.push(
+            Table::new(a)
+                .column(Column::new("id", T::Integer))
+                .column(Column::new("other", T::Integer).nullable())
+                .primary_key(["id"])
+                .foreign_key(ForeignKey::new(["other"], b, ["id"]).named(format!("fk_{a}"))),
+        );
+    }
+    schema(tables)
+}
+
+#[test]
+fn large_schemas_diff_as_small_ones() {
+    // Past PARALLEL_MIN_TABLES: validation and normalisation run on a second core.
+    let target = many(PARALLEL_MIN_TABLES + 100);
+    for d in Dialect::ALL {
+        let plan = diff(&Schema::new(), &target, d).unwrap();
+        let serial = diff_valid(&Schema::new(), &target, d).unwrap();
+        assert_eq!(plan.upgrade, serial.upgrade, "{d}");
+        assert_eq!(plan.downgrade, serial.downgrade, "{d}");
+        // Every table comes after the tables it references; the cycle is closed by one
+        // foreign key added at the end.
+        let mut made = std::collections::HashSet::new();
+        for op in &plan.upgrade {
+            if let Operation::CreateTable { table } = op {
+                for f in &table.foreign_keys {
+                    assert!(made.contains(&f.ref_table.name), "{d}: {}", table.name);
+                }
+                made.insert(table.name.clone());
+            }
+        }
+        assert_eq!(made.len(), target.tables.len());
+        assert_eq!(
+            plan.upgrade.last().unwrap().to_string(),
+            "add foreign key fk_ca on ca (other) -> cb (id)"
+        );
+        assert!(diff(&target, &target, d).unwrap().is_empty(), "{d}");
+    }
+    // An invalid target is refused on that path too, with what is wrong.
+    let mut bad = many(PARALLEL_MIN_TABLES + 100);
+    bad.tables[300].foreign_keys[0].ref_table = "missing".into();
+    let err = diff(&Schema::new(), &bad, Dialect::Postgres).unwrap_err();
+    assert!(
+        err.to_string().contains("references table missing"),
+        "{err}"
+    );
+}
+
 #[test]
 fn add_column_and_foreign_key() {
     let cur = schema(vec![posts()]);

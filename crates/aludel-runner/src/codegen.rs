@@ -130,6 +130,35 @@ fn function(name: &str, ops: &[Operation], warnings: &[String]) -> String {
         body.push_str("    // Write the operations here, for example:\n");
         body.push_str("    // op.add_column(\"posts\", Column::new(\"body\", ColumnType::Text).nullable());\n");
     }
+    // Formatting is most of the time a large revision takes (a first revision of
+    // thousands of tables): the statements are formatted on every core.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    if ops.len() < 64 || threads == 1 {
+        statements(ops, &mut body);
+    } else {
+        let parts: Vec<String> = std::thread::scope(|s| {
+            let workers: Vec<_> = ops
+                .chunks(ops.len().div_ceil(threads))
+                .map(|part| {
+                    s.spawn(move || {
+                        let mut text = String::new();
+                        statements(part, &mut text);
+                        text
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                .collect()
+        });
+        body.extend(parts);
+    }
+    format!("pub fn {name}(op: &mut Ops) {{\n{body}}}\n")
+}
+
+/// The statements for `ops`, appended to `body`.
+fn statements(ops: &[Operation], body: &mut String) {
     for op in ops {
         if op.is_destructive() {
             body.push_str(&format!(
@@ -138,7 +167,6 @@ fn function(name: &str, ops: &[Operation], warnings: &[String]) -> String {
         }
         body.push_str(&statement(op_tokens(op)));
     }
-    format!("pub fn {name}(op: &mut Ops) {{\n{body}}}\n")
 }
 
 fn wrap(text: &str, width: usize) -> Vec<String> {
@@ -567,6 +595,31 @@ mod tests {
             op_tokens(&drop).to_string().replace(' ', ""),
             r#"op.drop_index_concurrently("posts","ix_posts_title")"#
         );
+    }
+
+    #[test]
+    fn large_revisions_format_as_small_ones() {
+        // Enough statements to be formatted on several threads.
+        let ops: Vec<Operation> = (0..150)
+            .map(|i| Operation::CreateTable {
+                table: aludel_schema::Table::new(format!("t{i}"))
+                    .column(aludel_schema::Column::new(
+                        "id",
+                        aludel_schema::ColumnType::Integer,
+                    ))
+                    .primary_key(["id"]),
+            })
+            .collect();
+        let text = function("upgrade", &ops, &[]);
+        let mut one_by_one = String::new();
+        for op in &ops {
+            one_by_one.push_str(&statement(op_tokens(op)));
+        }
+        assert_eq!(
+            text,
+            format!("pub fn upgrade(op: &mut Ops) {{\n{one_by_one}}}\n")
+        );
+        assert!(text.find("\"t9\"").unwrap() < text.find("\"t10\"").unwrap());
     }
 
     #[test]

@@ -764,10 +764,12 @@ pub fn reverse_all(ops: &[Operation], before: &Schema) -> Result<Vec<Operation>>
     // only creates tables (a first revision) copies none of them.
     let mut created: Vec<&Operation> = Vec::new();
     for op in ops {
+        // Each op's reverse goes in back to front; the whole list is turned round at
+        // the end.
         if let Operation::CreateTable { table } = op {
-            reversed.push(vec![Operation::DropTable {
+            reversed.push(Operation::DropTable {
                 table: table.table_name(),
-            }]);
+            });
             created.push(op);
             continue;
         }
@@ -787,10 +789,10 @@ pub fn reverse_all(ops: &[Operation], before: &Schema) -> Result<Vec<Operation>>
             )));
         };
         applier.apply(op, state)?;
-        reversed.push(rev);
+        reversed.extend(rev.into_iter().rev());
     }
     // Two creations of one table are still an error.
-    let mut names = std::collections::HashSet::new();
+    let mut names = std::collections::HashSet::with_capacity(created.len());
     let existing = match &copy {
         Some((state, _)) => state,
         None => before,
@@ -806,14 +808,14 @@ pub fn reverse_all(ops: &[Operation], before: &Schema) -> Result<Vec<Operation>>
     }
     for c in created {
         if let Operation::CreateTable { table } = c {
-            let name = table.table_name();
-            let exists = existing_names.contains(&(table.schema.as_deref(), table.name.as_str()));
-            if exists || !names.insert(name.clone()) {
-                return Err(Error::TableExists(name.to_string()));
+            let key = (table.schema.as_deref(), table.name.as_str());
+            if existing_names.contains(&key) || !names.insert(key) {
+                return Err(Error::TableExists(table.table_name().to_string()));
             }
         }
     }
-    Ok(reversed.into_iter().rev().flatten().collect())
+    reversed.reverse();
+    Ok(reversed)
 }
 
 /// Applies operations one after another, as [`Operation::apply`] does, finding tables

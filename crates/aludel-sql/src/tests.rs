@@ -430,6 +430,62 @@ fn render_all_follows_the_state() {
     );
 }
 
+/// `n` tables with a unique constraint, an index and a foreign key to the one before.
+fn chain(n: usize) -> Vec<Operation> {
+    (0..n)
+        .map(|i| {
+            let mut t = Table::new(format!("t{i:03}"))
+                .column(Column::new("id", T::Integer).auto_increment())
+                .column(Column::new("code", T::Varchar(20)))
+                .primary_key(["id"])
+                .unique(Unique::new(["code"]).named(format!("uq_t{i:03}_code")))
+                .index(Index::new(["code", "id"]).named(format!("ix_t{i:03}_code_id")));
+            if i > 0 {
+                t = t
+                    .column(Column::new("prev_id", T::Integer).nullable())
+                    .foreign_key(ForeignKey::new(
+                        ["prev_id"],
+                        format!("t{:03}", i - 1),
+                        ["id"],
+                    ));
+            }
+            Operation::CreateTable { table: t }
+        })
+        .collect()
+}
+
+#[test]
+fn a_long_run_of_table_creations_renders_as_one_at_a_time() {
+    // Long enough for the renderer to spread it over threads.
+    let mut ops = chain(3 * PARALLEL_MIN);
+    ops.push(Operation::DropColumn {
+        table: "t000".into(),
+        column: "code".into(),
+    });
+    for d in Dialect::ALL {
+        let (sql, state) = render_all(&ops, &Schema::new(), d).unwrap();
+        let mut one_by_one = Vec::new();
+        let mut before = Schema::new();
+        for op in &ops {
+            one_by_one.extend(render(op, &before, d).unwrap());
+            op.apply(&mut before).unwrap();
+        }
+        assert_eq!(sql, one_by_one, "{d}");
+        assert_eq!(state, before, "{d}");
+    }
+    // A table created twice is still refused, as the first failing operation.
+    let mut twice = chain(2 * PARALLEL_MIN);
+    twice.push(twice[PARALLEL_MIN].clone());
+    let err = render_all(&twice, &Schema::new(), Dialect::Postgres).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "cannot render `create table t{:03} (3 columns)`: table t{:03} already exists",
+            PARALLEL_MIN, PARALLEL_MIN
+        )
+    );
+}
+
 #[test]
 fn literals_are_escaped() {
     assert_eq!(quote_literal(Dialect::Postgres, "it's"), "'it''s'");

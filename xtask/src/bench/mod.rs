@@ -58,6 +58,9 @@ impl Step {
     }
 }
 
+/// Three series of timings.
+pub type Timings3 = (Vec<Duration>, Vec<Duration>, Vec<Duration>);
+
 /// Everything measured, for the report.
 #[derive(Default)]
 pub struct Results {
@@ -65,20 +68,27 @@ pub struct Results {
     pub steps: BTreeMap<(usize, Dialect, Step, Tool), Vec<Sample>>,
     /// (N, dialect) -> (introspection times, catalog queries)
     pub introspect: BTreeMap<(usize, Dialect), (Vec<Duration>, u64)>,
-    /// (N, dialect) -> (diff + render times against empty, no-op diff times)
-    pub diff: BTreeMap<(usize, Dialect), (Vec<Duration>, Vec<Duration>)>,
+    /// (N, dialect) -> (diff + render times against empty, no-op diff times, times to
+    /// write the initial revision's file)
+    pub diff: BTreeMap<(usize, Dialect), Timings3>,
     /// N -> (build of the models runner, build with the initial revision), debug profile
     pub builds: BTreeMap<usize, (Duration, Duration)>,
     /// Versions and machine facts, in order.
     pub facts: Vec<(String, String)>,
     pub reps: usize,
+    pub reps_large: usize,
     pub notes: Vec<String>,
 }
+
+/// From this many tables on, a step runs `--reps-large` times (one by default): Alembic
+/// takes minutes per step there.
+pub const LARGE: usize = 5000;
 
 struct Options {
     tables: Vec<usize>,
     dialects: Vec<Dialect>,
     reps: usize,
+    reps_large: usize,
     alembic: bool,
     out: PathBuf,
 }
@@ -88,6 +98,7 @@ fn parse(args: &[String]) -> anyhow::Result<Options> {
         tables: vec![100, 1000, 5000],
         dialects: Dialect::ALL.to_vec(),
         reps: 3,
+        reps_large: 1,
         alembic: true,
         out: workspace().join("docs/benchmarks.md"),
     };
@@ -115,13 +126,16 @@ fn parse(args: &[String]) -> anyhow::Result<Options> {
                     .collect::<anyhow::Result<_>>()?
             }
             "--reps" => o.reps = value()?.parse().context("--reps takes a number")?,
+            "--reps-large" => {
+                o.reps_large = value()?.parse().context("--reps-large takes a number")?
+            }
             "--no-alembic" => o.alembic = false,
             "--out" => o.out = PathBuf::from(value()?),
             other => bail!("unknown option {other:?}"),
         }
     }
-    if o.reps == 0 {
-        bail!("--reps must be at least 1");
+    if o.reps == 0 || o.reps_large == 0 {
+        bail!("--reps and --reps-large must be at least 1");
     }
     Ok(o)
 }
@@ -481,6 +495,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let venv = if o.alembic { Some(venv(&work)?) } else { None };
     let mut r = Results {
         reps: o.reps,
+        reps_large: o.reps_large,
         ..Results::default()
     };
     r.facts = report::facts(&rt, &dialects, venv.as_deref());
@@ -493,6 +508,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     }
 
     for &n in &o.tables {
+        let reps = if n >= LARGE { o.reps_large } else { o.reps };
         let dir = work.join(format!("n{n}"));
         std::fs::create_dir_all(&dir)?;
         let tables = synth::generate(n, SEED);
@@ -518,11 +534,11 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         for &d in &dialects {
             let db = BenchDb::new(d, n, &dir);
             let url = db.aludel_url();
-            for rep in 0..o.reps {
+            for rep in 0..reps {
                 eprintln!(
                     "bench: N = {n} {d}: autogenerate on an empty database ({}/{})",
                     rep + 1,
-                    o.reps
+                    reps
                 );
                 rt.block_on(db.reset())?;
                 let s = measure::run(&mut runner_cmd(
@@ -575,11 +591,11 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         for &d in &dialects {
             let db = BenchDb::new(d, n, &dir);
             let url = db.aludel_url();
-            for rep in 0..o.reps {
+            for rep in 0..reps {
                 eprintln!(
                     "bench: N = {n} {d}: upgrade, check, no-op autogenerate ({}/{})",
                     rep + 1,
-                    o.reps
+                    reps
                 );
                 rt.block_on(db.reset())?;
                 let s = measure::run(&mut runner_cmd(&project, &exe, &url, &["upgrade", "head"]))?;
@@ -669,7 +685,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         std::fs::remove_file(project.versions().join("000000000001_init.rs"))?;
 
         for &d in &dialects {
-            diff_timings(&mut r, n, d, &schema, o.reps)?;
+            diff_timings(&mut r, n, d, &schema, reps)?;
         }
     }
     // Diff and render at 10,000 tables, whatever N ran.
@@ -694,12 +710,17 @@ fn diff_timings(
 ) -> anyhow::Result<()> {
     let mut full = Vec::new();
     let mut noop = Vec::new();
+    let mut file = Vec::new();
     for _ in 0..reps.max(3) {
         let start = Instant::now();
         let plan = aludel_diff::diff(&Schema::new(), schema, d)?;
         let (sql, _) = aludel_sql::render_all(&plan.upgrade, &Schema::new(), d)?;
         full.push(start.elapsed());
         std::hint::black_box(sql);
+        let start = Instant::now();
+        let text = revision_file(plan);
+        file.push(start.elapsed());
+        std::hint::black_box(text);
         let start = Instant::now();
         let plan = aludel_diff::diff(schema, schema, d)?;
         noop.push(start.elapsed());
@@ -710,8 +731,21 @@ fn diff_timings(
             );
         }
     }
-    r.diff.insert((n, d), (full, noop));
+    r.diff.insert((n, d), (full, noop, file));
     Ok(())
+}
+
+/// The revision file autogenerate writes for `plan`.
+fn revision_file(plan: aludel_diff::Plan) -> String {
+    aludel_runner::render_revision(&aludel_runner::NewRevision {
+        id: "0123456789ab".into(),
+        revises: vec![],
+        message: "initial".into(),
+        created: "2026-11-21 00:00:00 UTC".into(),
+        upgrade: plan.upgrade,
+        downgrade: plan.downgrade,
+        warnings: vec![],
+    })
 }
 
 /// `cargo xtask bench --diff-only N`: the in-process diff timings alone, for profiling.
@@ -722,6 +756,15 @@ pub fn diff_only(n: usize) -> anyhow::Result<()> {
             let t = Instant::now();
             let plan = aludel_diff::diff(&Schema::new(), &schema, Dialect::Postgres)?;
             println!("diff {:?} ({} ops)", t.elapsed(), plan.upgrade.len());
+        }
+        return Ok(());
+    }
+    if std::env::var_os("ALUDEL_BENCH_FILE_ONLY").is_some() {
+        let plan = aludel_diff::diff(&Schema::new(), &schema, Dialect::Postgres)?;
+        for _ in 0..3 {
+            let t = Instant::now();
+            let file = revision_file(plan.clone());
+            println!("revision file {:?} ({} bytes)", t.elapsed(), file.len());
         }
         return Ok(());
     }
@@ -771,7 +814,7 @@ pub fn diff_only(n: usize) -> anyhow::Result<()> {
     let mut r = Results::default();
     for d in Dialect::ALL {
         diff_timings(&mut r, n, d, &schema, 3)?;
-        let (full, noop) = &r.diff[&(n, d)];
+        let (full, noop, _) = &r.diff[&(n, d)];
         println!(
             "{d} N={n}: diff + render {:?}, no-op diff {:?}",
             median_of(full),

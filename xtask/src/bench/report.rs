@@ -184,7 +184,7 @@ fn targets(r: &Results) -> Vec<Target> {
         .filter_map(|d| {
             r.diff
                 .get(&(10_000, *d))
-                .map(|(full, _)| (*d, median_of(full)))
+                .map(|(full, _, _)| (*d, median_of(full)))
         })
         .collect();
     out.push(Target {
@@ -221,8 +221,11 @@ pub fn markdown(r: &Results) -> String {
          Written by `cargo xtask bench` (this whole file; rerun it to refresh). aludel and Alembic\n\
          run side by side in the same run, on the same database servers and the same synthetic\n\
          schemas, so that the ratios hold on a noisy machine. Each step is a separate process,\n\
-         timed from start to exit with its peak resident memory; the median of {} runs.\n",
-        r.reps
+         timed from start to exit with its peak resident memory; the median of {} runs ({} at\n\
+         N >= {}).\n",
+        r.reps,
+        r.reps_large,
+        super::LARGE
     );
     let _ = writeln!(out, "## Machine and versions\n\n| | |\n| --- | --- |");
     for (k, v) in &r.facts {
@@ -297,15 +300,16 @@ pub fn markdown(r: &Results) -> String {
         "\n## In process\n\n\
          Measured inside the bench (release build): reading the catalog of the matching database\n\
          (`Database::introspect`, with the number of catalog queries it ran), the diff of the\n\
-         models against an empty schema plus rendering every statement, and the no-op diff of the\n\
-         models against themselves.\n\n\
-         | backend | N | introspection | catalog queries | diff + render from empty | no-op diff |\n\
-         | --- | ---: | ---: | ---: | ---: | ---: |"
+         models against an empty schema plus rendering every statement (what `upgrade` and\n\
+         `--sql` do), the no-op diff of the models against themselves, and writing the initial\n\
+         revision's Rust file from the diff (what `revision --autogenerate` does after the diff).\n\n\
+         | backend | N | introspection | catalog queries | diff + render from empty | no-op diff | revision file |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
     );
     let mut keys: Vec<(usize, Dialect)> = r.diff.keys().copied().collect();
     keys.sort_by_key(|(n, d)| (d.name(), *n));
     for (n, d) in keys {
-        let (full, noop) = &r.diff[&(n, d)];
+        let (full, noop, file) = &r.diff[&(n, d)];
         let (intro, q) = r
             .introspect
             .get(&(n, d))
@@ -313,9 +317,10 @@ pub fn markdown(r: &Results) -> String {
             .unwrap_or_else(|| ("-".into(), "-".into()));
         let _ = writeln!(
             out,
-            "| {d} | {n} | {intro} | {q} | {} | {} |",
+            "| {d} | {n} | {intro} | {q} | {} | {} | {} |",
             secs(median_of(full)),
-            secs(median_of(noop))
+            secs(median_of(noop)),
+            secs(median_of(file))
         );
     }
     let _ = writeln!(
