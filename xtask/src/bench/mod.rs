@@ -73,6 +73,8 @@ pub struct Results {
     pub diff: BTreeMap<(usize, Dialect), Timings3>,
     /// N -> (build of the models runner, build with the initial revision), debug profile
     pub builds: BTreeMap<usize, (Duration, Duration)>,
+    /// (N, dialect) -> the upgrade's `--sql` script run as one batch by the bench
+    pub floor: BTreeMap<(usize, Dialect), Vec<Duration>>,
     /// Versions and machine facts, in order.
     pub facts: Vec<(String, String)>,
     pub reps: usize,
@@ -591,6 +593,26 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         for &d in &dialects {
             let db = BenchDb::new(d, n, &dir);
             let url = db.aludel_url();
+            // The database's own time for the same DDL: the `--sql` script of the upgrade
+            // sent as one batch over one connection, nothing else around it.
+            let script = measure::run(&mut runner_cmd(
+                &project,
+                &exe,
+                &url,
+                &["upgrade", "head", "--sql"],
+            ))?;
+            script.expect_ok("aludel upgrade head --sql")?;
+            for _ in 0..reps {
+                rt.block_on(db.reset())?;
+                let took = rt.block_on(async {
+                    let start = Instant::now();
+                    let mut c = Database::connect(&url).await?;
+                    c.execute(&script.stdout).await?;
+                    c.close().await;
+                    anyhow::Ok(start.elapsed())
+                })?;
+                r.floor.entry((n, d)).or_default().push(took);
+            }
             for rep in 0..reps {
                 eprintln!(
                     "bench: N = {n} {d}: upgrade, check, no-op autogenerate ({}/{})",

@@ -297,6 +297,35 @@ pub fn markdown(r: &Results) -> String {
     }
     let _ = writeln!(
         out,
+        "\n## Upgrade and the database's floor\n\n\
+         The DDL of the initial revision (its `upgrade head --sql` script) sent by the bench as one\n\
+         batch over one connection: the time the database itself needs for those statements,\n\
+         which no migration tool can go below. `upgrade head` adds to it the runner's start, the\n\
+         lock, the version table and ledger, and one round trip per statement.\n\n\
+         | backend | N | DDL as one script | aludel upgrade | Alembic upgrade | aludel over the floor |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: |"
+    );
+    let mut keys: Vec<(usize, Dialect)> = r.floor.keys().copied().collect();
+    keys.sort_by_key(|(n, d)| (d.name(), *n));
+    for (n, d) in keys {
+        let floor = median_of(&r.floor[&(n, d)]);
+        let a = step(r, n, d, Step::Upgrade, Tool::Aludel);
+        let b = step(r, n, d, Step::Upgrade, Tool::Alembic);
+        let cell =
+            |x: Option<(Duration, u64)>| x.map(|(t, _)| secs(t)).unwrap_or_else(|| "-".into());
+        let over = a
+            .map(|(t, _)| format!("+{}", secs(t.saturating_sub(floor))))
+            .unwrap_or_else(|| "-".into());
+        let _ = writeln!(
+            out,
+            "| {d} | {n} | {} | {} | {} | {over} |",
+            secs(floor),
+            cell(a),
+            cell(b)
+        );
+    }
+    let _ = writeln!(
+        out,
         "\n## In process\n\n\
          Measured inside the bench (release build): reading the catalog of the matching database\n\
          (`Database::introspect`, with the number of catalog queries it ran), the diff of the\n\
@@ -332,6 +361,35 @@ pub fn markdown(r: &Results) -> String {
     );
     for (n, (models, initial)) in &r.builds {
         let _ = writeln!(out, "| {n} | {} | {} |", secs(*models), secs(*initial));
+    }
+    let _ = writeln!(
+        out,
+        "\n## Where the no-op autogenerate's time goes\n\n\
+         The end-to-end time of the no-op autogenerate against the parts measured in process:\n\
+         reading the catalog and the diff. The rest is the process: start, connection, the\n\
+         models' registration, the version-table check.\n\n\
+         | backend | N | no-op autogenerate | introspection | no-op diff | the rest |\n\
+         | --- | ---: | ---: | ---: | ---: | ---: |"
+    );
+    let mut keys: Vec<(usize, Dialect)> = r.introspect.keys().copied().collect();
+    keys.sort_by_key(|(n, d)| (d.name(), *n));
+    for (n, d) in keys {
+        let (Some((total, _)), Some((intro, _)), Some((_, noop, _))) = (
+            step(r, n, d, Step::AutogenNoop, Tool::Aludel),
+            r.introspect.get(&(n, d)),
+            r.diff.get(&(n, d)),
+        ) else {
+            continue;
+        };
+        let (intro, noop) = (median_of(intro), median_of(noop));
+        let _ = writeln!(
+            out,
+            "| {d} | {n} | {} | {} | {} | {} |",
+            secs(total),
+            secs(intro),
+            secs(noop),
+            secs(total.saturating_sub(intro + noop))
+        );
     }
     if !r.notes.is_empty() {
         let _ = writeln!(out, "\n## Notes from this run\n");
