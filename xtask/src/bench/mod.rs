@@ -787,6 +787,9 @@ pub fn diff_only(n: usize) -> anyhow::Result<()> {
             let t = Instant::now();
             let file = revision_file(plan.clone());
             println!("revision file {:?} ({} bytes)", t.elapsed(), file.len());
+            if let Some(out) = std::env::var_os("ALUDEL_BENCH_FILE_OUT") {
+                std::fs::write(out, &file)?;
+            }
         }
         return Ok(());
     }
