@@ -510,204 +510,222 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     }
 
     for &n in &o.tables {
-        let reps = if n >= LARGE { o.reps_large } else { o.reps };
-        let dir = work.join(format!("n{n}"));
-        std::fs::create_dir_all(&dir)?;
-        let tables = synth::generate(n, SEED);
-        let schema = synth::schema(&tables);
-        eprintln!("bench: N = {n}: building the runner with {n} models");
-        let project = AludelProject::create(&dir, &tables, &aludel_bin)?;
-        let (build_models, exe) = project.build()?;
-        let alembic: BTreeMap<Dialect, AlembicProject> = match &venv {
-            Some(venv) => dialects
-                .iter()
-                .map(|&d| {
-                    let db = BenchDb::new(d, n, &dir);
-                    let models = synth::python_models(&tables);
-                    AlembicProject::create(&dir, d, &models, venv, &db.sqlalchemy_url())
-                        .map(|p| (d, p))
-                })
-                .collect::<anyhow::Result<_>>()?,
-            None => BTreeMap::new(),
-        };
+        // A failure at one N is reported with everything measured so far.
+        let measured = (|| -> anyhow::Result<()> {
+            let reps = if n >= LARGE { o.reps_large } else { o.reps };
+            let dir = work.join(format!("n{n}"));
+            std::fs::create_dir_all(&dir)?;
+            let tables = synth::generate(n, SEED);
+            let schema = synth::schema(&tables);
+            eprintln!("bench: N = {n}: building the runner with {n} models");
+            let project = AludelProject::create(&dir, &tables, &aludel_bin)?;
+            let (build_models, exe) = project.build()?;
+            let alembic: BTreeMap<Dialect, AlembicProject> = match &venv {
+                Some(venv) => dialects
+                    .iter()
+                    .map(|&d| {
+                        let db = BenchDb::new(d, n, &dir);
+                        let models = synth::python_models(&tables);
+                        AlembicProject::create(&dir, d, &models, venv, &db.sqlalchemy_url())
+                            .map(|p| (d, p))
+                    })
+                    .collect::<anyhow::Result<_>>()?,
+                None => BTreeMap::new(),
+            };
 
-        // a. autogenerate against an empty database.
-        let mut initial: Option<PathBuf> = None;
-        for &d in &dialects {
-            let db = BenchDb::new(d, n, &dir);
-            let url = db.aludel_url();
-            for rep in 0..reps {
-                eprintln!(
-                    "bench: N = {n} {d}: autogenerate on an empty database ({}/{})",
-                    rep + 1,
-                    reps
-                );
-                rt.block_on(db.reset())?;
-                let s = measure::run(&mut runner_cmd(
-                    &project,
-                    &exe,
-                    &url,
-                    &[
-                        "revision",
-                        "--autogenerate",
-                        "--rev-id",
-                        "000000000001",
-                        "-m",
-                        "init",
-                    ],
-                ))?;
-                s.expect_ok("aludel revision --autogenerate")?;
-                r.steps
-                    .entry((n, d, Step::AutogenEmpty, Tool::Aludel))
-                    .or_default()
-                    .push(s);
-                let file = project.versions().join("000000000001_init.rs");
-                let keep = dir.join(format!("initial-{}.rs", d.name()));
-                std::fs::rename(&file, &keep).context("the initial revision")?;
-                if initial.is_none() || d == Dialect::Postgres {
-                    initial = Some(keep);
-                }
-                if let Some(a) = alembic.get(&d) {
-                    rt.block_on(db.reset())?;
-                    a.clear_versions()?;
-                    let s =
-                        measure::run(&mut a.cmd(&["revision", "--autogenerate", "-m", "init"]))?;
-                    s.expect_ok("alembic revision --autogenerate")?;
-                    r.steps
-                        .entry((n, d, Step::AutogenEmpty, Tool::Alembic))
-                        .or_default()
-                        .push(s);
-                }
-            }
-        }
-
-        // The runner with the initial revision.
-        let Some(initial) = initial else {
-            bail!("no backend reachable");
-        };
-        std::fs::copy(&initial, project.versions().join("000000000001_init.rs"))?;
-        eprintln!("bench: N = {n}: building the runner with the {n}-table initial revision");
-        let (build_initial, exe) = project.build()?;
-        r.builds.insert(n, (build_models, build_initial));
-
-        for &d in &dialects {
-            let db = BenchDb::new(d, n, &dir);
-            let url = db.aludel_url();
-            // The database's own time for the same DDL: the `--sql` script of the upgrade
-            // sent as one batch over one connection, nothing else around it.
-            let script = measure::run(&mut runner_cmd(
-                &project,
-                &exe,
-                &url,
-                &["upgrade", "head", "--sql"],
-            ))?;
-            script.expect_ok("aludel upgrade head --sql")?;
-            for _ in 0..reps {
-                rt.block_on(db.reset())?;
-                let took = rt.block_on(async {
-                    let start = Instant::now();
-                    let mut c = Database::connect(&url).await?;
-                    c.execute(&script.stdout).await?;
-                    c.close().await;
-                    anyhow::Ok(start.elapsed())
-                })?;
-                r.floor.entry((n, d)).or_default().push(took);
-            }
-            for rep in 0..reps {
-                eprintln!(
-                    "bench: N = {n} {d}: upgrade, check, no-op autogenerate ({}/{})",
-                    rep + 1,
-                    reps
-                );
-                rt.block_on(db.reset())?;
-                let s = measure::run(&mut runner_cmd(&project, &exe, &url, &["upgrade", "head"]))?;
-                s.expect_ok("aludel upgrade head")?;
-                r.steps
-                    .entry((n, d, Step::Upgrade, Tool::Aludel))
-                    .or_default()
-                    .push(s);
-                let s = measure::run(&mut runner_cmd(&project, &exe, &url, &["check"]))?;
-                s.expect_ok("aludel check")?;
-                r.steps
-                    .entry((n, d, Step::Check, Tool::Aludel))
-                    .or_default()
-                    .push(s);
-                let s = measure::run(&mut runner_cmd(
-                    &project,
-                    &exe,
-                    &url,
-                    &["revision", "--autogenerate", "-m", "noop"],
-                ))?;
-                s.expect_ok("aludel revision --autogenerate (no-op)")?;
-                if !s.stdout.contains("No changes in schema detected.") {
-                    bail!(
-                        "{d} N={n}: the no-op autogenerate found changes:\n{}{}",
-                        s.stdout,
-                        s.stderr
+            // a. autogenerate against an empty database.
+            let mut initial: Option<PathBuf> = None;
+            for &d in &dialects {
+                let db = BenchDb::new(d, n, &dir);
+                let url = db.aludel_url();
+                for rep in 0..reps {
+                    eprintln!(
+                        "bench: N = {n} {d}: autogenerate on an empty database ({}/{})",
+                        rep + 1,
+                        reps
                     );
-                }
-                r.steps
-                    .entry((n, d, Step::AutogenNoop, Tool::Aludel))
-                    .or_default()
-                    .push(s);
-
-                // In this process: introspection and the diff of the matching database.
-                let (took, queries) = rt.block_on(async {
-                    let mut c = Database::connect(&url).await?;
-                    let before = c.query_count();
-                    let start = Instant::now();
-                    let live = c.introspect(&IntrospectOptions::default()).await?;
-                    let took = start.elapsed();
-                    let queries = c.query_count() - before;
-                    c.close().await;
-                    anyhow::Ok(((took, live), queries))
-                })?;
-                let (took, live) = took;
-                let e = r.introspect.entry((n, d)).or_insert((Vec::new(), queries));
-                e.0.push(took);
-                e.1 = queries;
-                let _ = live;
-
-                if let Some(a) = alembic.get(&d) {
                     rt.block_on(db.reset())?;
-                    let s = measure::run(&mut a.cmd(&["upgrade", "head"]))?;
-                    s.expect_ok("alembic upgrade head")?;
+                    let s = measure::run(&mut runner_cmd(
+                        &project,
+                        &exe,
+                        &url,
+                        &[
+                            "revision",
+                            "--autogenerate",
+                            "--rev-id",
+                            "000000000001",
+                            "-m",
+                            "init",
+                        ],
+                    ))?;
+                    s.expect_ok("aludel revision --autogenerate")?;
                     r.steps
-                        .entry((n, d, Step::Upgrade, Tool::Alembic))
+                        .entry((n, d, Step::AutogenEmpty, Tool::Aludel))
                         .or_default()
                         .push(s);
-                    let s = measure::run(&mut a.cmd(&["check"]))?;
-                    if !s.ok() {
-                        r.notes.push(format!(
-                            "Alembic `check` on {d} at N = {n} did not pass: {}",
-                            s.stderr.lines().last().unwrap_or_default()
-                        ));
+                    let file = project.versions().join("000000000001_init.rs");
+                    let keep = dir.join(format!("initial-{}.rs", d.name()));
+                    std::fs::rename(&file, &keep).context("the initial revision")?;
+                    if initial.is_none() || d == Dialect::Postgres {
+                        initial = Some(keep);
                     }
-                    r.steps
-                        .entry((n, d, Step::Check, Tool::Alembic))
-                        .or_default()
-                        .push(s);
-                    let before = a.version_files()?;
-                    let s =
-                        measure::run(&mut a.cmd(&["revision", "--autogenerate", "-m", "noop"]))?;
-                    s.expect_ok("alembic revision --autogenerate (no-op)")?;
-                    for f in a.version_files()? {
-                        if !before.contains(&f) {
-                            std::fs::remove_file(f)?;
-                        }
+                    if let Some(a) = alembic.get(&d) {
+                        rt.block_on(db.reset())?;
+                        a.clear_versions()?;
+                        let s = measure::run(&mut a.cmd(&[
+                            "revision",
+                            "--autogenerate",
+                            "-m",
+                            "init",
+                        ]))?;
+                        s.expect_ok("alembic revision --autogenerate")?;
+                        r.steps
+                            .entry((n, d, Step::AutogenEmpty, Tool::Alembic))
+                            .or_default()
+                            .push(s);
                     }
-                    r.steps
-                        .entry((n, d, Step::AutogenNoop, Tool::Alembic))
-                        .or_default()
-                        .push(s);
                 }
             }
-            rt.block_on(db.drop());
-        }
-        std::fs::remove_file(project.versions().join("000000000001_init.rs"))?;
 
-        for &d in &dialects {
-            diff_timings(&mut r, n, d, &schema, reps)?;
+            // The runner with the initial revision.
+            let Some(initial) = initial else {
+                bail!("no backend reachable");
+            };
+            std::fs::copy(&initial, project.versions().join("000000000001_init.rs"))?;
+            eprintln!("bench: N = {n}: building the runner with the {n}-table initial revision");
+            let (build_initial, exe) = project.build()?;
+            r.builds.insert(n, (build_models, build_initial));
+
+            for &d in &dialects {
+                let db = BenchDb::new(d, n, &dir);
+                let url = db.aludel_url();
+                // The database's own time for the same DDL: the `--sql` script of the upgrade
+                // sent as one batch over one connection, nothing else around it.
+                let script = measure::run(&mut runner_cmd(
+                    &project,
+                    &exe,
+                    &url,
+                    &["upgrade", "head", "--sql"],
+                ))?;
+                script.expect_ok("aludel upgrade head --sql")?;
+                for _ in 0..reps {
+                    rt.block_on(db.reset())?;
+                    let took = rt.block_on(async {
+                        let start = Instant::now();
+                        let mut c = Database::connect(&url).await?;
+                        c.execute(&script.stdout).await?;
+                        c.close().await;
+                        anyhow::Ok(start.elapsed())
+                    })?;
+                    r.floor.entry((n, d)).or_default().push(took);
+                }
+                for rep in 0..reps {
+                    eprintln!(
+                        "bench: N = {n} {d}: upgrade, check, no-op autogenerate ({}/{})",
+                        rep + 1,
+                        reps
+                    );
+                    rt.block_on(db.reset())?;
+                    let s =
+                        measure::run(&mut runner_cmd(&project, &exe, &url, &["upgrade", "head"]))?;
+                    s.expect_ok("aludel upgrade head")?;
+                    r.steps
+                        .entry((n, d, Step::Upgrade, Tool::Aludel))
+                        .or_default()
+                        .push(s);
+                    let s = measure::run(&mut runner_cmd(&project, &exe, &url, &["check"]))?;
+                    s.expect_ok("aludel check")?;
+                    r.steps
+                        .entry((n, d, Step::Check, Tool::Aludel))
+                        .or_default()
+                        .push(s);
+                    let s = measure::run(&mut runner_cmd(
+                        &project,
+                        &exe,
+                        &url,
+                        &["revision", "--autogenerate", "-m", "noop"],
+                    ))?;
+                    s.expect_ok("aludel revision --autogenerate (no-op)")?;
+                    if !s.stdout.contains("No changes in schema detected.") {
+                        bail!(
+                            "{d} N={n}: the no-op autogenerate found changes:\n{}{}",
+                            s.stdout,
+                            s.stderr
+                        );
+                    }
+                    r.steps
+                        .entry((n, d, Step::AutogenNoop, Tool::Aludel))
+                        .or_default()
+                        .push(s);
+
+                    // In this process: introspection and the diff of the matching database.
+                    let (took, queries) = rt.block_on(async {
+                        let mut c = Database::connect(&url).await?;
+                        let before = c.query_count();
+                        let start = Instant::now();
+                        let live = c.introspect(&IntrospectOptions::default()).await?;
+                        let took = start.elapsed();
+                        let queries = c.query_count() - before;
+                        c.close().await;
+                        anyhow::Ok(((took, live), queries))
+                    })?;
+                    let (took, live) = took;
+                    let e = r.introspect.entry((n, d)).or_insert((Vec::new(), queries));
+                    e.0.push(took);
+                    e.1 = queries;
+                    let _ = live;
+
+                    if let Some(a) = alembic.get(&d) {
+                        rt.block_on(db.reset())?;
+                        let s = measure::run(&mut a.cmd(&["upgrade", "head"]))?;
+                        s.expect_ok("alembic upgrade head")?;
+                        r.steps
+                            .entry((n, d, Step::Upgrade, Tool::Alembic))
+                            .or_default()
+                            .push(s);
+                        let s = measure::run(&mut a.cmd(&["check"]))?;
+                        if !s.ok() {
+                            r.notes.push(format!(
+                                "Alembic `check` on {d} at N = {n} did not pass: {}",
+                                s.stderr.lines().last().unwrap_or_default()
+                            ));
+                        }
+                        r.steps
+                            .entry((n, d, Step::Check, Tool::Alembic))
+                            .or_default()
+                            .push(s);
+                        let before = a.version_files()?;
+                        let s = measure::run(&mut a.cmd(&[
+                            "revision",
+                            "--autogenerate",
+                            "-m",
+                            "noop",
+                        ]))?;
+                        s.expect_ok("alembic revision --autogenerate (no-op)")?;
+                        for f in a.version_files()? {
+                            if !before.contains(&f) {
+                                std::fs::remove_file(f)?;
+                            }
+                        }
+                        r.steps
+                            .entry((n, d, Step::AutogenNoop, Tool::Alembic))
+                            .or_default()
+                            .push(s);
+                    }
+                }
+                rt.block_on(db.drop());
+            }
+            std::fs::remove_file(project.versions().join("000000000001_init.rs"))?;
+
+            for &d in &dialects {
+                diff_timings(&mut r, n, d, &schema, reps)?;
+            }
+            Ok(())
+        })();
+        if let Err(e) = measured {
+            eprintln!("bench: N = {n} failed: {e:#}");
+            r.notes
+                .push(format!("N = {n} stopped with an error: {e:#}"));
         }
     }
     // Diff and render at 10,000 tables, whatever N ran.
