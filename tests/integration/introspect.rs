@@ -164,3 +164,26 @@ fn catalog_query_count_is_exact_at_5_and_1000_tables() {
         });
     }
 }
+
+/// A PostgreSQL error shows the server's hint as well as its message.
+#[test]
+fn postgres_hints_reach_the_message() {
+    for db in TestDb::all() {
+        if db.dialect != Dialect::Postgres {
+            continue;
+        }
+        block_on(async {
+            let mut conn = db.connect().await;
+            let err = conn
+                .execute("SELECT no_such_function(1)")
+                .await
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains("hint from PostgreSQL: No function matches"),
+                "{err}"
+            );
+            conn.close().await;
+        });
+    }
+}

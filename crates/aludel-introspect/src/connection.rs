@@ -272,7 +272,33 @@ fn query_error(sql: &str, source: sqlx::Error) -> Error {
     } else {
         one_line
     };
-    Error::Query { sql: shown, source }
+    let hint = source
+        .as_database_error()
+        .and_then(|db| db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>())
+        .map(|pg| pg_hint(pg.code(), pg.hint()))
+        .unwrap_or_default();
+    Error::Query {
+        sql: shown,
+        source,
+        hint,
+    }
+}
+
+/// The line added to a PostgreSQL error: aludel's advice for a server limit a migration
+/// can reach, else the server's own hint.
+pub(crate) fn pg_hint(code: &str, hint: Option<&str>) -> String {
+    match (code, hint) {
+        // out of shared memory: the lock table is full.
+        ("53200", _) => {
+            "\n  PostgreSQL keeps a lock on every table a transaction creates or changes until it \
+             commits, and this transaction needs more than its lock table holds \
+             (max_locks_per_transaction × max_connections): raise max_locks_per_transaction in \
+             postgresql.conf and restart the server, or split the revision into several"
+                .to_string()
+        }
+        (_, Some(h)) => format!("\n  hint from PostgreSQL: {h}"),
+        (_, None) => String::new(),
+    }
 }
 
 /// A value of any simple type as text (`None` for NULL or an unreadable value).
@@ -339,6 +365,21 @@ pub(crate) fn text_lite(r: &SqliteRow, i: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn postgres_errors_carry_what_to_do() {
+        let full = pg_hint(
+            "53200",
+            Some("You might need to increase max_locks_per_transaction."),
+        );
+        assert!(full.contains("raise max_locks_per_transaction"), "{full}");
+        assert!(full.contains("split the revision"), "{full}");
+        assert_eq!(
+            pg_hint("42883", Some("No function matches the given name.")),
+            "\n  hint from PostgreSQL: No function matches the given name."
+        );
+        assert_eq!(pg_hint("42P01", None), "");
+    }
 
     #[test]
     fn passwords_are_redacted() {

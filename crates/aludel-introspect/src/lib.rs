@@ -37,11 +37,14 @@ pub enum Error {
         source: sqlx::Error,
         hint: &'static str,
     },
-    #[error("{source}\n  while running: {sql}")]
+    #[error("{source}\n  while running: {sql}{hint}")]
     Query {
         sql: String,
         #[source]
         source: sqlx::Error,
+        /// What the server suggests, or what to do about a server limit; empty or a
+        /// line of its own.
+        hint: String,
     },
     #[error("unexpected catalog data: {0}")]
     Catalog(String),

@@ -468,6 +468,33 @@ fn reachable(d: Dialect, rt: &tokio::runtime::Runtime) -> bool {
 }
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
+    if let [flag, n, reps] = args
+        && flag == "--diff-timings"
+    {
+        // For the parent bench: "<dialect> <diff + render ns> <no-op ns> <file ns>" per run.
+        let n: usize = n
+            .parse()
+            .context("--diff-timings takes a number of tables")?;
+        let reps: usize = reps
+            .parse()
+            .context("--diff-timings takes a number of runs")?;
+        let schema = synth::schema(&synth::generate(n, SEED));
+        let mut r = Results::default();
+        for d in Dialect::ALL {
+            diff_timings(&mut r, n, d, &schema, reps)?;
+            let (full, noop, file) = &r.diff[&(n, d)];
+            for ((a, b), c) in full.iter().zip(noop).zip(file) {
+                println!(
+                    "{} {} {} {}",
+                    d.name(),
+                    a.as_nanos(),
+                    b.as_nanos(),
+                    c.as_nanos()
+                );
+            }
+        }
+        return Ok(());
+    }
     if let [flag, n] = args
         && flag == "--diff-only"
     {
@@ -599,119 +626,135 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             for &d in &dialects {
                 let db = BenchDb::new(d, n, &dir);
                 let url = db.aludel_url();
-                // The database's own time for the same DDL: the `--sql` script of the upgrade
-                // sent as one batch over one connection, nothing else around it.
-                let script = measure::run(&mut runner_cmd(
-                    &project,
-                    &exe,
-                    &url,
-                    &["upgrade", "head", "--sql"],
-                ))?;
-                script.expect_ok("aludel upgrade head --sql")?;
-                for _ in 0..reps {
-                    rt.block_on(db.reset())?;
-                    let took = rt.block_on(async {
-                        let start = Instant::now();
-                        let mut c = Database::connect(&url).await?;
-                        c.execute(&script.stdout).await?;
-                        c.close().await;
-                        anyhow::Ok(start.elapsed())
-                    })?;
-                    r.floor.entry((n, d)).or_default().push(took);
-                }
-                for rep in 0..reps {
-                    eprintln!(
-                        "bench: N = {n} {d}: upgrade, check, no-op autogenerate ({}/{})",
-                        rep + 1,
-                        reps
-                    );
-                    rt.block_on(db.reset())?;
-                    let s =
-                        measure::run(&mut runner_cmd(&project, &exe, &url, &["upgrade", "head"]))?;
-                    s.expect_ok("aludel upgrade head")?;
-                    r.steps
-                        .entry((n, d, Step::Upgrade, Tool::Aludel))
-                        .or_default()
-                        .push(s);
-                    let s = measure::run(&mut runner_cmd(&project, &exe, &url, &["check"]))?;
-                    s.expect_ok("aludel check")?;
-                    r.steps
-                        .entry((n, d, Step::Check, Tool::Aludel))
-                        .or_default()
-                        .push(s);
-                    let s = measure::run(&mut runner_cmd(
+                // A backend that fails at this N (PostgreSQL's lock table at 5,000 tables
+                // in one transaction) is noted; the others go on.
+                let measured = (|| -> anyhow::Result<()> {
+                    // The database's own time for the same DDL: the `--sql` script of the upgrade
+                    // sent as one batch over one connection, nothing else around it.
+                    let script = measure::run(&mut runner_cmd(
                         &project,
                         &exe,
                         &url,
-                        &["revision", "--autogenerate", "-m", "noop"],
+                        &["upgrade", "head", "--sql"],
                     ))?;
-                    s.expect_ok("aludel revision --autogenerate (no-op)")?;
-                    if !s.stdout.contains("No changes in schema detected.") {
-                        bail!(
-                            "{d} N={n}: the no-op autogenerate found changes:\n{}{}",
-                            s.stdout,
-                            s.stderr
-                        );
-                    }
-                    r.steps
-                        .entry((n, d, Step::AutogenNoop, Tool::Aludel))
-                        .or_default()
-                        .push(s);
-
-                    // In this process: introspection and the diff of the matching database.
-                    let (took, queries) = rt.block_on(async {
-                        let mut c = Database::connect(&url).await?;
-                        let before = c.query_count();
-                        let start = Instant::now();
-                        let live = c.introspect(&IntrospectOptions::default()).await?;
-                        let took = start.elapsed();
-                        let queries = c.query_count() - before;
-                        c.close().await;
-                        anyhow::Ok(((took, live), queries))
-                    })?;
-                    let (took, live) = took;
-                    let e = r.introspect.entry((n, d)).or_insert((Vec::new(), queries));
-                    e.0.push(took);
-                    e.1 = queries;
-                    let _ = live;
-
-                    if let Some(a) = alembic.get(&d) {
+                    script.expect_ok("aludel upgrade head --sql")?;
+                    for _ in 0..reps {
                         rt.block_on(db.reset())?;
-                        let s = measure::run(&mut a.cmd(&["upgrade", "head"]))?;
-                        s.expect_ok("alembic upgrade head")?;
-                        r.steps
-                            .entry((n, d, Step::Upgrade, Tool::Alembic))
-                            .or_default()
-                            .push(s);
-                        let s = measure::run(&mut a.cmd(&["check"]))?;
-                        if !s.ok() {
-                            r.notes.push(format!(
-                                "Alembic `check` on {d} at N = {n} did not pass: {}",
-                                s.stderr.lines().last().unwrap_or_default()
-                            ));
-                        }
-                        r.steps
-                            .entry((n, d, Step::Check, Tool::Alembic))
-                            .or_default()
-                            .push(s);
-                        let before = a.version_files()?;
-                        let s = measure::run(&mut a.cmd(&[
-                            "revision",
-                            "--autogenerate",
-                            "-m",
-                            "noop",
-                        ]))?;
-                        s.expect_ok("alembic revision --autogenerate (no-op)")?;
-                        for f in a.version_files()? {
-                            if !before.contains(&f) {
-                                std::fs::remove_file(f)?;
-                            }
-                        }
-                        r.steps
-                            .entry((n, d, Step::AutogenNoop, Tool::Alembic))
-                            .or_default()
-                            .push(s);
+                        let took = rt.block_on(async {
+                            let start = Instant::now();
+                            let mut c = Database::connect(&url).await?;
+                            c.execute(&script.stdout).await?;
+                            c.close().await;
+                            anyhow::Ok(start.elapsed())
+                        })?;
+                        r.floor.entry((n, d)).or_default().push(took);
                     }
+                    for rep in 0..reps {
+                        eprintln!(
+                            "bench: N = {n} {d}: upgrade, check, no-op autogenerate ({}/{})",
+                            rep + 1,
+                            reps
+                        );
+                        rt.block_on(db.reset())?;
+                        let s = measure::run(&mut runner_cmd(
+                            &project,
+                            &exe,
+                            &url,
+                            &["upgrade", "head"],
+                        ))?;
+                        s.expect_ok("aludel upgrade head")?;
+                        r.steps
+                            .entry((n, d, Step::Upgrade, Tool::Aludel))
+                            .or_default()
+                            .push(s);
+                        let s = measure::run(&mut runner_cmd(&project, &exe, &url, &["check"]))?;
+                        s.expect_ok("aludel check")?;
+                        r.steps
+                            .entry((n, d, Step::Check, Tool::Aludel))
+                            .or_default()
+                            .push(s);
+                        let s = measure::run(&mut runner_cmd(
+                            &project,
+                            &exe,
+                            &url,
+                            &["revision", "--autogenerate", "-m", "noop"],
+                        ))?;
+                        s.expect_ok("aludel revision --autogenerate (no-op)")?;
+                        if !s.stdout.contains("No changes in schema detected.") {
+                            bail!(
+                                "{d} N={n}: the no-op autogenerate found changes:\n{}{}",
+                                s.stdout,
+                                s.stderr
+                            );
+                        }
+                        r.steps
+                            .entry((n, d, Step::AutogenNoop, Tool::Aludel))
+                            .or_default()
+                            .push(s);
+
+                        // In this process: introspection and the diff of the matching database.
+                        let (took, queries) = rt.block_on(async {
+                            let mut c = Database::connect(&url).await?;
+                            let before = c.query_count();
+                            let start = Instant::now();
+                            let live = c.introspect(&IntrospectOptions::default()).await?;
+                            let took = start.elapsed();
+                            let queries = c.query_count() - before;
+                            c.close().await;
+                            anyhow::Ok(((took, live), queries))
+                        })?;
+                        let (took, live) = took;
+                        let e = r.introspect.entry((n, d)).or_insert((Vec::new(), queries));
+                        e.0.push(took);
+                        e.1 = queries;
+                        let _ = live;
+
+                        if let Some(a) = alembic.get(&d) {
+                            rt.block_on(db.reset())?;
+                            let s = measure::run(&mut a.cmd(&["upgrade", "head"]))?;
+                            s.expect_ok("alembic upgrade head")?;
+                            r.steps
+                                .entry((n, d, Step::Upgrade, Tool::Alembic))
+                                .or_default()
+                                .push(s);
+                            let s = measure::run(&mut a.cmd(&["check"]))?;
+                            if !s.ok() {
+                                r.notes.push(format!(
+                                    "Alembic `check` on {d} at N = {n} did not pass: {}",
+                                    s.stderr.lines().last().unwrap_or_default()
+                                ));
+                            }
+                            r.steps
+                                .entry((n, d, Step::Check, Tool::Alembic))
+                                .or_default()
+                                .push(s);
+                            let before = a.version_files()?;
+                            let s = measure::run(&mut a.cmd(&[
+                                "revision",
+                                "--autogenerate",
+                                "-m",
+                                "noop",
+                            ]))?;
+                            s.expect_ok("alembic revision --autogenerate (no-op)")?;
+                            for f in a.version_files()? {
+                                if !before.contains(&f) {
+                                    std::fs::remove_file(f)?;
+                                }
+                            }
+                            r.steps
+                                .entry((n, d, Step::AutogenNoop, Tool::Alembic))
+                                .or_default()
+                                .push(s);
+                        }
+                    }
+                    Ok(())
+                })();
+                if let Err(e) = measured {
+                    eprintln!("bench: N = {n} {d} failed: {e:#}");
+                    r.notes.push(format!(
+                        "{d} at N = {n} stopped with an error: {}",
+                        one_line(&e)
+                    ));
                 }
                 rt.block_on(db.drop());
             }
@@ -725,13 +768,36 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         if let Err(e) = measured {
             eprintln!("bench: N = {n} failed: {e:#}");
             r.notes
-                .push(format!("N = {n} stopped with an error: {e:#}"));
+                .push(format!("N = {n} stopped with an error: {}", one_line(&e)));
         }
     }
-    // Diff and render at 10,000 tables, whatever N ran.
-    let big = synth::schema(&synth::generate(10_000, SEED));
-    for d in Dialect::ALL {
-        diff_timings(&mut r, 10_000, d, &big, o.reps)?;
+    // Diff and render at 10,000 tables, whatever N ran, in a process of its own like
+    // every other step: what ran before in this one does not weigh on it.
+    eprintln!("bench: diff and render of 10,000 tables");
+    let out = Command::new(std::env::current_exe()?)
+        .args(["bench", "--diff-timings", "10000", &o.reps.to_string()])
+        .output()?;
+    if !out.status.success() {
+        bail!(
+            "the diff of 10,000 tables failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let (Some(d), Some(full), Some(noop), Some(file)) = (
+            f.first()
+                .and_then(|d| Dialect::ALL.into_iter().find(|x| x.name() == *d)),
+            f.get(1).and_then(|v| v.parse().ok()),
+            f.get(2).and_then(|v| v.parse().ok()),
+            f.get(3).and_then(|v| v.parse().ok()),
+        ) else {
+            bail!("unexpected line from --diff-timings: {line}");
+        };
+        let e = r.diff.entry((10_000, d)).or_default();
+        e.0.push(Duration::from_nanos(full));
+        e.1.push(Duration::from_nanos(noop));
+        e.2.push(Duration::from_nanos(file));
     }
     let text = report::markdown(&r);
     std::fs::write(&o.out, &text).with_context(|| format!("cannot write {}", o.out.display()))?;
@@ -748,28 +814,44 @@ fn diff_timings(
     schema: &Schema,
     reps: usize,
 ) -> anyhow::Result<()> {
+    // Each measurement is repeated on its own after one run that is not counted (the
+    // process's first touch of its memory), so that one does not pay for another's
+    // garbage.
+    let reps = reps.max(3);
     let mut full = Vec::new();
-    let mut noop = Vec::new();
-    let mut file = Vec::new();
-    for _ in 0..reps.max(3) {
+    for i in 0..=reps {
         let start = Instant::now();
         let plan = aludel_diff::diff(&Schema::new(), schema, d)?;
         let (sql, _) = aludel_sql::render_all(&plan.upgrade, &Schema::new(), d)?;
-        full.push(start.elapsed());
-        std::hint::black_box(sql);
-        let start = Instant::now();
-        let text = revision_file(plan);
-        file.push(start.elapsed());
-        std::hint::black_box(text);
+        if i > 0 {
+            full.push(start.elapsed());
+        }
+        std::hint::black_box((plan, sql));
+    }
+    let mut noop = Vec::new();
+    for i in 0..=reps {
         let start = Instant::now();
         let plan = aludel_diff::diff(schema, schema, d)?;
-        noop.push(start.elapsed());
+        if i > 0 {
+            noop.push(start.elapsed());
+        }
         if !plan.is_empty() {
             bail!(
                 "{d} N={n}: a schema differs from itself: {:?}",
                 plan.upgrade.first()
             );
         }
+    }
+    let plan = aludel_diff::diff(&Schema::new(), schema, d)?;
+    let mut file = Vec::new();
+    for i in 0..=reps {
+        let plan = plan.clone();
+        let start = Instant::now();
+        let text = revision_file(plan);
+        if i > 0 {
+            file.push(start.elapsed());
+        }
+        std::hint::black_box(text);
     }
     r.diff.insert((n, d), (full, noop, file));
     Ok(())
@@ -786,6 +868,18 @@ fn revision_file(plan: aludel_diff::Plan) -> String {
         downgrade: plan.downgrade,
         warnings: vec![],
     })
+}
+
+/// An error on one line, at most 400 characters.
+fn one_line(e: &anyhow::Error) -> String {
+    let text: String = format!("{e:#}")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    match text.char_indices().nth(400) {
+        Some((cut, _)) => format!("{}...", &text[..cut]),
+        None => text,
+    }
 }
 
 /// `cargo xtask bench --diff-only N`: the in-process diff timings alone, for profiling.
