@@ -468,6 +468,11 @@ fn reachable(d: Dialect, rt: &tokio::runtime::Runtime) -> bool {
 }
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
+    if let Some((flag, rest)) = args.split_first()
+        && flag == "--measure"
+    {
+        return measure::measure_main(rest);
+    }
     if let [flag, n, reps] = args
         && flag == "--diff-timings"
     {
