@@ -66,23 +66,16 @@ pub fn validate(target: &Schema) -> Result<()> {
     // Runs on every autogenerate and check: no allocation per table unless something
     // is wrong.
     let mut problems = Vec::new();
-    fn key(t: &TableName) -> (Option<&str>, &str) {
-        (t.schema.as_deref(), t.name.as_str())
-    }
-    let mut tables: HashMap<(Option<&str>, &str), &Table> =
-        HashMap::with_capacity(target.tables.len());
+    let mut tables: HashMap<Key<'_>, &Table> = HashMap::with_capacity(target.tables.len());
     for t in &target.tables {
-        if tables
-            .insert((t.schema.as_deref(), t.name.as_str()), t)
-            .is_some()
-        {
+        if tables.insert(t.key(), t).is_some() {
             problems.push(format!("table {} is declared twice", t.table_name()));
         }
     }
     let same_set =
         |a: &[String], b: &[String]| a.len() == b.len() && a.iter().all(|x| b.contains(x));
     for t in &target.tables {
-        let tn = TableDisplay(t);
+        let tn = t.display_name();
         if t.columns.is_empty() {
             problems.push(format!("table {tn} has no columns"));
         }
@@ -118,7 +111,7 @@ pub fn validate(target: &Schema) -> Result<()> {
         }
         for f in &t.foreign_keys {
             check_cols(&mut problems, "a foreign key", &f.columns);
-            match tables.get(&key(&f.ref_table)) {
+            match tables.get(&f.ref_table.key()) {
                 None => problems.push(format!(
                     "foreign key of {tn} ({}) references table {}, which no model declares",
                     f.columns.join(", "),
@@ -182,18 +175,6 @@ pub fn validate(target: &Schema) -> Result<()> {
     }
 }
 
-/// A table's name for messages, formatted only when one is written.
-struct TableDisplay<'a>(&'a Table);
-
-impl std::fmt::Display for TableDisplay<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.0.schema {
-            Some(s) => write!(f, "{s}.{}", self.0.name),
-            None => f.write_str(&self.0.name),
-        }
-    }
-}
-
 /// The plan that turns `current` into `target` on `dialect`.
 ///
 /// `current` is usually the live database and `target` the models. Tables of `current`
@@ -206,7 +187,7 @@ pub fn diff(current: &Schema, target: &Schema, dialect: Dialect) -> Result<Plan>
     }
     // Validation runs beside the diff on another core. An invalid target is refused
     // whatever the diff made of it, even a panic.
-    let (valid, plan) = join(
+    let (valid, plan) = rayon::join(
         || validate(target),
         || {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -221,28 +202,8 @@ pub fn diff(current: &Schema, target: &Schema, dialect: Dialect) -> Result<Plan>
 /// From this many tables on, [`diff`] uses a second core.
 const PARALLEL_MIN_TABLES: usize = 512;
 
-/// Runs `a` and `b` at once, `a` on a new thread.
-fn join<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
-    std::thread::scope(|s| {
-        let a = s.spawn(a);
-        let b = b();
-        let a = a
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (a, b)
-    })
-}
-
-/// A table's name as a map key, borrowed.
+/// A table's name as a map key, borrowed ([`Table::key`]).
 type Key<'a> = (Option<&'a str>, &'a str);
-
-fn key(t: &Table) -> Key<'_> {
-    (t.schema.as_deref(), t.name.as_str())
-}
-
-fn name_key(t: &TableName) -> Key<'_> {
-    (t.schema.as_deref(), t.name.as_str())
-}
 
 fn diff_valid(current: &Schema, target: &Schema, dialect: Dialect) -> Result<Plan> {
     // Renames first: the current schema renamed as the target names things is what the
@@ -263,7 +224,7 @@ fn diff_valid(current: &Schema, target: &Schema, dialect: Dialect) -> Result<Pla
         s.tables
             .iter()
             .enumerate()
-            .map(|(i, t)| (key(t), i))
+            .map(|(i, t)| (t.key(), i))
             .collect()
     }
     let (raw_cur, raw_tgt) = (raw(renamed), raw(target));
@@ -275,13 +236,13 @@ fn diff_valid(current: &Schema, target: &Schema, dialect: Dialect) -> Result<Pla
     ) -> HashMap<Key<'s>, Table> {
         s.tables
             .iter()
-            .filter(|t| other.contains_key(&key(t)))
-            .map(|t| (key(t), aludel_schema::normalize_table(t, dialect)))
+            .filter(|t| other.contains_key(&t.key()))
+            .map(|t| (t.key(), aludel_schema::normalize_table(t, dialect)))
             .collect()
     }
     let shared = raw_cur.keys().filter(|k| raw_tgt.contains_key(*k)).count();
     let (cur_map, tgt_map) = if shared >= PARALLEL_MIN_TABLES / 2 {
-        join(
+        rayon::join(
             || normalized(renamed, &raw_tgt, dialect),
             || normalized(target, &raw_cur, dialect),
         )
@@ -487,7 +448,7 @@ impl<'a> Differ<'a> {
         let mut created = Vec::new();
         for t in &self.target.tables {
             let cur_n = self.cur_n;
-            match cur_n.get(&key(t)) {
+            match cur_n.get(&t.key()) {
                 Some(cur) => self.diff_table(&t.table_name(), cur),
                 None => {
                     let mut table = t.clone();
@@ -501,7 +462,7 @@ impl<'a> Differ<'a> {
         }
         let mut dropped = Vec::new();
         for t in &self.current.tables {
-            if !self.raw_tgt.contains_key(&key(t)) {
+            if !self.raw_tgt.contains_key(&t.key()) {
                 dropped.push(t.table_name());
             }
         }
@@ -531,7 +492,7 @@ impl<'a> Differ<'a> {
         for tn in dropped {
             let Some(old) = self
                 .raw_cur
-                .get(&name_key(tn))
+                .get(&tn.key())
                 .map(|&i| &self.current.tables[i])
             else {
                 continue;
@@ -561,7 +522,7 @@ impl<'a> Differ<'a> {
     /// with the renames applied; `renamed` maps its old column names to new ones.
     fn diff_table(&mut self, tn: &TableName, cur: &'a Table) {
         let (tgt_n, target, current) = (self.tgt_n, self.target, self.current);
-        let k = name_key(tn);
+        let k = tn.key();
         let tgt = &tgt_n[&k];
         let raw_tgt = &target.tables[self.raw_tgt[&k]];
         let raw_cur = &current.tables[self.raw_cur[&k]];

@@ -5,10 +5,6 @@ use std::collections::{BTreeSet, HashMap};
 
 use aludel_schema::{Operation, Schema, Table, TableName};
 
-fn key(t: &Table) -> (Option<&str>, &str) {
-    (t.schema.as_deref(), t.name.as_str())
-}
-
 /// Sorts `tables` so that each comes after the tables its foreign keys reference. A
 /// foreign key that would close a cycle is taken out of its `CreateTable` and returned
 /// as an `AddForeignKey` to run once all the tables exist.
@@ -19,7 +15,7 @@ pub(crate) fn creation_order(tables: Vec<Table>) -> (Vec<Table>, Vec<Operation>)
     // the order is known.
     let n = tables.len();
     let mut by_rank: Vec<usize> = (0..n).collect();
-    by_rank.sort_unstable_by(|&a, &b| key(&tables[a]).cmp(&key(&tables[b])));
+    by_rank.sort_unstable_by(|&a, &b| tables[a].key().cmp(&tables[b].key()));
     let mut rank = vec![0; n];
     for (r, &i) in by_rank.iter().enumerate() {
         rank[i] = r;
@@ -27,13 +23,9 @@ pub(crate) fn creation_order(tables: Vec<Table>) -> (Vec<Table>, Vec<Operation>)
     let position: HashMap<(Option<&str>, &str), usize> = tables
         .iter()
         .enumerate()
-        .map(|(i, t)| (key(t), i))
+        .map(|(i, t)| (t.key(), i))
         .collect();
-    let fk_target = |f: &aludel_schema::ForeignKey| {
-        position
-            .get(&(f.ref_table.schema.as_deref(), f.ref_table.name.as_str()))
-            .copied()
-    };
+    let fk_target = |f: &aludel_schema::ForeignKey| position.get(&f.ref_table.key()).copied();
     let mut waits = vec![0usize; n];
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
     for (i, t) in tables.iter().enumerate() {

@@ -132,41 +132,21 @@ fn function(name: &str, ops: &[Operation], warnings: &[String]) -> String {
     }
     // Formatting is most of the time a large revision takes (a first revision of
     // thousands of tables): the statements are formatted on every core.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    if ops.len() < 64 || threads == 1 {
-        statements(ops, &mut body);
-    } else {
-        let parts: Vec<String> = std::thread::scope(|s| {
-            let workers: Vec<_> = ops
-                .chunks(ops.len().div_ceil(threads))
-                .map(|part| {
-                    s.spawn(move || {
-                        let mut text = String::new();
-                        statements(part, &mut text);
-                        text
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                .collect()
-        });
-        body.extend(parts);
-    }
+    use rayon::prelude::*;
+    body.extend(ops.par_iter().map(op_text).collect::<Vec<_>>());
     format!("pub fn {name}(op: &mut Ops) {{\n{body}}}\n")
 }
 
-/// The statements for `ops`, appended to `body`.
-fn statements(ops: &[Operation], body: &mut String) {
-    for op in ops {
-        if op.is_destructive() {
-            body.push_str(&format!(
-                "    // DATA LOSS: {op}; its data is gone for good once this runs.\n"
-            ));
-        }
-        body.push_str(&statement(op_tokens(op)));
+/// One operation's statement, with its DATA LOSS line when it has one.
+fn op_text(op: &Operation) -> String {
+    let mut text = String::new();
+    if op.is_destructive() {
+        text.push_str(&format!(
+            "    // DATA LOSS: {op}; its data is gone for good once this runs.\n"
+        ));
     }
+    text.push_str(&statement(op_tokens(op)));
+    text
 }
 
 fn wrap(text: &str, width: usize) -> Vec<String> {
@@ -599,7 +579,7 @@ mod tests {
 
     #[test]
     fn large_revisions_format_as_small_ones() {
-        // Enough statements to be formatted on several threads.
+        // Formatted in parallel, written in order.
         let ops: Vec<Operation> = (0..150)
             .map(|i| Operation::CreateTable {
                 table: aludel_schema::Table::new(format!("t{i}"))

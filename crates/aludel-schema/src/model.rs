@@ -27,6 +27,11 @@ pub struct TableName {
 }
 
 impl TableName {
+    /// The name as a map key, borrowed: (schema, name), as [`Table::key`].
+    pub fn key(&self) -> (Option<&str>, &str) {
+        (self.schema.as_deref(), self.name.as_str())
+    }
+
     pub fn new(name: impl Into<String>) -> Self {
         TableName {
             schema: None,
@@ -68,9 +73,18 @@ impl From<&TableName> for TableName {
 
 impl fmt::Display for TableName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.schema {
-            Some(s) => write!(f, "{s}.{}", self.name),
-            None => f.write_str(&self.name),
+        Qualified(self.schema.as_deref(), &self.name).fmt(f)
+    }
+}
+
+/// `schema.name`, or `name` alone.
+struct Qualified<'a>(Option<&'a str>, &'a str);
+
+impl fmt::Display for Qualified<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(s) => write!(f, "{s}.{}", self.1),
+            None => f.write_str(self.1),
         }
     }
 }
@@ -127,6 +141,16 @@ impl Table {
             .sort_by(|a, b| (&a.name, &a.columns).cmp(&(&b.name, &b.columns)));
         self.checks
             .sort_by(|a, b| (&a.name, &a.expr).cmp(&(&b.name, &b.expr)));
+    }
+
+    /// The table's name as a map key, borrowed: (schema, name).
+    pub fn key(&self) -> (Option<&str>, &str) {
+        (self.schema.as_deref(), self.name.as_str())
+    }
+
+    /// The qualified name for messages, written only when displayed.
+    pub fn display_name(&self) -> impl fmt::Display + '_ {
+        Qualified(self.schema.as_deref(), &self.name)
     }
 
     pub fn table_name(&self) -> TableName {

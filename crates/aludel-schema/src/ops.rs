@@ -287,6 +287,39 @@ impl Operation {
         }
     }
 
+    /// The table of an operation that changes that table alone (its columns, indexes,
+    /// constraints, comment): such an operation can be applied to, or simulated on, the
+    /// table by itself. `None` for creating, dropping and renaming, enum changes and code.
+    pub fn local_table(&self) -> Option<&TableName> {
+        use Operation as O;
+        match self {
+            O::AddColumn { table, .. }
+            | O::DropColumn { table, .. }
+            | O::CreateIndex { table, .. }
+            | O::DropIndex { table, .. }
+            | O::AddUnique { table, .. }
+            | O::DropUnique { table, .. }
+            | O::AddPrimaryKey { table, .. }
+            | O::DropPrimaryKey { table }
+            | O::AddForeignKey { table, .. }
+            | O::ValidateForeignKey { table, .. }
+            | O::DropForeignKey { table, .. }
+            | O::AddCheck { table, .. }
+            | O::DropCheck { table, .. }
+            | O::SetTableComment { table, .. } => Some(table),
+            O::AlterColumn(a) => Some(&a.table),
+            O::CreateTable { .. }
+            | O::DropTable { .. }
+            | O::RenameTable { .. }
+            | O::RenameColumn { .. }
+            | O::CreateEnum { .. }
+            | O::DropEnum { .. }
+            | O::AlterEnum { .. }
+            | O::Execute(_)
+            | O::Code { .. } => None,
+        }
+    }
+
     /// Whether the operation can destroy data that exists (rows, column values).
     pub fn is_destructive(&self) -> bool {
         matches!(
@@ -799,16 +832,11 @@ pub fn reverse_all(ops: &[Operation], before: &Schema) -> Result<Vec<Operation>>
     };
     let mut existing_names = std::collections::HashSet::new();
     if !created.is_empty() {
-        existing_names.extend(
-            existing
-                .tables
-                .iter()
-                .map(|t| (t.schema.as_deref(), t.name.as_str())),
-        );
+        existing_names.extend(existing.tables.iter().map(Table::key));
     }
     for c in created {
         if let Operation::CreateTable { table } = c {
-            let key = (table.schema.as_deref(), table.name.as_str());
+            let key = table.key();
             if existing_names.contains(&key) || !names.insert(key) {
                 return Err(Error::TableExists(table.table_name().to_string()));
             }
@@ -863,21 +891,10 @@ impl Applier {
                 schema.tables.push(table.clone());
                 Ok(())
             }
-            O::AddColumn { table, .. }
-            | O::DropColumn { table, .. }
-            | O::CreateIndex { table, .. }
-            | O::DropIndex { table, .. }
-            | O::AddUnique { table, .. }
-            | O::DropUnique { table, .. }
-            | O::AddPrimaryKey { table, .. }
-            | O::DropPrimaryKey { table }
-            | O::AddForeignKey { table, .. }
-            | O::ValidateForeignKey { table, .. }
-            | O::DropForeignKey { table, .. }
-            | O::AddCheck { table, .. }
-            | O::DropCheck { table, .. }
-            | O::SetTableComment { table, .. } => self.apply_local(op, table, schema),
-            O::AlterColumn(a) => self.apply_local(op, &a.table, schema),
+            _ if op.local_table().is_some() => {
+                let table = op.local_table().expect("checked");
+                self.apply_local(op, table, schema)
+            }
             _ => {
                 let result = op.apply(schema);
                 self.rebuild(schema);

@@ -57,8 +57,8 @@ pub fn render(op: &Operation, before: &Schema, dialect: Dialect) -> Result<Vec<S
     }
 }
 
-/// From this many consecutive table creations on, [`render_all`] renders them on several
-/// threads.
+/// From this many consecutive table creations on, [`render_all`] renders them on every
+/// core.
 const PARALLEL_MIN: usize = 64;
 
 /// Renders `ops` in order, starting from `start`; returns the statements and the schema
@@ -77,6 +77,7 @@ pub fn render_all(
             source,
         })
     };
+    let mut failed = None;
     let mut i = 0;
     while i < ops.len() {
         let creates = ops[i..]
@@ -85,62 +86,31 @@ pub fn render_all(
             .count();
         if creates >= PARALLEL_MIN {
             // `CREATE TABLE` needs nothing of the state: a run of them (a first revision)
-            // renders on every core while this thread adds the tables to the state.
+            // renders on the other cores while this thread adds the tables to the state.
+            // Errors are then reported as rendering one after another would: the first
+            // operation that fails to render or to apply.
+            use rayon::prelude::*;
             let run = &ops[i..i + creates];
-            let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-            let chunk = run.len().div_ceil(threads);
             let empty = Schema::new();
-            let (rendered, applied) = std::thread::scope(|s| {
-                let workers: Vec<_> = run
-                    .chunks(chunk)
-                    .enumerate()
-                    .map(|(c, part)| {
-                        let empty = &empty;
-                        s.spawn(move || {
-                            let mut out = Vec::with_capacity(part.len() * 2);
-                            for (k, op) in part.iter().enumerate() {
-                                out.extend(
-                                    render(op, empty, dialect).map_err(|e| (c * chunk + k, e))?,
-                                );
-                            }
-                            Ok::<_, (usize, Error)>(out)
-                        })
+            let (rendered, applied) = rayon::join(
+                || {
+                    run.par_iter()
+                        .map(|op| render(op, &empty, dialect))
+                        .collect::<Vec<_>>()
+                },
+                || {
+                    run.iter().position(|op| {
+                        apply(&mut applier, op, &mut state)
+                            .map_err(|e| failed = Some(e))
+                            .is_err()
                     })
-                    .collect();
-                let applied = run.iter().enumerate().try_for_each(|(k, op)| {
-                    apply(&mut applier, op, &mut state).map_err(|e| (k, e))
-                });
-                let rendered: Vec<_> = workers
-                    .into_iter()
-                    .map(|w| {
-                        w.join().unwrap_or_else(|_| {
-                            Err((
-                                0,
-                                Error::Internal {
-                                    op: "create table".into(),
-                                    message: "a rendering thread panicked".into(),
-                                },
-                            ))
-                        })
-                    })
-                    .collect();
-                (rendered, applied)
-            });
-            // The first failing operation, as rendering one after another would report it.
-            let mut first: Option<(usize, Error)> = applied.err();
-            for part in rendered {
-                match part {
-                    Ok(sql) => out.extend(sql),
-                    Err((k, e)) => {
-                        if first.as_ref().is_none_or(|(j, _)| k <= *j) {
-                            first = Some((k, e));
-                        }
-                        break;
-                    }
+                },
+            );
+            for (k, sql) in rendered.into_iter().enumerate() {
+                out.extend(sql?);
+                if applied == Some(k) {
+                    return Err(failed.take().expect("the apply error"));
                 }
-            }
-            if let Some((_, e)) = first {
-                return Err(e);
             }
             i += creates;
             continue;

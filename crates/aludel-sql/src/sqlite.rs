@@ -16,32 +16,18 @@ const D: Dialect = Dialect::Sqlite;
 /// consecutive changes to one table, when one of them needs a rebuild. Creating,
 /// dropping and renaming are never part of a run (a rebuild copies columns by name).
 pub(crate) fn rebuild_run(ops: &[Operation], before: &Schema, tables: &Applier) -> usize {
-    use Operation as O;
-    let local = |op: &Operation| {
-        !matches!(
-            op,
-            O::CreateTable { .. }
-                | O::DropTable { .. }
-                | O::RenameTable { .. }
-                | O::RenameColumn { .. }
-                | O::Execute(_)
-                | O::CreateEnum { .. }
-                | O::DropEnum { .. }
-                | O::AlterEnum { .. }
-        )
-    };
-    let Some(table) = ops.first().and_then(|op| op.table()) else {
+    let Some(table) = ops.first().and_then(Operation::local_table) else {
         return 0;
     };
     // The run touches one table: simulate it on that table alone.
     let mut state = Schema {
-        tables: tables.table(before, &table).cloned().into_iter().collect(),
+        tables: tables.table(before, table).cloned().into_iter().collect(),
         enums: before.enums.clone(),
     };
     let mut len = 0;
     let mut rebuilds = false;
     for op in ops {
-        if !local(op) || op.table().as_ref() != Some(&table) {
+        if op.local_table() != Some(table) {
             break;
         }
         rebuilds |= needs_rebuild(op, &state);
