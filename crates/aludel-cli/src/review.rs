@@ -76,13 +76,82 @@ fn git(dir: &Path, args: &[&str]) -> anyhow::Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-/// The revision files of a commit: path (from the repository root) to source.
+/// The revision files of a commit: path (from the repository root) to source. Only the
+/// folder's own `.rs` files, as the runner's build compiles them (not its subfolders);
+/// every file is read by one `git cat-file --batch`, not one git per file.
 fn files_at(top: &Path, commit: &str, dir: &str) -> anyhow::Result<BTreeMap<String, String>> {
+    // `<mode> <type> <object>\t<name>\0` per entry of the folder itself.
+    let listing = match git(top, &["ls-tree", "-z", &format!("{commit}:{dir}")]) {
+        Ok(listing) => listing,
+        // The folder does not exist at that commit: no revisions there.
+        Err(_) if git(top, &["cat-file", "-e", &format!("{commit}:{dir}")]).is_err() => {
+            return Ok(BTreeMap::new());
+        }
+        Err(e) => return Err(e),
+    };
+    let mut blobs: Vec<(String, String)> = Vec::new();
+    for entry in listing.split('\0').filter(|e| !e.is_empty()) {
+        let Some((meta, name)) = entry.split_once('\t') else {
+            continue;
+        };
+        let mut meta = meta.split(' ');
+        if let (Some(_), Some("blob"), Some(object)) = (meta.next(), meta.next(), meta.next())
+            && name.ends_with(".rs")
+        {
+            blobs.push((format!("{dir}/{name}"), object.to_string()));
+        }
+    }
+    if blobs.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let mut child = Command::new("git")
+        .args(["cat-file", "--batch"])
+        .current_dir(top)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .context("cannot run git; review-diff needs git on PATH")?;
+    let request: String = blobs
+        .iter()
+        .map(|(_, object)| format!("{object}\n"))
+        .collect();
+    let mut stdin = child.stdin.take().context("git cat-file has no stdin")?;
+    // Written from another thread: git answers while it reads, and a large request
+    // would fill both pipes.
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        stdin.write_all(request.as_bytes())
+    });
+    let out = child.wait_with_output()?;
+    writer
+        .join()
+        .map_err(|_| anyhow::anyhow!("writing to git cat-file failed"))??;
+    if !out.status.success() {
+        bail!(
+            "git cat-file --batch failed: {}",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    // `<object> blob <size>\n<content>\n` per request, in order.
     let mut files = BTreeMap::new();
-    let listing = git(top, &["ls-tree", "-r", "--name-only", commit, "--", dir])?;
-    for path in listing.lines().filter(|p| p.ends_with(".rs")) {
-        let text = git(top, &["show", &format!("{commit}:{path}")])?;
-        files.insert(path.to_string(), text);
+    let mut rest: &[u8] = &out.stdout;
+    for (path, _) in blobs {
+        let header_end = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .context("git cat-file: a short answer")?;
+        let header = String::from_utf8_lossy(&rest[..header_end]).into_owned();
+        let size: usize = header
+            .rsplit(' ')
+            .next()
+            .and_then(|s| s.parse().ok())
+            .with_context(|| format!("git cat-file: unexpected answer {header:?} for {path}"))?;
+        let body = rest
+            .get(header_end + 1..header_end + 1 + size)
+            .context("git cat-file: a short answer")?;
+        files.insert(path, String::from_utf8_lossy(body).into_owned());
+        rest = rest.get(header_end + 2 + size..).unwrap_or_default();
     }
     Ok(files)
 }
@@ -130,18 +199,25 @@ pub(crate) fn review_diff(
         .to_string_lossy()
         .replace('\\', "/");
     let base = args.base;
-    git(&top, &["rev-parse", "--verify", &format!("{base}^{{commit}}")]).with_context(|| {
-        format!(
-            "the base {base} is not a commit here; fetch it first (in GitHub Actions: actions/checkout with fetch-depth: 0)"
-        )
-    })?;
-    let merge_base = git(&top, &["merge-base", base, "HEAD"])
+    let base_sha = git(&top, &["rev-parse", "--verify", &format!("{base}^{{commit}}")])
+        .with_context(|| {
+            format!(
+                "the base {base} is not a commit here; fetch it first (in GitHub Actions: actions/checkout with fetch-depth: 0)"
+            )
+        })?
+        .trim()
+        .to_string();
+    let merge_base = git(&top, &["merge-base", &base_sha, "HEAD"])
         .with_context(|| format!("{base} and HEAD have no common ancestor"))?
         .trim()
         .to_string();
     let short = merge_base.chars().take(12).collect::<String>();
     let at_fork = by_id(files_at(&top, &merge_base, &rel)?);
-    let at_tip = by_id(files_at(&top, base, &rel)?);
+    let at_tip = if base_sha == merge_base {
+        at_fork.clone()
+    } else {
+        by_id(files_at(&top, &base_sha, &rel)?)
+    };
 
     // The branch's files, as they are in the working tree.
     let mut here: BTreeMap<String, (String, String)> = BTreeMap::new();

@@ -129,6 +129,14 @@ pub fn allows(source: &str) -> Result<Vec<Allow>, String> {
                 n + 1
             )
         })?;
+        if rule.category == rules::Category::History {
+            return Err(format!(
+                "line {}: aludel-allow: {} {} is a history error, which cannot be allowed: fix the history",
+                n + 1,
+                rule.code,
+                rule.name
+            ));
+        }
         if reason.trim().is_empty() {
             return Err(format!(
                 "line {}: aludel-allow: {} needs a reason after the code",
@@ -209,6 +217,12 @@ pub fn upgrade(op: &mut Ops) {
             allows("// aludel-allow: AL999 x")
                 .unwrap_err()
                 .contains("line 1")
+        );
+        // History errors are never silenced, by comment as by configuration.
+        let err = allows("// aludel-allow: AL003 we edited it on purpose").unwrap_err();
+        assert!(
+            err.contains("AL003 edited-revision is a history error"),
+            "{err}"
         );
         assert!(
             allows("// aludel-allow: AL102")
