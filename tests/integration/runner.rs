@@ -357,6 +357,41 @@ fn data_migrations_in_rust_run_in_the_revision() {
     );
 }
 
+fn write_then_fail(op: &mut Ops) {
+    op.run("writes then fails", |db| {
+        Box::pin(async move {
+            db.execute("INSERT INTO pre (id) VALUES (1)").await?;
+            Err("stopped half-way".into())
+        })
+    });
+}
+
+/// Rust code that fails as the revision's first item may have written already: on MySQL
+/// (no transaction) that is a partial state to resolve, never "nothing remains".
+#[test]
+fn failing_code_first_in_a_revision_is_not_called_harmless() {
+    for db in TestDb::all() {
+        let d = db.dialect;
+        block_on(async {
+            let mut c = db.connect().await;
+            c.execute("CREATE TABLE pre (id INT)").await.unwrap();
+            let err = up(&mut c, &one(write_then_fail), &opts())
+                .await
+                .unwrap_err()
+                .to_string();
+            let rows = c.query_column("SELECT COUNT(*) FROM pre").await.unwrap();
+            if d == Dialect::MySql {
+                assert!(err.contains("failed part-way"), "{d}: {err}");
+                assert_eq!(rows[0].as_deref(), Some("1"), "{d}: the write stays");
+            } else {
+                assert!(err.contains("rolled back"), "{d}: {err}");
+                assert_eq!(rows[0].as_deref(), Some("0"), "{d}: the write went with it");
+            }
+            c.close().await;
+        });
+    }
+}
+
 fn create_b(op: &mut Ops) {
     op.create_table(
         Table::new("b")

@@ -326,9 +326,11 @@ async fn run_step(
             });
         }
         if n == 0
+            && matches!(item, Item::Sql(_))
             && let Some(row) = running
         {
-            // Nothing of it ran: no partial state to resolve.
+            // Nothing of it ran (a failed statement changes nothing; Rust code may have
+            // committed writes before it failed): no partial state to resolve.
             let _ = db
                 .execute(&format!(
                     "DELETE FROM {} WHERE id = {row}",
