@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use aludel_introspect::{Database, IntrospectOptions};
 use aludel_runner::{
     Direction, Error, Graph, Ops, Quiet, Resolution, Revision, RevisionDef, RunnerOptions,
-    TransactionMode, migrate, resolve,
+    TransactionMode, migrate, resolve, stamp,
 };
 use aludel_schema::{Column, ColumnType as T, Dialect, ForeignKey, Index, Table};
 use aludel_tests::{TestDb, block_on};
@@ -355,6 +355,41 @@ fn data_migrations_in_rust_run_in_the_revision() {
         sql.contains("-- NOT RENDERED: the Rust code \"seed three rows\" of this revision runs only against a database"),
         "{sql}"
     );
+}
+
+/// `stamp` changes the version table and the ledger together: when the ledger cannot be
+/// written, the version table keeps what it had.
+#[test]
+fn stamp_is_all_or_nothing() {
+    for db in TestDb::all() {
+        let d = db.dialect;
+        block_on(async {
+            let mut c = db.connect().await;
+            // A ledger table of the right columns that refuses every row aludel writes.
+            c.execute(
+                "CREATE TABLE aludel_version_ledger (id INT, revision VARCHAR(32), \
+                 action VARCHAR(16), status VARCHAR(16), checksum VARCHAR(64), \
+                 message VARCHAR(200), at VARCHAR(40), CHECK (revision IS NULL))",
+            )
+            .await
+            .unwrap();
+            let defs = one(create_a);
+            let g = Graph::new(&defs).unwrap();
+            let err = stamp(&mut c, &g, &["aaaaaaaaaaaa".to_string()], &opts())
+                .await
+                .unwrap_err();
+            let heads = c
+                .query_column("SELECT version_num FROM aludel_version")
+                .await
+                .unwrap();
+            assert!(
+                err.to_string().contains("aludel_version_ledger"),
+                "{d}: {err}"
+            );
+            assert!(heads.is_empty(), "{d}: {heads:?} after {err}");
+            c.close().await;
+        });
+    }
 }
 
 fn write_then_fail(op: &mut Ops) {

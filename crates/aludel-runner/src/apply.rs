@@ -159,6 +159,11 @@ pub async fn migrate(
         db.execute("PRAGMA foreign_keys = OFF").await?;
     }
     let result = migrate_locked(db, graph, target, direction, opts, introspect, progress).await;
+    if result.is_err() {
+        // An error between BEGIN and COMMIT leaves the transaction open; on PostgreSQL an
+        // aborted one would also refuse the unlock below and keep the lock.
+        let _ = db.execute("ROLLBACK").await;
+    }
     if sqlite {
         let _ = db.execute("PRAGMA foreign_keys = ON").await;
     }
@@ -245,6 +250,20 @@ async fn migrate_locked(
     Err(Error::Ledger(
         "the version table kept changing under this run; run it again".into(),
     ))
+}
+
+/// Commits the open transaction after `result`, or rolls it back.
+async fn finish(db: &mut Database, result: Result<()>) -> Result<()> {
+    match result {
+        Ok(()) => {
+            db.execute("COMMIT").await?;
+            Ok(())
+        }
+        Err(e) => {
+            let _ = db.execute("ROLLBACK").await;
+            Err(e)
+        }
+    }
 }
 
 fn begin(d: Dialect) -> &'static str {
@@ -458,23 +477,28 @@ pub async fn stamp(
             dialect: d,
         };
         let ledger = Ledger::new(&opts.version_table, d);
-        let before = current_heads(db, &opts.version_table).await?;
-        for sql in vt.update(&before, heads) {
-            db.execute(&sql).await?;
+        // The version table and the ledger change together or not at all.
+        db.execute(begin(d)).await.map_err(busy)?;
+        let written: Result<()> = async {
+            let before = current_heads(db, &opts.version_table).await?;
+            let mut statements = vt.update(&before, heads);
+            for h in heads.iter().filter(|h| !before.contains(h)) {
+                let sum = graph
+                    .get(h)
+                    .map(|def| ledger::checksum(&def.upgrade_ops()))
+                    .unwrap_or_default();
+                statements.push(ledger.insert(h, "stamp", Status::Applied, &sum, "stamped"));
+            }
+            for h in before.iter().filter(|h| !heads.contains(h)) {
+                statements.push(ledger.insert(h, "stamp", Status::Reverted, "", "stamped"));
+            }
+            for sql in &statements {
+                db.execute(sql).await?;
+            }
+            Ok(())
         }
-        for h in heads.iter().filter(|h| !before.contains(h)) {
-            let sum = graph
-                .get(h)
-                .map(|def| ledger::checksum(&def.upgrade_ops()))
-                .unwrap_or_default();
-            db.execute(&ledger.insert(h, "stamp", Status::Applied, &sum, "stamped"))
-                .await?;
-        }
-        for h in before.iter().filter(|h| !heads.contains(h)) {
-            db.execute(&ledger.insert(h, "stamp", Status::Reverted, "", "stamped"))
-                .await?;
-        }
-        Ok(())
+        .await;
+        finish(db, written).await
     }
     .await;
     let released = lock::release(db, lock).await;
@@ -544,14 +568,22 @@ pub async fn resolve(
             (_, _) => (Status::Reverted, "left as it was before it started"),
         };
         let after = graph.heads_of(&applied);
-        for sql in vt.update(&current, &after) {
-            db.execute(&sql).await?;
-        }
-        db.execute(&ledger.set_status(p.id, status)).await?;
+        let mut statements = vt.update(&current, &after);
+        statements.push(ledger.set_status(p.id, status));
         if resolution == Resolution::Applied && upgrade {
             // The code may have been fixed since it failed; what is applied is what it is now.
-            db.execute(&ledger.set_checksum(p.id, &sum)).await?;
+            statements.push(ledger.set_checksum(p.id, &sum));
         }
+        // The version table and the ledger change together or not at all.
+        db.execute(begin(d)).await.map_err(busy)?;
+        let written: Result<()> = async {
+            for sql in &statements {
+                db.execute(sql).await?;
+            }
+            Ok(())
+        }
+        .await;
+        finish(db, written).await?;
         Ok(format!(
             "revision {id} resolved: the database records it as {note}"
         ))
