@@ -258,6 +258,22 @@ fn lock_timeout(p: &Project, d: Dialect) {
         "{d}: {out:?}"
     );
     assert!(!out.stderr.contains("panicked"), "{d}: {out:?}");
+    // The message names the holder and the command that ends it.
+    let names = match d {
+        Dialect::Postgres => {
+            out.stderr.contains("The holder: pid ")
+                && out.stderr.contains("(application 'aludel', ")
+                && out
+                    .stderr
+                    .contains("to end it: SELECT pg_terminate_backend(")
+        }
+        Dialect::MySql => {
+            out.stderr.contains("The holder: connection ")
+                && out.stderr.contains("to end it: KILL ")
+        }
+        Dialect::Sqlite => true,
+    };
+    assert!(names, "{d}: {out:?}");
     std::fs::write(signals.path().join("release"), "").unwrap();
     let held = holder.wait();
     assert!(held.status.success(), "{d}: {held:?}");
@@ -659,4 +675,133 @@ fn branches_merge_stamp_show_and_history_ranges() {
         ),
         "{out:?}"
     );
+}
+
+/// No output carries a password: every error path that sees a URL, with a password
+/// planted in it, is searched for the password.
+#[test]
+fn no_output_carries_a_password() {
+    const PW: &str = "PLANTED-pw-93a";
+    let Some(db) = TestDb::new(Dialect::Sqlite) else {
+        return;
+    };
+    let p = Project::new(&db.url);
+    let clean = |what: &str, out: Run| {
+        assert!(!out.status.success(), "{what}: {out:?}");
+        assert!(
+            !out.stdout.contains(PW) && !out.stderr.contains(PW),
+            "{what}: the password leaked:\n{out:?}"
+        );
+    };
+    let with_url = |url: &str, args: &[&str]| {
+        let mut cmd = p.command(args);
+        cmd.env("DATABASE_URL", url);
+        p.run(cmd)
+    };
+    let unreachable = [
+        format!("postgres://postgres:{PW}@127.0.0.1:9/nowhere"),
+        format!("mysql://root:{PW}@127.0.0.1:9/nowhere"),
+        format!("postgres://postgres:{PW}@127.0.0.1:notaport/x"),
+        format!("mysql://root:{PW}@[::1/x"),
+        format!("oracle://scott:{PW}@db/orcl"),
+    ];
+    for url in &unreachable {
+        for args in [
+            &["upgrade", "head"][..],
+            &["current"],
+            &["check"],
+            &["database", "create"],
+            &["database", "drop", "--yes"],
+        ] {
+            clean(&format!("{args:?} with {url}"), with_url(url, args));
+        }
+    }
+    // The servers answer but refuse: an unknown user, a database that does not exist
+    // (only commands that read: nothing is created).
+    let refused = [
+        format!("postgres://nobody_aludel:{PW}@127.0.0.1:5432/test"),
+        format!("mysql://nobody_aludel:{PW}@127.0.0.1:3306/test"),
+        format!("postgres://postgres:{PW}@127.0.0.1:5432/aludel_no_such_db"),
+        format!("mysql://root:{PW}@127.0.0.1:3306/aludel_no_such_db"),
+    ];
+    for url in &refused {
+        for args in [&["upgrade", "head"][..], &["current"], &["check"]] {
+            clean(&format!("{args:?} with {url}"), with_url(url, args));
+        }
+    }
+
+    // A .env whose DATABASE_URL line has an unterminated quote.
+    std::fs::write(
+        p.root().join(".env"),
+        format!("OTHER=1\nDATABASE_URL=\"postgres://postgres:{PW}@127.0.0.1/x\n"),
+    )
+    .unwrap();
+    let mut cmd = p.command(&["current"]);
+    cmd.env_remove("DATABASE_URL");
+    let out = p.run(cmd);
+    assert!(
+        out.stderr.contains("DATABASE_URL"),
+        "the line is named: {out:?}"
+    );
+    clean(".env with an unterminated quote", out);
+    std::fs::remove_file(p.root().join(".env")).unwrap();
+
+    // The URL in aludel.toml.
+    let config = p.root().join("aludel.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let planted = format!("url = \"postgres://postgres:{PW}@127.0.0.1:9/x\"");
+    std::fs::write(
+        &config,
+        text.replace("url = \"sqlite://app.db?mode=rwc\"", &planted),
+    )
+    .unwrap();
+    assert!(std::fs::read_to_string(&config).unwrap().contains(PW));
+    let mut cmd = p.command(&["upgrade", "head"]);
+    cmd.env_remove("DATABASE_URL");
+    clean("url in aludel.toml", p.run(cmd));
+}
+
+/// Two projects that share one cargo target directory (as every test project here
+/// does) each run their own runner, even when both run at once.
+#[test]
+fn projects_sharing_a_target_dir_run_their_own_runners() {
+    let (Some(a_db), Some(b_db)) = (TestDb::new(Dialect::Sqlite), TestDb::new(Dialect::Sqlite))
+    else {
+        return;
+    };
+    let a = Project::new(&a_db.url);
+    let b = Project::new(&b_db.url);
+    write_revision(&a, "aaaaaaaaaa01_a.rs", &revision("aaaaaaaaaa01", &[]));
+    write_revision(&b, "bbbbbbbbbb01_b.rs", &revision("bbbbbbbbbb01", &[]));
+    for round in 0..3 {
+        // A change each round, so that both rebuild while the other one runs.
+        std::fs::write(a.root().join("src/lib.rs"), format!("// {round}\n")).unwrap();
+        std::fs::write(b.root().join("src/lib.rs"), format!("// {round}\n")).unwrap();
+        let (ra, rb) = std::thread::scope(|s| {
+            let ta = s.spawn(|| a.aludel(&["history"]));
+            let tb = s.spawn(|| b.aludel(&["history"]));
+            (ta.join().unwrap(), tb.join().unwrap())
+        });
+        let (ra, rb) = (ra.ok(), rb.ok());
+        assert!(
+            ra.stdout.contains("aaaaaaaaaa01") && !ra.stdout.contains("bbbbbbbbbb01"),
+            "round {round}: project a ran another runner:\n{ra:?}"
+        );
+        assert!(
+            rb.stdout.contains("bbbbbbbbbb01") && !rb.stdout.contains("aaaaaaaaaa01"),
+            "round {round}: project b ran another runner:\n{rb:?}"
+        );
+    }
+    // Each project runs a copy of its own, not the path both builds write.
+    let runners = aludel_tests::shared_target_dir().join("aludel/runners");
+    let copies = std::fs::read_dir(&runners)
+        .map(|rd| {
+            rd.filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.path().join("migrations").is_file())
+            })
+            .count()
+        })
+        .unwrap_or(0);
+    assert!(copies >= 2, "{}: {copies} runner copies", runners.display());
 }

@@ -187,3 +187,30 @@ fn postgres_hints_reach_the_message() {
         });
     }
 }
+
+/// Every aludel session names itself, and on PostgreSQL 14+ checks that its client is
+/// still there while a statement runs, so that a killed runner's statement (and its
+/// lock) ends within seconds.
+#[test]
+fn postgres_sessions_name_themselves_and_notice_a_vanished_client() {
+    let Some(db) = TestDb::new(Dialect::Postgres) else {
+        return;
+    };
+    block_on(async {
+        let mut c = db.connect().await;
+        let row = c
+            .query_column(
+                "SELECT application_name || '|' || coalesce(current_setting('client_connection_check_interval', true), '') \
+                 || '|' || current_setting('server_version_num') FROM pg_stat_activity WHERE pid = pg_backend_pid()",
+            )
+            .await
+            .unwrap();
+        let text = row[0].clone().unwrap();
+        let parts: Vec<&str> = text.split('|').collect();
+        assert_eq!(parts[0], "aludel", "{text}");
+        if parts[2].parse::<u32>().unwrap() >= 140000 {
+            assert_eq!(parts[1], "2s", "{text}");
+        }
+        c.close().await;
+    });
+}

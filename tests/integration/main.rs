@@ -4,6 +4,7 @@ mod changes;
 mod cli;
 mod fidelity;
 mod guards;
+mod hostile;
 mod introspect;
 mod review;
 mod roundtrip;

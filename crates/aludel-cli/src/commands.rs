@@ -402,14 +402,13 @@ async fn migrate(
             Some((from, to)) => (Some(from), to),
             None => (None, target),
         };
-        let current = match (from, direction) {
-            (Some("base") | Some(""), _) | (None, Direction::Upgrade) => Vec::new(),
-            (Some("head"), _) => graph
-                .single_head()?
-                .map(|h| vec![h.to_string()])
-                .unwrap_or_default(),
-            (Some("heads"), _) => graph.heads().iter().map(|h| h.to_string()).collect(),
-            (Some(rev), _) => vec![graph.resolve(rev)?.to_string()],
+        let current: Vec<String> = match (from, direction) {
+            (None, Direction::Upgrade) => Vec::new(),
+            (Some(spec), _) => graph
+                .resolve_heads(spec)?
+                .into_iter()
+                .map(str::to_string)
+                .collect(),
             (None, Direction::Downgrade) => bail!(
                 "an offline downgrade needs to know where the database is: use FROM:TO, like `downgrade head:base --sql` or `downgrade {target_hint}:-1 --sql`",
                 target_hint = "head"
@@ -590,7 +589,17 @@ async fn history(ctx: &Ctx, range: Option<&str>) -> anyhow::Result<ExitCode> {
 
 fn show(ctx: &Ctx, spec: &str) -> anyhow::Result<ExitCode> {
     let g = ctx.graph()?;
-    let id = g.resolve(spec)?;
+    let id = match g.resolve_heads(spec)?.as_slice() {
+        [one] => *one,
+        [] => bail!(
+            "{spec:?} names no revision; `aludel show` shows one (an id, a prefix, head, head-1 ...)"
+        ),
+        many => bail!(
+            "{spec:?} names {} revisions ({}); show them one at a time",
+            many.len(),
+            many.join(", ")
+        ),
+    };
     let d = g.get(id).expect("resolved");
     println!(
         "Rev: {}{}",
@@ -663,15 +672,11 @@ fn check_offline(ctx: &Ctx, dialect: Option<crate::args::DialectArg>) -> anyhow:
 async fn stamp(ctx: &Ctx, spec: &str) -> anyhow::Result<ExitCode> {
     let project = ctx.project()?;
     let graph = ctx.graph()?;
-    let heads: Vec<String> = match spec {
-        "base" => Vec::new(),
-        "head" => graph
-            .single_head()?
-            .map(|h| vec![h.to_string()])
-            .unwrap_or_default(),
-        "heads" => graph.heads().iter().map(|h| h.to_string()).collect(),
-        other => vec![graph.resolve_target(other)?.to_string()],
-    };
+    let heads: Vec<String> = graph
+        .resolve_heads(spec)?
+        .into_iter()
+        .map(str::to_string)
+        .collect();
     let opts = ctx.runner_options(&project)?;
     let mut db = ctx.connect(&project).await?;
     aludel_runner::stamp(&mut db, &graph, &heads, &opts).await?;
@@ -691,7 +696,7 @@ fn merge(ctx: &Ctx, message: &str, revisions: &[String]) -> anyhow::Result<ExitC
     } else {
         revisions
             .iter()
-            .map(|r| graph.resolve(r).map(str::to_string))
+            .map(|r| graph.resolve_target(r).map(str::to_string))
             .collect::<Result<_, _>>()?
     };
     if parents.len() < 2 {

@@ -271,11 +271,11 @@ fn resolve_url_with(
     }
     let dotenv = project.root.join(".env");
     if dotenv.is_file() {
+        // dotenvy's own errors quote the whole line, password included: never show them.
         let iter = dotenvy::from_path_iter(&dotenv)
             .with_context(|| format!("cannot read {}", dotenv.display()))?;
         for item in iter {
-            let (k, v) =
-                item.with_context(|| format!("{} is not a valid .env file", dotenv.display()))?;
+            let (k, v) = item.map_err(|e| dotenv_error(&dotenv, e))?;
             if k == "DATABASE_URL" && !v.is_empty() {
                 return Ok((v, UrlSource::DotEnv));
             }
@@ -289,6 +289,22 @@ fn resolve_url_with(
         dotenv.display(),
         project.file.display()
     )
+}
+
+/// A `.env` parse error that names the line by its key only: the value may be a
+/// password.
+fn dotenv_error(path: &std::path::Path, e: dotenvy::Error) -> anyhow::Error {
+    match e {
+        dotenvy::Error::LineParse(line, at) => {
+            let key = line.split('=').next().unwrap_or_default().trim();
+            anyhow::anyhow!(
+                "{} is not a valid .env file: the line of `{key}` cannot be read (at character {at}); check that its quotes are closed",
+                path.display()
+            )
+        }
+        dotenvy::Error::Io(e) => anyhow::anyhow!("cannot read {}: {e}", path.display()),
+        _ => anyhow::anyhow!("{} is not a valid .env file", path.display()),
+    }
 }
 
 #[cfg(test)]

@@ -29,11 +29,14 @@ impl Reporter {
 }
 
 impl Progress for Reporter {
-    fn waiting(&mut self) {
+    fn waiting(&mut self, holder: &str) {
         eprintln!(
             "Another aludel run holds the migration lock; waiting for it (up to {} s)...",
             self.lock_timeout.as_secs()
         );
+        if !holder.is_empty() {
+            eprintln!("  held by {holder}");
+        }
     }
 
     fn planned(&mut self, steps: &[Step<'_>]) {

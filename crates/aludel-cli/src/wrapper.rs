@@ -49,8 +49,77 @@ pub const RUNNER_BUILD_ARGS: &[&str] = &[
     "profile.aludel.package.\"*\".opt-level=2",
 ];
 
-/// Builds the runner crate and returns its executable.
+/// Builds the runner crate and returns this project's own copy of its executable.
+///
+/// Every project's runner crate is called `migrations`, so projects that share a cargo
+/// target directory (a global `CARGO_TARGET_DIR` or `build.target-dir`) build to the same
+/// path. Under a lock, the fresh executable is copied to a path of the project's own
+/// (named after a hash of the runner crate's path), so one project never runs another's
+/// runner, and two projects can run at once.
 fn build_runner(manifest: &Path) -> anyhow::Result<PathBuf> {
+    let want = std::fs::canonicalize(manifest).unwrap_or(manifest.to_path_buf());
+    let lock = runner_lock()?;
+    let built = cargo_build(manifest, &want)?;
+    let own = private_copy(&built, &want)?;
+    drop(lock);
+    Ok(own)
+}
+
+/// A lock that serialises build-and-copy among aludel's runs on this machine (cargo's
+/// own lock covers only the build, and where the target directory is cannot be known
+/// before cargo says it). It is held only while cargo builds, not while the runner runs.
+fn runner_lock() -> anyhow::Result<std::fs::File> {
+    let path = std::env::temp_dir().join("aludel-runner-build.lock");
+    let file = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.lock()
+        .with_context(|| format!("cannot lock {}", path.display()))?;
+    Ok(file)
+}
+
+/// `built` copied to `<its folder>/runners/<hash of the manifest path>/`, unless the
+/// copy there is already the same file.
+fn private_copy(built: &Path, manifest: &Path) -> anyhow::Result<PathBuf> {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in manifest.as_os_str().as_encoded_bytes() {
+        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    let dir = built
+        .parent()
+        .unwrap_or(Path::new("."))
+        .join("runners")
+        .join(format!("{h:016x}"));
+    let own = dir.join(built.file_name().unwrap_or_default());
+    let meta = |p: &Path| {
+        std::fs::metadata(p)
+            .ok()
+            .map(|m| (m.len(), m.modified().ok()))
+    };
+    if meta(&own).is_some() && meta(&own) == meta(built) {
+        return Ok(own);
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let tmp = dir.join(".incoming");
+    std::fs::copy(built, &tmp)
+        .with_context(|| format!("cannot copy the runner to {}", dir.display()))?;
+    if let Ok(m) = std::fs::metadata(built).and_then(|m| m.modified()) {
+        let _ = std::fs::File::options()
+            .write(true)
+            .open(&tmp)
+            .and_then(|f| f.set_modified(m));
+    }
+    // A rename replaces the file under a runner that may still be running elsewhere.
+    std::fs::rename(&tmp, &own)
+        .with_context(|| format!("cannot place the runner at {}", own.display()))?;
+    Ok(own)
+}
+
+/// Builds the runner crate and returns the executable cargo made.
+fn cargo_build(manifest: &Path, want: &Path) -> anyhow::Result<PathBuf> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
     cmd.arg("build")
@@ -72,7 +141,6 @@ fn build_runner(manifest: &Path) -> anyhow::Result<PathBuf> {
             manifest.parent().unwrap_or(manifest).display()
         );
     }
-    let want = std::fs::canonicalize(manifest).unwrap_or(manifest.to_path_buf());
     let mut exe = None;
     for line in String::from_utf8_lossy(&out.stdout).lines() {
         let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {

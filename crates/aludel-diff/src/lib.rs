@@ -62,7 +62,7 @@ pub enum NoteKind {
 
 /// Checks what a diff needs of the target schema: every column a constraint names
 /// exists, every foreign key points at a table of the schema, no name is used twice.
-pub fn validate(target: &Schema) -> Result<()> {
+pub fn validate(target: &Schema, dialect: Dialect) -> Result<()> {
     // Runs on every autogenerate and check: no allocation per table unless something
     // is wrong.
     let mut problems = Vec::new();
@@ -72,10 +72,19 @@ pub fn validate(target: &Schema) -> Result<()> {
             problems.push(format!("table {} is declared twice", t.table_name()));
         }
     }
+    if dialect == Dialect::Postgres {
+        for e in &target.enums {
+            name_problem(&mut problems, dialect, "enum type", &e.name);
+        }
+    }
     let same_set =
         |a: &[String], b: &[String]| a.len() == b.len() && a.iter().all(|x| b.contains(x));
     for t in &target.tables {
         let tn = t.display_name();
+        table_name_problems(&mut problems, dialect, t);
+        if dialect == Dialect::MySql {
+            mysql_unindexable(&mut problems, t);
+        }
         if t.columns.is_empty() {
             problems.push(format!("table {tn} has no columns"));
         }
@@ -175,6 +184,69 @@ pub fn validate(target: &Schema) -> Result<()> {
     }
 }
 
+/// A name the dialect cannot keep as given (PostgreSQL would cut it): refused before
+/// any revision is written.
+fn name_problem(problems: &mut Vec<String>, dialect: Dialect, what: &str, name: &str) {
+    if let Some(p) = dialect.identifier_problem(name) {
+        problems.push(format!("the {what} name {name:?} {p} ({dialect})"));
+    }
+}
+
+/// MySQL indexes TEXT and BLOB columns only by a prefix length, which aludel does not
+/// write: such a key would fail half-way through an upgrade (error 1071 or 1170).
+fn mysql_unindexable(problems: &mut Vec<String>, t: &Table) {
+    let keys = t
+        .primary_key
+        .iter()
+        .map(|p| ("the primary key", &p.columns))
+        .chain(
+            t.uniques
+                .iter()
+                .map(|u| ("a unique constraint", &u.columns)),
+        )
+        .chain(t.indexes.iter().map(|i| ("an index", &i.columns)));
+    for (what, cols) in keys {
+        for c in cols.iter().filter_map(|c| t.get_column(c)) {
+            let unbounded = matches!(
+                c.ty.canonical(Dialect::MySql),
+                ColumnType::Text | ColumnType::Bytes | ColumnType::Json
+            );
+            if unbounded {
+                problems.push(format!(
+                    "{what} of table {} covers column {}, of type {} ({} on MySQL), which MySQL cannot index whole; give the field a max_length (VARCHAR) or leave it out of the key",
+                    t.display_name(),
+                    c.name,
+                    c.ty,
+                    c.ty.sql(Dialect::MySql)
+                ));
+            }
+        }
+    }
+}
+
+fn table_name_problems(problems: &mut Vec<String>, d: Dialect, t: &Table) {
+    name_problem(problems, d, "table", &t.name);
+    for c in &t.columns {
+        name_problem(problems, d, &format!("column (of {})", t.name), &c.name);
+    }
+    let constraints = t
+        .primary_key
+        .iter()
+        .filter_map(|p| p.name.as_deref())
+        .chain(t.uniques.iter().filter_map(|u| u.name.as_deref()))
+        .chain(t.indexes.iter().filter_map(|i| i.name.as_deref()))
+        .chain(t.foreign_keys.iter().filter_map(|f| f.name.as_deref()))
+        .chain(t.checks.iter().filter_map(|c| c.name.as_deref()));
+    for n in constraints {
+        name_problem(
+            problems,
+            d,
+            &format!("constraint or index (of {})", t.name),
+            n,
+        );
+    }
+}
+
 /// The plan that turns `current` into `target` on `dialect`.
 ///
 /// `current` is usually the live database and `target` the models. Tables of `current`
@@ -182,13 +254,13 @@ pub fn validate(target: &Schema) -> Result<()> {
 /// removes tables it must never touch (excluded ones, the version table) from both.
 pub fn diff(current: &Schema, target: &Schema, dialect: Dialect) -> Result<Plan> {
     if target.tables.len() + current.tables.len() < PARALLEL_MIN_TABLES {
-        validate(target)?;
+        validate(target, dialect)?;
         return diff_valid(current, target, dialect);
     }
     // Validation runs beside the diff on another core. An invalid target is refused
     // whatever the diff made of it, even a panic.
     let (valid, plan) = rayon::join(
-        || validate(target),
+        || validate(target, dialect),
         || {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 diff_valid(current, target, dialect)

@@ -304,12 +304,12 @@ fn indexes_and_uniques() {
 fn unique_constraint_matches_unique_index() {
     let cur = schema(vec![
         Table::new("u")
-            .column(Column::new("e", T::Text))
+            .column(Column::new("e", T::Varchar(100)))
             .index(Index::new(["e"]).unique().named("u_e_key")),
     ]);
     let tgt = schema(vec![
         Table::new("u")
-            .column(Column::new("e", T::Text))
+            .column(Column::new("e", T::Varchar(100)))
             .unique(Unique::new(["e"]).named("uq_u_e")),
     ]);
     for d in Dialect::ALL {
@@ -484,6 +484,29 @@ fn invalid_models_are_reported_together() {
         err.contains("references pairs (a, b), which is neither its primary key nor unique"),
         "{err}"
     );
+}
+
+#[test]
+fn mysql_keys_on_unbounded_text_are_refused_when_the_plan_is_made() {
+    let t = schema(vec![
+        Table::new("docs")
+            .column(Column::new("id", T::Integer))
+            .column(Column::new("body", T::Text))
+            .column(Column::new("title", T::Varchar(200)))
+            .primary_key(["id"])
+            .index(Index::new(["body"]))
+            .index(Index::new(["title"])),
+    ]);
+    let err = diff(&Schema::new(), &t, Dialect::MySql)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("an index of table docs covers column body, of type text (LONGTEXT on MySQL), which MySQL cannot index whole"),
+        "{err}"
+    );
+    assert!(!err.contains("column title"), "{err}");
+    assert!(diff(&Schema::new(), &t, Dialect::Postgres).is_ok());
+    assert!(diff(&Schema::new(), &t, Dialect::Sqlite).is_ok());
 }
 
 #[test]

@@ -84,7 +84,10 @@ impl Database {
         };
         let conn = match dialect {
             Dialect::Postgres => {
-                let opts = PgConnectOptions::from_str(url).map_err(invalid)?;
+                let mut opts = PgConnectOptions::from_str(url).map_err(invalid)?;
+                if !url.contains("application_name=") {
+                    opts = opts.application_name("aludel");
+                }
                 let c = tokio::time::timeout(CONNECT_TIMEOUT, opts.connect())
                     .await
                     .map_err(|_| timed_out())?
@@ -118,19 +121,46 @@ impl Database {
             mariadb: false,
             queries: 0,
         };
-        if dialect == Dialect::MySql {
-            let version = db.query_column("SELECT VERSION()").await?;
-            db.mariadb = version
-                .first()
-                .and_then(|v| v.as_deref())
-                .is_some_and(|v| v.to_ascii_lowercase().contains("mariadb"));
-        }
+        db.prepare_session().await?;
         db.queries = 0;
         Ok(db)
     }
 
     pub fn dialect(&self) -> Dialect {
         self.dialect
+    }
+
+    /// What every session of aludel's needs, whatever the server's defaults.
+    ///
+    /// PostgreSQL 14+: `client_connection_check_interval`, so that a statement whose
+    /// client was killed stops (and lets go of aludel's lock) within seconds instead of
+    /// running to its end. MySQL: backslashes in string literals are escapes (aludel's
+    /// quoting doubles them), whatever `sql_mode` the server sets.
+    async fn prepare_session(&mut self) -> Result<()> {
+        match self.dialect {
+            Dialect::Postgres => self
+                .execute(
+                    "SELECT set_config('client_connection_check_interval', '2000', false) \
+                     WHERE current_setting('server_version_num')::int >= 140000",
+                )
+                .await
+                .map(|_| ()),
+            Dialect::MySql => {
+                let row = self
+                    .query_column("SELECT CONCAT(VERSION(), '|', @@SESSION.sql_mode)")
+                    .await?;
+                let text = row.first().cloned().flatten().unwrap_or_default();
+                self.mariadb = text.to_ascii_lowercase().contains("mariadb");
+                if text.contains("NO_BACKSLASH_ESCAPES") {
+                    self.execute(
+                        "SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '')",
+                    )
+                    .await?;
+                }
+                Ok(())
+            }
+            Dialect::Sqlite => Ok(()),
+        }
     }
 
     /// Whether a MySQL-dialect server is MariaDB.

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use aludel_schema::{
     Check, Column, ColumnType, Dialect, FkAction, ForeignKey, Index, NamingConvention, PrimaryKey,
-    Schema, Table, TableName, normalize_default,
+    Schema, Table, TableName, lex, normalize_default,
 };
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
@@ -218,27 +218,12 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
 
 /// The `WHERE` of a partial index, from its `CREATE INDEX` text.
 fn index_predicate(sql: &str) -> Option<String> {
-    let upper = sql.to_ascii_uppercase();
-    let mut depth = 0i32;
-    let mut in_quote: Option<char> = None;
-    let bytes = upper.as_bytes();
-    for (i, c) in upper.char_indices() {
-        match in_quote {
-            Some(q) if c == q => in_quote = None,
-            Some(_) => {}
-            None => match c {
-                '\'' | '"' | '`' => in_quote = Some(c),
-                '(' => depth += 1,
-                ')' => depth -= 1,
-                'W' if depth == 0
-                    && upper[i..].starts_with("WHERE")
-                    && i > 0
-                    && bytes[i - 1].is_ascii_whitespace() =>
-                {
-                    return Some(sql[i + 5..].trim().to_string());
-                }
-                _ => {}
-            },
+    let toks = lex::tokens_with(sql, lex::Rules::SQLITE);
+    let mut pos = 0;
+    for (t, d) in toks.iter().zip(lex::depths(&toks)) {
+        pos += t.text.len();
+        if d == 0 && t.is_keyword("where") {
+            return Some(sql[pos..].trim().to_string());
         }
     }
     None
@@ -256,224 +241,145 @@ struct Clauses {
 impl Clauses {
     fn parse(sql: &str) -> Clauses {
         let mut out = Clauses::default();
-        let Some(open) = sql.find('(') else {
-            return out;
-        };
-        let body = &sql[open + 1..];
-        for part in split_top_level(body) {
-            let mut p = Tokens::new(part.trim());
-            let mut name = None;
-            if p.keyword("CONSTRAINT") {
-                name = p.ident();
-            }
-            if p.keyword("PRIMARY") && p.keyword("KEY") {
-                out.primary_key_name = name;
-            } else if p.keyword("FOREIGN") && p.keyword("KEY") {
-                if let (Some(name), Some(cols)) = (name, p.paren()) {
-                    let cols = split_top_level(&cols)
-                        .iter()
-                        .map(|c| unquote(c.trim()))
-                        .collect();
-                    out.foreign_keys.push((name, cols));
-                }
-            } else if p.keyword("CHECK") {
-                if let Some(expr) = p.paren() {
-                    out.checks.push((name, expr.trim().to_string()));
-                }
-            } else if name.is_none() && !p.keyword("UNIQUE") {
-                // A column definition: its own CHECK constraints follow its type.
-                p.ident();
-                let mut pending_name = None;
-                while !p.is_empty() {
-                    if p.keyword("CONSTRAINT") {
-                        pending_name = p.ident();
-                    } else if p.keyword("CHECK") {
-                        if let Some(expr) = p.paren() {
-                            out.checks
-                                .push((pending_name.take(), expr.trim().to_string()));
-                        }
-                    } else {
-                        pending_name = None;
-                        p.skip();
-                    }
-                }
-            }
+        for part in lex::split_top_level(column_list(sql), ",", lex::Rules::SQLITE) {
+            out.read_definition(Cursor::new(part));
         }
         out
     }
-}
 
-/// Splits on commas outside parentheses and quotes; stops at the unbalanced `)` that
-/// closes the list.
-fn split_top_level(s: &str) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut depth = 0i32;
-    let mut quote: Option<char> = None;
-    let mut cur = String::new();
-    for c in s.chars() {
-        match quote {
-            Some(q) => {
-                if c == q {
-                    quote = None;
-                }
-                cur.push(c);
+    /// One column or table-constraint definition.
+    fn read_definition(&mut self, mut p: Cursor<'_>) {
+        let mut name = None;
+        if p.keyword("CONSTRAINT") {
+            name = p.ident();
+        }
+        if p.keyword("PRIMARY") && p.keyword("KEY") {
+            self.primary_key_name = name;
+        } else if p.keyword("FOREIGN") && p.keyword("KEY") {
+            if let (Some(name), Some(cols)) = (name, p.paren()) {
+                let cols = lex::split_top_level(cols, ",", lex::Rules::SQLITE)
+                    .into_iter()
+                    .filter_map(|c| Cursor::new(c).ident())
+                    .collect();
+                self.foreign_keys.push((name, cols));
             }
-            None => match c {
-                '\'' | '"' | '`' | '[' => {
-                    quote = Some(if c == '[' { ']' } else { c });
-                    cur.push(c);
-                }
-                '(' => {
-                    depth += 1;
-                    cur.push(c);
-                }
-                ')' if depth == 0 => break,
-                ')' => {
-                    depth -= 1;
-                    cur.push(c);
-                }
-                ',' if depth == 0 => parts.push(std::mem::take(&mut cur)),
-                _ => cur.push(c),
-            },
+        } else if p.keyword("CHECK") {
+            if let Some(expr) = p.paren() {
+                self.checks.push((name, expr.trim().to_string()));
+            }
+        } else if name.is_none() && !p.keyword("UNIQUE") {
+            // A column definition: its own CHECK constraints follow its type.
+            p.ident();
+            self.read_column_checks(p);
         }
     }
-    if !cur.trim().is_empty() {
-        parts.push(cur);
-    }
-    parts
-}
 
-fn unquote(s: &str) -> String {
-    let b = s.as_bytes();
-    if b.len() >= 2
-        && matches!(
-            (b[0], b[b.len() - 1]),
-            (b'"', b'"') | (b'`', b'`') | (b'[', b']')
-        )
-    {
-        let q = b[0] as char;
-        s[1..s.len() - 1].replace(&format!("{q}{q}"), &q.to_string())
-    } else {
-        s.to_string()
+    fn read_column_checks(&mut self, mut p: Cursor<'_>) {
+        let mut pending_name = None;
+        while !p.is_empty() {
+            if p.keyword("CONSTRAINT") {
+                pending_name = p.ident();
+            } else if p.keyword("CHECK") {
+                if let Some(expr) = p.paren() {
+                    self.checks
+                        .push((pending_name.take(), expr.trim().to_string()));
+                }
+            } else {
+                pending_name = None;
+                p.skip();
+            }
+        }
     }
 }
 
-struct Tokens<'a> {
-    rest: &'a str,
+/// The text inside the first top-level parentheses of a `CREATE TABLE`: its column and
+/// constraint list.
+fn column_list(sql: &str) -> &str {
+    let toks = lex::tokens_with(sql, lex::Rules::SQLITE);
+    let mut pos = 0;
+    let mut open = None;
+    for (t, d) in toks.iter().zip(lex::depths(&toks)) {
+        if d == 0 && t.is_punct("(") && open.is_none() {
+            open = Some(pos + 1);
+        } else if d == 0
+            && t.is_punct(")")
+            && let Some(o) = open
+        {
+            return &sql[o..pos];
+        }
+        pos += t.text.len();
+    }
+    open.map_or("", |o| &sql[o..])
 }
 
-impl<'a> Tokens<'a> {
-    fn new(s: &'a str) -> Self {
-        Tokens { rest: s }
+/// A cursor over the meaningful tokens of one definition, keeping their offsets so that
+/// parenthesised text comes back as written.
+struct Cursor<'a> {
+    text: &'a str,
+    toks: Vec<(usize, lex::Token<'a>)>,
+    at: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(text: &'a str) -> Self {
+        let mut pos = 0;
+        let mut toks = Vec::new();
+        for t in lex::tokens_with(text, lex::Rules::SQLITE) {
+            if !t.is_trivia() {
+                toks.push((pos, t));
+            }
+            pos += t.text.len();
+        }
+        Cursor { text, toks, at: 0 }
+    }
+
+    fn peek(&self) -> Option<&lex::Token<'a>> {
+        self.toks.get(self.at).map(|(_, t)| t)
     }
 
     fn keyword(&mut self, kw: &str) -> bool {
-        let r = self.rest.trim_start();
-        if r.len() >= kw.len()
-            && r[..kw.len()].eq_ignore_ascii_case(kw)
-            && r[kw.len()..]
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_alphanumeric() && c != '_')
-        {
-            self.rest = &r[kw.len()..];
-            true
-        } else {
-            false
-        }
+        let yes = self.peek().is_some_and(|t| t.is_keyword(kw));
+        self.at += usize::from(yes);
+        yes
     }
 
     fn ident(&mut self) -> Option<String> {
-        let r = self.rest.trim_start();
-        let first = r.chars().next()?;
-        let end = match first {
-            '"' | '`' | '[' => {
-                let close = if first == '[' { ']' } else { first };
-                let mut i = 1;
-                let b = r.as_bytes();
-                loop {
-                    if i >= b.len() {
-                        return None;
-                    }
-                    if b[i] as char == close {
-                        if close != ']' && b.get(i + 1) == Some(&(close as u8)) {
-                            i += 2;
-                            continue;
-                        }
-                        break i + 1;
-                    }
-                    i += 1;
-                }
-            }
-            _ => r
-                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
-                .unwrap_or(r.len()),
-        };
-        let word = &r[..end];
-        self.rest = &r[end..];
-        Some(unquote(word))
+        let name = self.peek()?.ident()?;
+        self.at += 1;
+        Some(name)
     }
 
     fn is_empty(&self) -> bool {
-        self.rest.trim().is_empty()
+        self.at >= self.toks.len()
     }
 
-    /// Skips one word, quoted identifier, string or parenthesised group.
+    /// Skips one token or parenthesised group.
     fn skip(&mut self) {
-        let r = self.rest.trim_start();
-        match r.chars().next() {
-            None => self.rest = r,
-            Some('(') => {
-                self.rest = r;
-                if self.paren().is_none() {
-                    self.rest = "";
-                }
-            }
-            Some('\'') => {
-                let end = r[1..].find('\'').map(|i| i + 2).unwrap_or(r.len());
-                self.rest = &r[end..];
-            }
-            Some('"' | '`' | '[') => {
-                self.rest = r;
-                if self.ident().is_none() {
-                    self.rest = "";
-                }
-            }
-            Some(c) if c.is_alphanumeric() || c == '_' => {
-                let end = r
-                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .unwrap_or(r.len());
-                self.rest = &r[end..];
-            }
-            Some(c) => self.rest = &r[c.len_utf8()..],
+        if self.paren().is_none() {
+            self.at += 1;
         }
     }
 
-    /// The text inside the next balanced parentheses.
-    fn paren(&mut self) -> Option<String> {
-        let r = self.rest.trim_start();
-        let inner = r.strip_prefix('(')?;
-        let mut depth = 1;
-        let mut quote: Option<char> = None;
-        for (i, c) in inner.char_indices() {
-            match quote {
-                Some(q) if c == q => quote = None,
-                Some(_) => {}
-                None => match c {
-                    '\'' | '"' | '`' => quote = Some(c),
-                    '(' => depth += 1,
-                    ')' => {
-                        depth -= 1;
-                        if depth == 0 {
-                            self.rest = &inner[i + 1..];
-                            return Some(inner[..i].to_string());
-                        }
-                    }
-                    _ => {}
-                },
+    /// The text inside the parentheses that open at the cursor, as written.
+    fn paren(&mut self) -> Option<&'a str> {
+        let &(open, ref first) = self.toks.get(self.at)?;
+        if !first.is_punct("(") {
+            return None;
+        }
+        let mut depth = 0;
+        for (i, (pos, t)) in self.toks.iter().enumerate().skip(self.at) {
+            if t.is_punct("(") {
+                depth += 1;
+            } else if t.is_punct(")") {
+                depth -= 1;
+                if depth == 0 {
+                    self.at = i + 1;
+                    return Some(&self.text[open + 1..*pos]);
+                }
             }
         }
-        None
+        self.at = self.toks.len();
+        Some(&self.text[open + 1..])
     }
 }
 
@@ -526,5 +432,85 @@ mod tests {
             index_predicate(r#"CREATE INDEX "where" ON "t" ("a")"#),
             None
         );
+    }
+
+    #[test]
+    fn non_ascii_names_do_not_panic() {
+        // Byte-sliced keyword matching used to split `名` in the middle.
+        let sql =
+            "CREATE TABLE t (名前 TEXT CHECK (名前 <> ''), é INT CONSTRAINT ck_é CHECK (é > 0))";
+        let c = Clauses::parse(sql);
+        assert_eq!(
+            c.checks,
+            [
+                (None, "名前 <> ''".to_string()),
+                (Some("ck_é".to_string()), "é > 0".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn quoted_text_does_not_end_the_column_list() {
+        let sql = r#"CREATE TABLE "a(b" ("x)" INT, -- a comment, with ( and '
+            "y" INT /* ) */ CONSTRAINT "c,k" CHECK ("x)" <> ')'), [z w] TEXT CHECK ([z w] <> ''))"#;
+        let c = Clauses::parse(sql);
+        assert_eq!(
+            c.checks,
+            [
+                (Some("c,k".to_string()), r#""x)" <> ')'"#.to_string()),
+                (None, "[z w] <> ''".to_string())
+            ]
+        );
+    }
+
+    mod prop {
+        use aludel_schema::{Dialect, quote_ident};
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        /// Names of any characters but NUL (which SQLite cannot keep in a name).
+        fn name() -> impl Strategy<Value = String> {
+            "[^\\x00]{1,12}"
+        }
+
+        /// Whitespace or a comment, where SQL allows one between tokens.
+        fn gap() -> impl Strategy<Value = String> {
+            prop_oneof![
+                Just(" ".to_string()),
+                Just("\n\t".to_string()),
+                "[^\\x00*]{0,8}".prop_map(|c| format!(" /*{c}*/ ")),
+                "[^\\x00\\n]{0,8}".prop_map(|c| format!(" --{c}\n")),
+            ]
+        }
+
+        proptest! {
+            #[test]
+            fn any_text_parses_without_panic(sql in any::<String>()) {
+                let _ = Clauses::parse(&sql);
+                let _ = index_predicate(&sql);
+            }
+
+            #[test]
+            fn constraint_names_and_checks_come_back(
+                table in name(),
+                cols in proptest::collection::vec(name(), 1..4),
+                check_name in name(),
+                literal in "[^\\x00]{0,8}",
+                g in gap(),
+            ) {
+                let q = |n: &str| quote_ident(Dialect::Sqlite, n);
+                let expr = format!("{} <> {}", q(&cols[0]), aludel_schema::quote_literal(Dialect::Sqlite, &literal));
+                let defs: Vec<String> = cols.iter().map(|c| format!("{}{g}TEXT", q(c))).collect();
+                let sql = format!(
+                    "CREATE TABLE {}{g}({},{g}CONSTRAINT {} CHECK ({expr}))",
+                    q(&table),
+                    defs.join(&format!(",{g}")),
+                    q(&check_name),
+                );
+                let c = Clauses::parse(&sql);
+                prop_assert_eq!(c.checks, vec![(Some(check_name), expr)]);
+            }
+        }
     }
 }

@@ -23,7 +23,7 @@ use crate::run::{
 /// What a run reports as it goes.
 pub trait Progress {
     /// Another runner holds the lock; this one waits.
-    fn waiting(&mut self) {}
+    fn waiting(&mut self, _holder: &str) {}
     /// The steps about to run.
     fn planned(&mut self, _steps: &[Step<'_>]) {}
     /// A step starts.
@@ -149,8 +149,8 @@ pub async fn migrate(
     introspect: &IntrospectOptions,
     progress: &mut dyn Progress,
 ) -> Result<usize> {
-    let lock = lock::acquire(db, &opts.version_table, opts.lock_timeout, &mut || {
-        progress.waiting()
+    let lock = lock::acquire(db, &opts.version_table, opts.lock_timeout, &mut |holder| {
+        progress.waiting(holder)
     })
     .await?;
     let sqlite = db.dialect() == Dialect::Sqlite;
@@ -468,7 +468,7 @@ pub async fn stamp(
     heads: &[String],
     opts: &RunnerOptions,
 ) -> Result<()> {
-    let lock = lock::acquire(db, &opts.version_table, opts.lock_timeout, &mut || {}).await?;
+    let lock = lock::acquire(db, &opts.version_table, opts.lock_timeout, &mut |_| {}).await?;
     let result: Result<()> = async {
         ensure_tables(db, &opts.version_table).await?;
         let d = db.dialect();
@@ -528,8 +528,8 @@ pub async fn resolve(
     resolution: Resolution,
     opts: &RunnerOptions,
 ) -> Result<String> {
-    let id = graph.resolve(revision)?.to_string();
-    let lock = lock::acquire(db, &opts.version_table, opts.lock_timeout, &mut || {}).await?;
+    let id = graph.resolve_target(revision)?.to_string();
+    let lock = lock::acquire(db, &opts.version_table, opts.lock_timeout, &mut |_| {}).await?;
     let result = async {
         ensure_tables(db, &opts.version_table).await?;
         let d = db.dialect();

@@ -100,8 +100,12 @@ pub enum Error {
     Edited(Vec<(String, String)>),
     #[error("revision {0} has nothing to resolve: it is not partially applied")]
     NothingToResolve(String),
-    #[error("another aludel run holds the migration lock of this database; waited {} s. Try again when it has finished, or raise lock_timeout in aludel.toml", .0.as_secs())]
-    LockTimeout(std::time::Duration),
+    #[error("another aludel run holds the migration lock of this database; waited {} s{}. Try again when it has finished, or raise lock_timeout in aludel.toml", .timeout.as_secs(), holder_text(.holder))]
+    LockTimeout {
+        timeout: std::time::Duration,
+        /// Who holds the lock, as the server tells it (empty when it does not).
+        holder: String,
+    },
     #[error(
         "another process holds the SQLite database's write lock; waited lock_timeout for it. Try again when it has finished, or raise lock_timeout in aludel.toml ({0})"
     )]
@@ -149,4 +153,12 @@ fn edited_message(edited: &[(String, String)]) -> String {
         ));
     }
     out.trim_end().to_string()
+}
+
+fn holder_text(holder: &str) -> String {
+    if holder.is_empty() {
+        String::new()
+    } else {
+        format!(". The holder: {holder}")
+    }
 }

@@ -171,6 +171,18 @@ impl<'a> Graph<'a> {
         }
     }
 
+    /// What a revision spec names, as every command reads it: `base` (or an empty spec)
+    /// is no revision, `heads` every head, `head` the one head, and anything else the
+    /// one revision [`Graph::resolve_target`] finds.
+    pub fn resolve_heads(&self, spec: &str) -> Result<Vec<&'a str>> {
+        match spec {
+            "base" | "" => Ok(Vec::new()),
+            "heads" => Ok(self.heads()),
+            "head" => Ok(self.single_head()?.into_iter().collect()),
+            other => Ok(vec![self.resolve_target(other)?]),
+        }
+    }
+
     /// A revision from a spec: an id, a unique prefix or `head`, optionally followed by
     /// `+N` or `-N` (N revisions later or earlier along the one line from there).
     pub fn resolve_target(&self, spec: &str) -> Result<&'a str> {
@@ -540,5 +552,37 @@ mod tests {
             ids(&g.upgrade_path(&cur(&["left", "right"]), "head").unwrap()),
             ["merge"]
         );
+    }
+
+    /// One resolver for every command: each spec against a line of three revisions.
+    #[test]
+    fn revision_specs_table() {
+        let defs = [
+            def("aaa111", &[]),
+            def("bbb222", &["aaa111"]),
+            def("ccc333", &["bbb222"]),
+        ];
+        let g = Graph::new(&defs).unwrap();
+        let table: [(&str, &[&str]); 11] = [
+            ("base", &[]),
+            ("", &[]),
+            ("head", &["ccc333"]),
+            ("heads", &["ccc333"]),
+            ("head-1", &["bbb222"]),
+            ("head-2", &["aaa111"]),
+            ("aaa111+2", &["ccc333"]),
+            ("bbb", &["bbb222"]),
+            ("bbb-1", &["aaa111"]),
+            ("ccc333", &["ccc333"]),
+            ("aaa+1", &["bbb222"]),
+        ];
+        for (spec, want) in table {
+            assert_eq!(g.resolve_heads(spec).unwrap(), want, "{spec:?}");
+        }
+        for bad in ["head+1", "head-3", "zzz", "aaa111+5"] {
+            assert!(g.resolve_heads(bad).is_err(), "{bad:?}");
+        }
+        let empty = Graph::new(&[]).unwrap();
+        assert!(empty.resolve_heads("head").unwrap().is_empty());
     }
 }

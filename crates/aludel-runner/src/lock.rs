@@ -38,13 +38,37 @@ fn pg_key(name: &str) -> i64 {
     (h >> 1) as i64
 }
 
+/// Who holds PostgreSQL's advisory lock `key`: pid, application, since when, and the
+/// statement it runs, with the command that ends it; empty when nobody does (any more).
+async fn pg_holder(db: &mut Database, key: i64) -> Result<String> {
+    // A bigint advisory key is kept as two 32-bit halves.
+    let (hi, lo) = (key >> 32, key & 0xffff_ffff);
+    let sql = format!(
+        "SELECT 'pid ' || a.pid || ' (application ' || quote_literal(coalesce(a.application_name, '')) \
+         || ', ' || coalesce(a.state, 'unknown state') || ' since ' \
+         || coalesce(date_trunc('second', coalesce(a.query_start, a.backend_start))::text, '?') \
+         || ', statement: ' || left(coalesce(a.query, ''), 200) \
+         || '); to end it: SELECT pg_terminate_backend(' || a.pid || ')' \
+         FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
+         WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {hi} AND l.objid = {lo} AND l.objsubid = 1"
+    );
+    Ok(db
+        .query_column(&sql)
+        .await?
+        .into_iter()
+        .flatten()
+        .next()
+        .unwrap_or_default())
+}
+
 /// Takes the migration lock of `version_table`, waiting up to `timeout`; `waiting` is
-/// called once if another runner holds it.
+/// called once if another runner holds it, with who holds it where the server tells
+/// (PostgreSQL), else an empty string.
 pub async fn acquire(
     db: &mut Database,
     version_table: &str,
     timeout: Duration,
-    waiting: &mut dyn FnMut(),
+    waiting: &mut dyn FnMut(&str),
 ) -> Result<Lock> {
     let start = Instant::now();
     match db.dialect() {
@@ -61,10 +85,11 @@ pub async fn acquire(
                     });
                 }
                 if start.elapsed() >= timeout {
-                    return Err(Error::LockTimeout(timeout));
+                    let holder = pg_holder(db, key).await?;
+                    return Err(Error::LockTimeout { timeout, holder });
                 }
                 if !told {
-                    waiting();
+                    waiting(&pg_holder(db, key).await?);
                     told = true;
                 }
                 tokio::time::sleep(POLL).await;
@@ -85,13 +110,15 @@ pub async fn acquire(
                 .query_column(&format!("SELECT GET_LOCK({lit}, 0)"))
                 .await?;
             if try_now.first().cloned().flatten().as_deref() != Some("1") {
-                waiting();
+                let holder = mysql_holder(db, &lit).await?;
+                waiting(&holder);
                 let secs = timeout.as_secs().max(1);
                 let got = db
                     .query_column(&format!("SELECT GET_LOCK({lit}, {secs})"))
                     .await?;
                 if got.first().cloned().flatten().as_deref() != Some("1") {
-                    return Err(Error::LockTimeout(timeout));
+                    let holder = mysql_holder(db, &lit).await?;
+                    return Err(Error::LockTimeout { timeout, holder });
                 }
             }
             Ok(Lock {
@@ -104,6 +131,22 @@ pub async fn acquire(
             Ok(Lock { release: None })
         }
     }
+}
+
+/// Who holds the user lock `lit` (a quoted name): its connection id, and what it runs.
+async fn mysql_holder(db: &mut Database, lit: &str) -> Result<String> {
+    let sql = format!(
+        "SELECT CONCAT('connection ', p.ID, ' (user ', p.USER, ', ', p.COMMAND, ' for ', p.TIME, ' s', \
+         IFNULL(CONCAT(', statement: ', LEFT(p.INFO, 200)), ''), '); to end it: KILL ', p.ID) \
+         FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK({lit})"
+    );
+    Ok(db
+        .query_column(&sql)
+        .await?
+        .into_iter()
+        .flatten()
+        .next()
+        .unwrap_or_default())
 }
 
 /// Releases the lock (ending the session would too).

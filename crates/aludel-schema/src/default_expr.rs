@@ -5,17 +5,17 @@
 //! MySQL shows a boolean `TRUE` as `1`. [`normalize_default`] maps each to one spelling
 //! so that the differ compares meanings, not spellings.
 
-use crate::{ColumnType, Dialect};
+use crate::{ColumnType, Dialect, lex};
 
 /// The canonical spelling of a default expression for a column of type `ty`, or `None`
 /// when the default is `NULL` (which is the same as having none).
 pub fn normalize_default(expr: &str, ty: &ColumnType, dialect: Dialect) -> Option<String> {
-    let mut e = strip_parens(expr.trim()).to_string();
+    let mut e = lex::strip_outer_parens(expr.trim()).to_string();
     if dialect == Dialect::Postgres {
         e = strip_pg_cast(&e);
-        e = strip_parens(&e).to_string();
+        e = lex::strip_outer_parens(&e).to_string();
     }
-    let e = lower_outside_quotes(&e);
+    let e = lex::lower_words(&e);
     if e == "null" {
         return None;
     }
@@ -71,34 +71,6 @@ pub fn is_literal_default(expr: &str) -> bool {
     )
 }
 
-/// Removes parentheses that enclose the whole expression: `((0))` -> `0`, but not
-/// `(a) + (b)`.
-fn strip_parens(mut e: &str) -> &str {
-    while e.starts_with('(') && e.ends_with(')') && encloses_all(e) {
-        e = e[1..e.len() - 1].trim();
-    }
-    e
-}
-
-fn encloses_all(e: &str) -> bool {
-    let mut depth = 0i32;
-    let mut in_quote = false;
-    for (i, c) in e.char_indices() {
-        match c {
-            '\'' => in_quote = !in_quote,
-            '(' if !in_quote => depth += 1,
-            ')' if !in_quote => {
-                depth -= 1;
-                if depth == 0 && i != e.len() - 1 {
-                    return false;
-                }
-            }
-            _ => {}
-        }
-    }
-    depth == 0
-}
-
 /// `'x'::character varying` -> `'x'`; `'-1'::integer` -> `'-1'`. Only a cast at the top
 /// level of the whole expression is removed, repeatedly.
 fn strip_pg_cast(e: &str) -> String {
@@ -118,58 +90,26 @@ fn strip_pg_cast(e: &str) -> String {
     }
 }
 
-/// The position of the first `::` outside quotes and parentheses.
+/// The byte position of the first `::` outside strings and parentheses.
 fn top_level_cast(e: &str) -> Option<usize> {
-    let bytes = e.as_bytes();
-    let mut depth = 0i32;
-    let mut in_quote = false;
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'\'' => in_quote = !in_quote,
-            b'(' if !in_quote => depth += 1,
-            b')' if !in_quote => depth -= 1,
-            b':' if !in_quote && depth == 0 && bytes.get(i + 1) == Some(&b':') => return Some(i),
-            _ => {}
+    let toks = lex::tokens(e);
+    let mut pos = 0;
+    for (t, d) in toks.iter().zip(lex::depths(&toks)) {
+        if d == 0 && t.is_punct("::") {
+            return Some(pos);
         }
+        pos += t.text.len();
     }
     None
 }
 
-fn lower_outside_quotes(e: &str) -> String {
-    let mut out = String::with_capacity(e.len());
-    let mut in_quote = false;
-    let mut last_space = false;
-    for c in e.chars() {
-        if c == '\'' {
-            in_quote = !in_quote;
-            out.push(c);
-            last_space = false;
-        } else if in_quote {
-            out.push(c);
-        } else if c.is_whitespace() {
-            if !last_space {
-                out.push(' ');
-            }
-            last_space = true;
-        } else {
-            out.extend(c.to_lowercase());
-            last_space = false;
-        }
-    }
-    out.trim().to_string()
-}
-
-/// The content of a single-quoted literal, when `e` is exactly one.
+/// The content of a single-quoted literal, when `e` is exactly one (quotes inside
+/// still doubled).
 fn unquote(e: &str) -> Option<&str> {
-    let inner = e.strip_prefix('\'')?.strip_suffix('\'')?;
-    // `'a' || 'b'` is not one literal: every quote inside must be doubled.
-    let mut chars = inner.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\'' && chars.next() != Some('\'') {
-            return None;
-        }
+    match lex::tokens(e).as_slice() {
+        [t] if t.kind == lex::Kind::Str && t.closed() => Some(&t.text[1..t.text.len() - 1]),
+        _ => None,
     }
-    Some(inner)
 }
 
 /// `+007.50` -> `7.5`; `1e3` stays as written; anything not a plain decimal number is
@@ -302,9 +242,9 @@ mod tests {
 
     #[test]
     fn parentheses_around_parts_are_kept() {
-        assert_eq!(strip_parens("(a) + (b)"), "(a) + (b)");
-        assert_eq!(strip_parens("((1))"), "1");
-        assert_eq!(strip_parens("('(')"), "'('");
+        assert_eq!(lex::strip_outer_parens("(a) + (b)"), "(a) + (b)");
+        assert_eq!(lex::strip_outer_parens("((1))"), "1");
+        assert_eq!(lex::strip_outer_parens("('(')"), "'('");
     }
 
     #[test]

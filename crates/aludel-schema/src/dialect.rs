@@ -33,12 +33,43 @@ impl Dialect {
         }
     }
 
-    /// The longest identifier the dialect accepts, in bytes.
+    /// The longest identifier the dialect accepts, in bytes (MySQL counts characters;
+    /// 64 bytes is the safe bound for generated names).
     pub fn max_identifier_len(self) -> usize {
         match self {
             Dialect::Postgres => 63,
             Dialect::MySql => 64,
             Dialect::Sqlite => usize::MAX,
+        }
+    }
+
+    /// Why `name` cannot name an object on this dialect, when it cannot: what the server
+    /// would refuse, or (PostgreSQL) silently cut, so that the object would no longer be
+    /// found by the name the models give it.
+    pub fn identifier_problem(self, name: &str) -> Option<String> {
+        if name.is_empty() {
+            return Some("is empty".into());
+        }
+        if name.contains('\0') {
+            return Some("contains a NUL character, which no database keeps in a name".into());
+        }
+        match self {
+            Dialect::Postgres if name.len() > 63 => Some(format!(
+                "is {} bytes long; PostgreSQL keeps at most 63 bytes of a name and cuts the rest (shorten it)",
+                name.len()
+            )),
+            Dialect::MySql if name.chars().count() > 64 => Some(format!(
+                "is {} characters long; MySQL and MariaDB allow at most 64 (shorten it)",
+                name.chars().count()
+            )),
+            Dialect::MySql if name.ends_with(' ') => {
+                Some("ends with a space, which MySQL and MariaDB refuse".into())
+            }
+            Dialect::MySql if name.chars().any(|c| u32::from(c) > 0xFFFF) => Some(
+                "has a character outside the Basic Multilingual Plane (such as an emoji), which MariaDB and MySQL cannot keep in a name"
+                    .into(),
+            ),
+            _ => None,
         }
     }
 }

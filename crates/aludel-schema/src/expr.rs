@@ -10,258 +10,131 @@
 /// Words that continue a multi-word PostgreSQL type name after `::`.
 const TYPE_WORDS: [&str; 6] = ["precision", "varying", "with", "without", "time", "zone"];
 
+use crate::lex::{self, Kind, Rules, Token};
+use crate::{Dialect, quote_literal};
+
 /// `expr` with every reference to the column `old` renamed to `new`: unquoted
-/// identifiers match case-insensitively, quoted ones exactly; string literals are left
-/// alone.
+/// identifiers match case-insensitively, quoted ones exactly; string literals, comments
+/// and qualified names (`t.old`) are left alone.
 pub fn rename_identifier(expr: &str, old: &str, new: &str) -> String {
-    let chars: Vec<char> = expr.chars().collect();
+    let toks = lex::tokens(expr);
     let mut out = String::with_capacity(expr.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\'' {
-            let start = i;
-            i += 1;
-            while i < chars.len() {
-                if chars[i] == '\'' {
-                    if chars.get(i + 1) == Some(&'\'') {
-                        i += 2;
-                        continue;
-                    }
-                    break;
-                }
-                i += 1;
+    for (i, t) in toks.iter().enumerate() {
+        let after_dot = i > 0 && toks[i - 1].is_punct(".");
+        let renamed = match t.kind {
+            Kind::Word if !after_dot && t.text.eq_ignore_ascii_case(old) => Some(new.to_string()),
+            Kind::Quoted(q) if q != '[' && !after_dot && t.ident().as_deref() == Some(old) => {
+                let doubled = format!("{q}{q}");
+                Some(format!("{q}{}{q}", new.replace(q, &doubled)))
             }
-            i = (i + 1).min(chars.len());
-            out.extend(&chars[start..i]);
-        } else if c == '"' || c == '`' {
-            let start = i;
-            i += 1;
-            while i < chars.len() && chars[i] != c {
-                i += 1;
-            }
-            i = (i + 1).min(chars.len());
-            let quoted: String = chars[start..i].iter().collect();
-            let inner = &quoted[1..quoted.len().saturating_sub(1)];
-            if inner == old {
-                out.push(c);
-                out.push_str(new);
-                out.push(c);
-            } else {
-                out.push_str(&quoted);
-            }
-        } else if c.is_alphabetic() || c == '_' {
-            let start = i;
-            while i < chars.len()
-                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == '$')
-            {
-                i += 1;
-            }
-            let word: String = chars[start..i].iter().collect();
-            let after_dot = start > 0 && chars[start - 1] == '.';
-            if !after_dot && word.eq_ignore_ascii_case(old) {
-                out.push_str(new);
-            } else {
-                out.push_str(&word);
-            }
-        } else {
-            out.push(c);
-            i += 1;
-        }
+            _ => None,
+        };
+        out.push_str(renamed.as_deref().unwrap_or(t.text));
     }
     out
+}
+
+/// The tokens of `s` that carry meaning (no whitespace, no comments).
+fn solid(s: &str, rules: Rules) -> Vec<Token<'_>> {
+    lex::tokens_with(s, rules)
+        .into_iter()
+        .filter(|t| !t.is_trivia())
+        .collect()
 }
 
 /// `"status" IN ('draft', 'live')` (the CHECK that holds a SQLite enum column to its
 /// values, as aludel writes it or as people do) as the column and its values.
 pub fn enum_check_values(expr: &str) -> Option<(String, Vec<String>)> {
-    let mut e = expr.trim();
-    while e.starts_with('(') && e.ends_with(')') && balanced(&e[1..e.len() - 1]) {
-        e = e[1..e.len() - 1].trim();
-    }
-    let (column, rest) = split_identifier(e)?;
-    let rest = rest.trim_start();
-    let kw = rest.get(..2)?;
-    if !kw.eq_ignore_ascii_case("in") {
+    let toks = solid(lex::strip_outer_parens(expr), Rules::SQLITE);
+    let column = toks.first()?.ident()?;
+    if !toks.get(1)?.is_keyword("in") || !toks.get(2)?.is_punct("(") || !toks.last()?.is_punct(")")
+    {
         return None;
     }
-    let list = rest[2..].trim().strip_prefix('(')?.strip_suffix(')')?;
+    let list = &toks[3..toks.len() - 1];
     let mut values = Vec::new();
-    let mut chars = list.chars().peekable();
-    loop {
-        while chars.peek().is_some_and(|c| c.is_whitespace()) {
-            chars.next();
-        }
-        if chars.next()? != '\'' {
+    for (i, t) in list.iter().enumerate() {
+        if i % 2 == 1 {
+            if !t.is_punct(",") {
+                return None;
+            }
+        } else if t.kind == Kind::Str && t.closed() {
+            values.push(t.string_value(Rules::SQLITE)?);
+        } else {
             return None;
         }
-        let mut v = String::new();
-        loop {
-            match chars.next()? {
-                '\'' if chars.peek() == Some(&'\'') => {
-                    chars.next();
-                    v.push('\'');
-                }
-                '\'' => break,
-                c => v.push(c),
+    }
+    (!values.is_empty() && list.len() % 2 == 1).then_some((column, values))
+}
+
+/// The comparison key of an SQL expression written for `dialect`. String literals are
+/// compared by value (MariaDB shows `'it''s'` as `'it\\'s'`).
+pub fn normalize_expr(expr: &str, dialect: Dialect) -> String {
+    let rules = Rules::of(dialect);
+    let toks = solid(expr, rules);
+    let mut out = String::with_capacity(expr.len());
+    let mut i = 0;
+    while i < toks.len() {
+        let t = &toks[i];
+        i += 1;
+        match t.kind {
+            Kind::Str => {
+                let value = t.string_value(rules).unwrap_or_default();
+                out.push_str(&quote_literal(Dialect::Postgres, &value));
             }
-        }
-        values.push(v);
-        while chars.peek().is_some_and(|c| c.is_whitespace()) {
-            chars.next();
-        }
-        match chars.next() {
-            None => break,
-            Some(',') => continue,
-            Some(_) => return None,
-        }
-    }
-    (!values.is_empty()).then_some((column, values))
-}
-
-fn balanced(s: &str) -> bool {
-    let mut depth = 0i32;
-    let mut in_quote = false;
-    for c in s.chars() {
-        match c {
-            '\'' => in_quote = !in_quote,
-            '(' if !in_quote => depth += 1,
-            ')' if !in_quote => {
-                depth -= 1;
-                if depth < 0 {
-                    return false;
-                }
-            }
-            _ => {}
-        }
-    }
-    depth == 0
-}
-
-/// A leading identifier, quoted or not, and the rest.
-fn split_identifier(e: &str) -> Option<(String, &str)> {
-    let first = e.chars().next()?;
-    if first == '"' || first == '`' || first == '[' {
-        let close = if first == '[' { ']' } else { first };
-        let end = e[1..].find(close)? + 1;
-        return Some((e[1..end].to_string(), &e[end + 1..]));
-    }
-    let end = e
-        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .unwrap_or(e.len());
-    (end > 0).then(|| (e[..end].to_string(), &e[end..]))
-}
-
-/// The comparison key of an SQL expression.
-pub fn normalize_expr(expr: &str) -> String {
-    let lowered = lower_outside_quotes(expr);
-    let no_casts = strip_casts(&lowered);
-    let mut out = String::with_capacity(no_casts.len());
-    let mut in_quote = false;
-    for c in no_casts.chars() {
-        if c == '\'' {
-            in_quote = !in_quote;
-            out.push(c);
-        } else if in_quote {
-            out.push(c);
-        } else if matches!(c, '(' | ')' | '[' | ']' | '"' | '`') || c.is_whitespace() {
-            continue;
-        } else {
-            out.push(c);
+            Kind::Number => out.push_str(t.text),
+            Kind::Word => out.push_str(&t.text.to_lowercase()),
+            Kind::Quoted(_) => out.push_str(&t.ident().unwrap_or_default().to_lowercase()),
+            _ if t.is_punct("::") => i = skip_cast_type(&toks, i),
+            _ if matches!(t.text, "(" | ")" | "[" | "]") => {}
+            _ => out.push_str(t.text),
         }
     }
     // `x = ANY (ARRAY[...])` is how PostgreSQL keeps `x IN (...)`.
     out.replace("=anyarray", "in")
 }
 
-fn lower_outside_quotes(e: &str) -> String {
-    let mut out = String::with_capacity(e.len());
-    let mut in_quote = false;
-    let mut last_space = false;
-    for c in e.trim().chars() {
-        if c == '\'' {
-            in_quote = !in_quote;
-        }
-        if in_quote || c == '\'' {
-            out.push(c);
-            last_space = false;
-        } else if c.is_whitespace() {
-            if !last_space {
-                out.push(' ');
-            }
-            last_space = true;
+/// The index after the type name that starts at `i` (after a `::`): words (the
+/// multi-word ones go on), a schema qualification, `(args)` and `[]`.
+fn skip_cast_type(toks: &[Token<'_>], mut i: usize) -> usize {
+    let is_name = |t: Option<&Token<'_>>| t.is_some_and(|t| t.ident().is_some());
+    if !is_name(toks.get(i)) {
+        return i;
+    }
+    i += 1;
+    loop {
+        if toks.get(i).is_some_and(|t| t.is_punct(".")) && is_name(toks.get(i + 1)) {
+            i += 2;
+        } else if toks
+            .get(i)
+            .is_some_and(|t| TYPE_WORDS.iter().any(|w| t.is_keyword(w)))
+        {
+            i += 1;
         } else {
-            out.extend(c.to_lowercase());
-            last_space = false;
+            break;
         }
     }
-    out
-}
-
-/// Removes every `::type` outside quotes (`::text`, `::double precision`,
-/// `::character varying(20)[]`).
-fn strip_casts(e: &str) -> String {
-    let mut out = String::with_capacity(e.len());
-    let chars: Vec<char> = e.chars().collect();
-    let mut i = 0;
-    let mut in_quote = false;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\'' {
-            in_quote = !in_quote;
+    if toks.get(i).is_some_and(|t| t.is_punct("(")) {
+        while i < toks.len() && !toks[i].is_punct(")") {
+            i += 1;
         }
-        if !in_quote && c == ':' && chars.get(i + 1) == Some(&':') {
-            i += 2;
-            // One type name: words (the multi-word ones go on), then (args) and [].
-            loop {
-                while chars.get(i) == Some(&' ') {
-                    i += 1;
-                }
-                let start = i;
-                while chars
-                    .get(i)
-                    .is_some_and(|c| c.is_alphanumeric() || *c == '_' || *c == '.' || *c == '"')
-                {
-                    i += 1;
-                }
-                let word: String = chars[start..i].iter().collect();
-                let next_start = {
-                    let mut j = i;
-                    while chars.get(j) == Some(&' ') {
-                        j += 1;
-                    }
-                    j
-                };
-                let next: String = chars[next_start..]
-                    .iter()
-                    .take_while(|c| c.is_alphanumeric())
-                    .collect();
-                if !word.is_empty() && TYPE_WORDS.contains(&next.as_str()) {
-                    i = next_start;
-                    continue;
-                }
-                break;
-            }
-            if chars.get(i) == Some(&'(') {
-                while i < chars.len() && chars[i] != ')' {
-                    i += 1;
-                }
-                i += 1;
-            }
-            while chars.get(i) == Some(&'[') && chars.get(i + 1) == Some(&']') {
-                i += 2;
-            }
-            continue;
-        }
-        out.push(c);
         i += 1;
     }
-    out
+    while toks.get(i).is_some_and(|t| t.is_punct("["))
+        && toks.get(i + 1).is_some_and(|t| t.is_punct("]"))
+    {
+        i += 2;
+    }
+    i
 }
 
 #[cfg(test)]
 mod tests {
-    use super::normalize_expr as n;
+    use crate::Dialect;
+
+    fn n(e: &str) -> String {
+        super::normalize_expr(e, Dialect::Postgres)
+    }
 
     #[test]
     fn rewritten_expressions_compare_equal() {
@@ -317,6 +190,14 @@ mod tests {
         assert_eq!(v("status IN ('a') OR x"), None);
         assert_eq!(v("n > 0"), None);
         assert_eq!(v("status IN (1, 2)"), None, "values are strings");
+    }
+
+    #[test]
+    fn mysql_strings_compare_by_value() {
+        let m = |e: &str| super::normalize_expr(e, Dialect::MySql);
+        assert_eq!(m("c <> 'it''s'"), m(r"`c` <> 'it\'s'"));
+        assert_eq!(m(r"c <> 'a\\b'"), m(r"(`c` <> 'a\\b')"));
+        assert_ne!(m(r"c <> 'a\\b'"), m(r"c <> 'a\b'"));
     }
 
     #[test]

@@ -12,10 +12,12 @@ mod default_expr;
 mod dialect;
 mod error;
 mod expr;
+pub mod lex;
 mod model;
 mod naming;
 mod normalize;
 mod ops;
+mod quote;
 mod types;
 
 pub use default_expr::{is_literal_default, normalize_default};
@@ -29,4 +31,5 @@ pub use model::{
 pub use naming::NamingConvention;
 pub use normalize::{enum_check, enum_check_name, normalize, normalize_enums, normalize_table};
 pub use ops::{AlterColumn, Applier, Change, Execute, Operation, enum_column_of, reverse_all};
+pub use quote::{ident_quote, quote_ident, quote_list, quote_literal, quote_table};
 pub use types::ColumnType;

@@ -143,10 +143,10 @@ pub fn normalize_table(table: &Table, dialect: Dialect) -> Table {
             }
         }
         for i in &mut t.indexes {
-            i.predicate = i.predicate.as_deref().map(normalize_expr);
+            i.predicate = i.predicate.as_deref().map(|p| normalize_expr(p, dialect));
         }
         for c in &mut t.checks {
-            c.expr = normalize_expr(&c.expr);
+            c.expr = normalize_expr(&c.expr, dialect);
         }
     }
     t.sort_constraints();

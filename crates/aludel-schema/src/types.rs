@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Dialect;
+use crate::{Dialect, lex, quote_ident, quote_literal};
 
 /// The type of a column.
 ///
@@ -175,7 +175,7 @@ impl ColumnType {
                 T::Uuid => "UUID".into(),
                 T::Json => "JSON".into(),
                 T::Jsonb => "JSONB".into(),
-                T::Enum { name, .. } => quote_ident(name, '"'),
+                T::Enum { name, .. } => quote_ident(Dialect::Postgres, name),
                 T::Custom(raw) => raw.clone(),
             },
             Dialect::MySql => match self {
@@ -200,7 +200,10 @@ impl ColumnType {
                 T::Uuid => "BINARY(16)".into(),
                 T::Json | T::Jsonb => "JSON".into(),
                 T::Enum { values, .. } => {
-                    let vals: Vec<String> = values.iter().map(|v| quote_literal(v)).collect();
+                    let vals: Vec<String> = values
+                        .iter()
+                        .map(|v| quote_literal(Dialect::MySql, v))
+                        .collect();
                     format!("ENUM({})", vals.join(", "))
                 }
                 T::Custom(raw) => raw.clone(),
@@ -308,25 +311,6 @@ fn pg_custom(raw: &str) -> String {
         return format!("{name}[]");
     }
     norm
-}
-
-/// Quotes an identifier with `q` (`"` or `` ` ``), doubling embedded quotes.
-pub(crate) fn quote_ident(name: &str, q: char) -> String {
-    let mut out = String::with_capacity(name.len() + 2);
-    out.push(q);
-    for c in name.chars() {
-        if c == q {
-            out.push(q);
-        }
-        out.push(c);
-    }
-    out.push(q);
-    out
-}
-
-/// Quotes a string literal, doubling embedded single quotes.
-pub(crate) fn quote_literal(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
 }
 
 /// Parses a type as a catalog or a human spells it on `dialect`. Unknown spellings
@@ -445,74 +429,43 @@ pub fn parse(raw: &str, dialect: Dialect) -> ColumnType {
     }
 }
 
-/// Lower-cases and collapses whitespace, keeping quoted text (enum values) as written.
+/// Lower-cases and collapses whitespace, keeping quoted text (enum values) as written;
+/// no space before a parenthesis.
 fn collapse(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    let mut in_quote = false;
-    let mut last_space = true;
-    for c in raw.trim().chars() {
-        if c == '\'' {
-            in_quote = !in_quote;
-        }
-        if in_quote || c == '\'' {
-            out.push(c);
-            last_space = false;
-        } else if c.is_whitespace() {
-            if !last_space {
-                out.push(' ');
-            }
-            last_space = true;
-        } else {
-            if c == '(' && out.ends_with(' ') {
-                out.pop();
-            }
-            out.extend(c.to_lowercase());
-            last_space = false;
-        }
-    }
-    out.trim_end().to_string()
+    lex::lower_words(raw).replace(" (", "(")
 }
 
 /// `"numeric(10, 2)"` -> `("numeric", ["10", " 2"])`; the part after the closing paren
 /// (` unsigned`, ` with time zone`) is appended to the base.
 fn split_args(norm: &str) -> (String, Vec<&str>) {
-    match (norm.find('('), norm.rfind(')')) {
-        (Some(open), Some(close)) if close > open => {
-            let base = format!("{}{}", &norm[..open], &norm[close + 1..]);
-            let args = norm[open + 1..close].split(',').collect();
-            (collapse(&base), args)
+    let toks = lex::tokens(norm);
+    let depths = lex::depths(&toks);
+    let mut pos = 0;
+    let mut open = None;
+    for (t, d) in toks.iter().zip(&depths) {
+        if *d == 0 && t.is_punct("(") && open.is_none() {
+            open = Some(pos);
+        } else if *d == 0
+            && t.is_punct(")")
+            && let Some(o) = open
+        {
+            let base = format!("{}{}", &norm[..o], &norm[pos + 1..]);
+            return (
+                collapse(&base),
+                lex::split_top_level(&norm[o + 1..pos], ",", lex::Rules::STANDARD),
+            );
         }
-        _ => (norm.to_string(), Vec::new()),
+        pos += t.text.len();
     }
+    (norm.to_string(), Vec::new())
 }
 
-/// `enum('a','b''c')` -> `["a", "b'c"]`.
+/// MySQL's `enum('a','b''c','d\\e')` -> `["a", "b'c", "d\\e"]`.
 fn parse_enum_values(norm: &str) -> Vec<String> {
-    let mut values = Vec::new();
-    let Some(open) = norm.find('(') else {
-        return values;
-    };
-    let mut chars = norm[open + 1..].chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\'' {
-            continue;
-        }
-        let mut v = String::new();
-        while let Some(c) = chars.next() {
-            if c == '\'' {
-                if chars.peek() == Some(&'\'') {
-                    chars.next();
-                    v.push('\'');
-                } else {
-                    break;
-                }
-            } else {
-                v.push(c);
-            }
-        }
-        values.push(v);
-    }
-    values
+    lex::tokens_with(norm, lex::Rules::MYSQL)
+        .iter()
+        .filter_map(|t| t.string_value(lex::Rules::MYSQL))
+        .collect()
 }
 
 #[cfg(test)]

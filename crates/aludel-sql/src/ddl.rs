@@ -5,12 +5,12 @@ use aludel_schema::{
     Operation, PrimaryKey, Schema, Table, TableName, Unique, is_literal_default, normalize_default,
 };
 use sea_query::{
-    Alias, ColumnDef, ConditionalStatement, Expr, ForeignKeyAction, MysqlQueryBuilder,
-    PostgresQueryBuilder, SchemaStatementBuilder, SqliteQueryBuilder,
+    Alias, ColumnDef, MysqlQueryBuilder, PostgresQueryBuilder, SchemaStatementBuilder,
+    SqliteQueryBuilder,
 };
 
-use crate::quote::{quote_ident, quote_list, quote_literal, quote_table};
 use crate::{Error, Result, sqlite};
+use aludel_schema::{quote_ident, quote_list, quote_literal, quote_table};
 
 pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<String>> {
     use Operation as O;
@@ -82,14 +82,7 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
             table,
             index,
             concurrently,
-        } => {
-            let sql = create_index(table, index, d)?;
-            vec![if *concurrently && d == Dialect::Postgres {
-                concurrently_pg(&sql, "INDEX ")
-            } else {
-                sql
-            }]
-        }
+        } => vec![create_index(table, index, *concurrently, d)?],
         O::DropIndex {
             table,
             name,
@@ -99,21 +92,11 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
             if d == Dialect::MySql {
                 out.extend(mysql_keep_fk_index(table_in(table)?, name));
             }
-            let mut st = sea_query::Index::drop();
-            st.name(name.as_str());
-            if d == Dialect::MySql || table.schema.is_some() {
-                st.table(sq_table(table));
-            }
-            let sql = build(&st, d);
-            out.push(if *concurrently && d == Dialect::Postgres {
-                concurrently_pg(&sql, "INDEX ")
-            } else {
-                sql
-            });
+            out.push(drop_index(table, name, *concurrently, d));
             out
         }
         O::AddUnique { table, unique } => match d {
-            Dialect::Sqlite => vec![create_index(table, &unique_index(unique), d)?],
+            Dialect::Sqlite => vec![create_index(table, &unique_index(unique), false, d)?],
             _ => vec![format!(
                 "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
                 quote_table(d, table),
@@ -132,7 +115,7 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
                 ));
                 out
             }
-            Dialect::Sqlite => vec![format!("DROP INDEX {}", quote_ident(d, name))],
+            Dialect::Sqlite => vec![drop_index(table, name, false, d)],
         },
         O::AddPrimaryKey { table, primary_key } => {
             let t = table_in(table)?;
@@ -166,14 +149,16 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
             foreign_key,
             not_valid,
         } => {
-            let mut st = sea_query::ForeignKey::create();
-            fk_statement(&mut st, table, foreign_key);
-            let sql = build(&st, d);
-            vec![if *not_valid && d == Dialect::Postgres {
-                format!("{sql} NOT VALID")
+            let valid = if *not_valid && d == Dialect::Postgres {
+                " NOT VALID"
             } else {
-                sql
-            }]
+                ""
+            };
+            vec![format!(
+                "ALTER TABLE {} ADD {}{valid}",
+                quote_table(d, table),
+                fk_clause(foreign_key, d)
+            )]
         }
         O::ValidateForeignKey { table, name } => match d {
             Dialect::Postgres => vec![format!(
@@ -186,9 +171,16 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
             _ => Vec::new(),
         },
         O::DropForeignKey { table, name } => {
-            let mut st = sea_query::ForeignKey::drop();
-            st.name(name.as_str()).table(sq_table(table));
-            let mut out = vec![build(&st, d)];
+            let what = if d == Dialect::MySql {
+                "FOREIGN KEY"
+            } else {
+                "CONSTRAINT"
+            };
+            let mut out = vec![format!(
+                "ALTER TABLE {} DROP {what} {}",
+                quote_table(d, table),
+                quote_ident(d, name)
+            )];
             if d == Dialect::MySql {
                 out.extend(mysql_drop_implicit_index(table_in(table)?, name));
             }
@@ -486,35 +478,6 @@ fn check_clause(check: &Check, d: Dialect) -> String {
     }
 }
 
-fn fk_action(a: FkAction) -> ForeignKeyAction {
-    match a {
-        FkAction::NoAction => ForeignKeyAction::NoAction,
-        FkAction::Restrict => ForeignKeyAction::Restrict,
-        FkAction::Cascade => ForeignKeyAction::Cascade,
-        FkAction::SetNull => ForeignKeyAction::SetNull,
-        FkAction::SetDefault => ForeignKeyAction::SetDefault,
-    }
-}
-
-fn fk_statement(st: &mut sea_query::ForeignKeyCreateStatement, table: &TableName, fk: &ForeignKey) {
-    if let Some(n) = &fk.name {
-        st.name(n.as_str());
-    }
-    st.from_tbl(sq_table(table)).to_tbl(sq_table(&fk.ref_table));
-    for c in &fk.columns {
-        st.from_col(Alias::new(c));
-    }
-    for c in &fk.ref_columns {
-        st.to_col(Alias::new(c));
-    }
-    if fk.on_delete != FkAction::NoAction {
-        st.on_delete(fk_action(fk.on_delete));
-    }
-    if fk.on_update != FkAction::NoAction {
-        st.on_update(fk_action(fk.on_update));
-    }
-}
-
 fn unique_index(u: &Unique) -> Index {
     Index {
         name: u.name.clone(),
@@ -524,18 +487,13 @@ fn unique_index(u: &Unique) -> Index {
     }
 }
 
-/// Puts `CONCURRENTLY` after the first `after` (`CREATE [UNIQUE] INDEX`, `DROP INDEX`).
-fn concurrently_pg(sql: &str, after: &str) -> String {
-    match sql.find(after) {
-        Some(at) => {
-            let at = at + after.len();
-            format!("{}CONCURRENTLY {}", &sql[..at], &sql[at..])
-        }
-        None => sql.to_string(),
-    }
-}
-
-pub(crate) fn create_index(table: &TableName, index: &Index, d: Dialect) -> Result<String> {
+/// `CREATE [UNIQUE] INDEX [CONCURRENTLY] name ON table (columns) [WHERE predicate]`.
+pub(crate) fn create_index(
+    table: &TableName,
+    index: &Index,
+    concurrently: bool,
+    d: Dialect,
+) -> Result<String> {
     if index.predicate.is_some() && d == Dialect::MySql {
         return Err(Error::Unsupported {
             dialect: d,
@@ -545,21 +503,45 @@ pub(crate) fn create_index(table: &TableName, index: &Index, d: Dialect) -> Resu
             ),
         });
     }
-    let mut st = sea_query::Index::create();
-    if let Some(n) = &index.name {
-        st.name(n.as_str());
-    }
-    st.table(sq_table(table));
-    for c in &index.columns {
-        st.col(Alias::new(c));
-    }
-    if index.unique {
-        st.unique();
-    }
+    let name = index.name.as_deref().ok_or_else(|| Error::Internal {
+        op: format!("create index on {table}"),
+        message: "the index has no name (the naming convention gives every index one)".into(),
+    })?;
+    let mut sql = format!(
+        "CREATE {}INDEX {}{} ON {} ({})",
+        if index.unique { "UNIQUE " } else { "" },
+        if concurrently && d == Dialect::Postgres {
+            "CONCURRENTLY "
+        } else {
+            ""
+        },
+        quote_ident(d, name),
+        quote_table(d, table),
+        quote_list(d, &index.columns)
+    );
     if let Some(p) = &index.predicate {
-        st.and_where(Expr::cust(p.clone()));
+        sql.push_str(&format!(" WHERE {p}"));
     }
-    Ok(build(&st, d))
+    Ok(sql)
+}
+
+/// `DROP INDEX`: MySQL names the table; PostgreSQL qualifies the index with the
+/// table's schema.
+fn drop_index(table: &TableName, name: &str, concurrently: bool, d: Dialect) -> String {
+    let conc = if concurrently && d == Dialect::Postgres {
+        "CONCURRENTLY "
+    } else {
+        ""
+    };
+    let index = TableName::qualified(table.schema.clone(), name.to_string());
+    match d {
+        Dialect::MySql => format!(
+            "DROP INDEX {} ON {}",
+            quote_ident(d, name),
+            quote_table(d, table)
+        ),
+        _ => format!("DROP INDEX {conc}{}", quote_table(d, &index)),
+    }
 }
 
 /// `CREATE TABLE` plus the statements a table brings along: its indexes, its comments
@@ -597,11 +579,6 @@ pub(crate) fn create_table(t: &Table, d: Dialect) -> Result<Vec<String>> {
         clauses.push(check_clause(c, d));
     }
 
-    if d == Dialect::MySql
-        && let Some(c) = &t.comment
-    {
-        st.comment(c.as_str());
-    }
     let mut sql = build(&st, d);
     if !clauses.is_empty() {
         // sea-query has no named table constraints beyond the foreign key; they go before
@@ -615,14 +592,19 @@ pub(crate) fn create_table(t: &Table, d: Dialect) -> Result<Vec<String>> {
         sql.push_str(&clauses.join(", "));
         sql.push_str(&tail);
     }
+    if d == Dialect::MySql
+        && let Some(c) = &t.comment
+    {
+        sql.push_str(&format!(" COMMENT {}", quote_literal(d, c)));
+    }
     let mut out = vec![sql];
     if d == Dialect::Sqlite {
         for u in &t.uniques {
-            out.push(create_index(&tn, &unique_index(u), d)?);
+            out.push(create_index(&tn, &unique_index(u), false, d)?);
         }
     }
     for i in &t.indexes {
-        out.push(create_index(&tn, i, d)?);
+        out.push(create_index(&tn, i, false, d)?);
     }
     if d == Dialect::Postgres {
         if let Some(c) = &t.comment {

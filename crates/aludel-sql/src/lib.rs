@@ -11,12 +11,12 @@
 //! operation the dialect cannot express is an [`Error`], never a panic.
 
 mod ddl;
-mod quote;
+mod names;
 mod sqlite;
 
 use aludel_schema::{Dialect, Operation, Schema};
 
-pub use quote::{quote_ident, quote_literal};
+pub use aludel_schema::{quote_ident, quote_literal};
 
 /// Errors of the renderer.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
@@ -30,6 +30,13 @@ pub enum Error {
         #[source]
         source: aludel_schema::Error,
     },
+    #[error("{dialect} cannot name a {what} {name:?}: the name {problem}")]
+    InvalidName {
+        dialect: Dialect,
+        what: &'static str,
+        name: String,
+        problem: String,
+    },
     #[error("internal error while rendering `{op}`: {message}")]
     Internal { op: String, message: String },
 }
@@ -39,6 +46,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// The statements that perform `op` on `dialect`, given `before`, the schema `op`
 /// applies to.
 pub fn render(op: &Operation, before: &Schema, dialect: Dialect) -> Result<Vec<String>> {
+    names::check(op, dialect)?;
     // sea-query panics on some inputs; aludel never feeds it those, and a bug that did
     // must still reach the user as an error, not a crash.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -68,6 +76,10 @@ pub fn render_all(
     start: &Schema,
     dialect: Dialect,
 ) -> Result<(Vec<String>, Schema)> {
+    // Every name is checked before anything is written.
+    for op in ops {
+        names::check(op, dialect)?;
+    }
     let mut state = start.clone();
     let mut applier = aludel_schema::Applier::new(&state);
     let mut out = Vec::new();

@@ -8,7 +8,7 @@ use aludel_schema::{Applier, Column, Dialect, Operation, Schema, Table, is_liter
 
 use crate::Result;
 use crate::ddl::create_table;
-use crate::quote::{quote_ident, quote_list};
+use aludel_schema::{quote_ident, quote_list};
 
 const D: Dialect = Dialect::Sqlite;
 

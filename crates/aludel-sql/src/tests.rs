@@ -486,6 +486,32 @@ fn a_long_run_of_table_creations_renders_as_one_at_a_time() {
     );
 }
 
+/// aludel builds table and column statements with sea-query and everything else with its
+/// own quoting module: the two must quote every name the same way.
+#[test]
+fn sea_query_quotes_names_as_the_quoting_module_does() {
+    let names = [
+        "we\"ird",
+        "back`tick",
+        "it's",
+        "a\"ON victim(id);DROP TABLE victim;--",
+        "back\\slash",
+        "名前",
+        "[b]",
+    ];
+    for d in Dialect::ALL {
+        for n in names {
+            let mut st = sea_query::Table::drop();
+            st.table(crate::ddl::sq_table(&TableName::new(n)));
+            assert_eq!(
+                crate::ddl::build(&st, d),
+                format!("DROP TABLE {}", quote_ident(d, n)),
+                "{d}"
+            );
+        }
+    }
+}
+
 #[test]
 fn literals_are_escaped() {
     assert_eq!(quote_literal(Dialect::Postgres, "it's"), "'it''s'");

@@ -931,7 +931,7 @@ pub fn diff_only(n: usize) -> anyhow::Result<()> {
     }
     for _ in 0..3 {
         let t = Instant::now();
-        aludel_diff::validate(&schema)?;
+        aludel_diff::validate(&schema, Dialect::Postgres)?;
         let validate = t.elapsed();
         let t = Instant::now();
         let norm = aludel_schema::normalize(&schema, Dialect::Postgres);
