@@ -30,6 +30,15 @@ pub fn server_url(dialect: Dialect) -> Option<String> {
     }
 }
 
+/// Whether tests of `dialect` run: `ALUDEL_TEST_ONLY=postgresql` (a comma-separated list of
+/// dialect names) runs only those; by default every dialect runs.
+pub fn enabled(dialect: Dialect) -> bool {
+    match std::env::var("ALUDEL_TEST_ONLY") {
+        Ok(only) => only.split(',').any(|d| d.trim() == dialect.name()),
+        Err(_) => true,
+    }
+}
+
 fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true")
 }
@@ -92,6 +101,9 @@ impl TestDb {
     }
 
     fn make(dialect: Dialect, create: bool) -> Option<TestDb> {
+        if !enabled(dialect) {
+            return None;
+        }
         let n = COUNTER.fetch_add(1, Ordering::Relaxed);
         let name = format!("aludel_t{}_{n}", std::process::id());
         match dialect {

@@ -5,8 +5,11 @@
 //!   round trip with many more pairs than CI runs, from a random seed it prints first.
 //! - `bench [--tables 100,1000,5000] [--backends postgres,mysql,sqlite] [--reps 3] [--reps-large 1]
 //!   [--no-alembic] [--out FILE]`: aludel against Alembic, written to docs/benchmarks.md.
+//! - `pg start|stop|url 16|18`: a local PostgreSQL 16 or 18 from PyPI wheels, installed
+//!   under target/pg; `start` prints its URL.
 
 mod bench;
+mod pg;
 
 // The allocator of every aludel runner (`aludel::main!()`): the in-process measurements of
 // the bench then see what the runner sees.
@@ -22,6 +25,7 @@ fn main() -> anyhow::Result<()> {
     match task.as_str() {
         "ci" => ci(),
         "soak" => soak(std::env::args().skip(2).collect()),
+        "pg" => pg::run(&std::env::args().skip(2).collect::<Vec<_>>()),
         "bench" => {
             let args: Vec<String> = std::env::args().skip(2).collect();
             if cfg!(debug_assertions) {
@@ -46,7 +50,8 @@ fn main() -> anyhow::Result<()> {
                 "usage: cargo xtask <task>\n\ntasks:\n  ci    cargo fmt --check, clippy -D warnings, cargo test --workspace\n  \
                  soak  [--pairs N] [--seed S] [--backend sqlite|postgres|mysql]  the property-based round trip, at length\n  \
                  bench [--tables 100,1000,5000] [--backends postgres,mysql,sqlite] [--reps 3] [--reps-large 1] [--no-alembic] [--out FILE]\n        \
-                 aludel against Alembic side by side; writes docs/benchmarks.md"
+                 aludel against Alembic side by side; writes docs/benchmarks.md\n  \
+                 pg    start|stop|url 16|18  a local PostgreSQL 16 or 18 (from PyPI wheels) for the tests"
             );
             if task.is_empty() || task == "help" || task == "--help" {
                 Ok(())
@@ -129,5 +134,28 @@ fn ci() -> anyhow::Result<()> {
         "-D",
         "warnings",
     ])?;
-    cargo(&["test", "--workspace"])
+    cargo(&["test", "--workspace"])?;
+    // The PostgreSQL tests again on the other supported majors (the machine's server is
+    // 15): the integration tests, with every other backend switched off.
+    for major in PG_MAJORS {
+        let url = pg::start(major)?;
+        eprintln!(
+            "$ ALUDEL_TEST_ONLY=postgresql ALUDEL_TEST_POSTGRES_URL={url} cargo test -p aludel-tests --test integration"
+        );
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(&cargo)
+            .args(["test", "-p", "aludel-tests", "--test", "integration"])
+            .env("ALUDEL_TEST_ONLY", "postgresql")
+            .env("ALUDEL_TEST_POSTGRES_URL", &url)
+            .status()
+            .with_context(|| format!("cannot run {cargo}"));
+        pg::stop(major)?;
+        if !status?.success() {
+            bail!("the PostgreSQL {major} tests failed");
+        }
+    }
+    Ok(())
 }
+
+/// The PostgreSQL majors CI tests besides the machine's own.
+const PG_MAJORS: [&str; 2] = ["16", "18"];
