@@ -6,6 +6,7 @@ mod fidelity;
 mod guards;
 mod hostile;
 mod introspect;
+mod mysql_types;
 mod review;
 mod roundtrip;
 mod runner;

@@ -93,6 +93,12 @@ pub fn validate(target: &Schema, dialect: Dialect) -> Result<()> {
             if t.columns[..i].iter().any(|o| o.name == c.name) {
                 problems.push(format!("column {tn}.{} is declared twice", c.name));
             }
+            if c.ty.is_unsigned() && dialect != Dialect::MySql {
+                problems.push(format!(
+                    "column {tn}.{} is an unsigned integer ({}), which only MySQL and MariaDB have; on {dialect} use a signed type one size up (i16 for u8, i32 for u16, i64 for u32), with a check (col >= 0) if it must stay non-negative",
+                    c.name, c.ty
+                ));
+            }
             if c.auto_increment && !c.ty.is_integer() {
                 problems.push(format!(
                     "column {tn}.{} is auto_increment but its type {} is not an integer",
@@ -207,11 +213,7 @@ fn mysql_unindexable(problems: &mut Vec<String>, t: &Table) {
         .chain(t.indexes.iter().map(|i| ("an index", &i.columns)));
     for (what, cols) in keys {
         for c in cols.iter().filter_map(|c| t.get_column(c)) {
-            let unbounded = matches!(
-                c.ty.canonical(Dialect::MySql),
-                ColumnType::Text | ColumnType::Bytes | ColumnType::Json
-            );
-            if unbounded {
+            if c.ty.is_mysql_lob() {
                 problems.push(format!(
                     "{what} of table {} covers column {}, of type {} ({} on MySQL), which MySQL cannot index whole; give the field a max_length (VARCHAR) or leave it out of the key",
                     t.display_name(),

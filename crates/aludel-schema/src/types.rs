@@ -56,12 +56,33 @@ impl ColumnType {
         parse(raw, dialect)
     }
 
-    /// Whether the type is one of the integer types (those that can auto-increment).
+    /// Whether the type is one of the integer types (those that can auto-increment),
+    /// MySQL's unsigned and small ones included.
     pub fn is_integer(&self) -> bool {
-        matches!(
-            self,
-            ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt
-        )
+        match self {
+            ColumnType::SmallInt | ColumnType::Integer | ColumnType::BigInt => true,
+            ColumnType::Custom(raw) => {
+                let norm = collapse(raw);
+                let (base, _) = split_args(&norm);
+                mysql_integer(base.trim_end_matches(" unsigned")).is_some()
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether MySQL keeps this type as a TEXT or BLOB (which it indexes only by a
+    /// prefix, and gives only expression defaults).
+    pub fn is_mysql_lob(&self) -> bool {
+        match self.canonical(Dialect::MySql) {
+            ColumnType::Text | ColumnType::Bytes | ColumnType::Json => true,
+            ColumnType::Custom(c) => c.ends_with("text") || c.ends_with("blob"),
+            _ => false,
+        }
+    }
+
+    /// Whether the type is a MySQL unsigned integer (`u8` ... `u64` in a model).
+    pub fn is_unsigned(&self) -> bool {
+        matches!(self, ColumnType::Custom(raw) if is_mysql_unsigned(raw))
     }
 
     pub fn is_textual(&self) -> bool {
@@ -362,46 +383,7 @@ pub fn parse(raw: &str, dialect: Dialect) -> ColumnType {
             "jsonb" => T::Jsonb,
             _ => custom(),
         },
-        Dialect::MySql => match base {
-            "bool" | "boolean" => T::Boolean,
-            "tinyint" if n0 == Some(1) && !unsigned => T::Boolean,
-            "smallint" | "int2" if !unsigned => T::SmallInt,
-            "int" | "integer" | "mediumint" | "int3" | "int4" | "middleint" if !unsigned => {
-                T::Integer
-            }
-            "smallint" | "int2" => T::Integer,
-            "bigint" | "int8" | "int" | "integer" | "mediumint" | "int3" | "int4" | "middleint" => {
-                T::BigInt
-            }
-            "float" => match n0 {
-                Some(p) if p > 24 => T::Double,
-                _ => T::Real,
-            },
-            "double" | "double precision" | "real" => T::Double,
-            "decimal" | "numeric" | "dec" | "fixed" => T::Decimal {
-                precision: Some(n0.unwrap_or(10)),
-                scale: Some(n1.unwrap_or(0)),
-            },
-            "text" | "tinytext" | "mediumtext" | "longtext" => T::Text,
-            "varchar" | "character varying" => match n0 {
-                Some(n) => T::Varchar(n),
-                None => custom(),
-            },
-            "char" | "character" => match n0 {
-                Some(n) => T::Char(n),
-                None => T::Char(1),
-            },
-            "blob" | "tinyblob" | "mediumblob" | "longblob" => T::Bytes,
-            "date" => T::Date,
-            "time" => T::Time,
-            "datetime" | "timestamp" => T::Timestamp,
-            "json" => T::Json,
-            "enum" => T::Enum {
-                name: String::new(),
-                values: parse_enum_values(&norm),
-            },
-            _ => custom(),
-        },
+        Dialect::MySql => parse_mysql(base, unsigned, n0, n1, &norm),
         Dialect::Sqlite => match base {
             "bool" | "boolean" => T::Boolean,
             "tinyint" if n0 == Some(1) => T::Boolean,
@@ -427,6 +409,90 @@ pub fn parse(raw: &str, dialect: Dialect) -> ColumnType {
             _ => custom(),
         },
     }
+}
+
+/// MySQL's integer types without their display width, `unsigned` kept: what the server
+/// stores, whatever width the catalog shows (`int(10) unsigned` is `int unsigned`).
+fn mysql_integer(base: &str) -> Option<&'static str> {
+    Some(match base {
+        "tinyint" | "int1" => "tinyint",
+        "smallint" | "int2" => "smallint",
+        "mediumint" | "int3" | "middleint" => "mediumint",
+        "int" | "integer" | "int4" => "int",
+        "bigint" | "int8" => "bigint",
+        _ => return None,
+    })
+}
+
+/// A MySQL type: the types a model names by a Rust type compare as those; every other
+/// spelling is kept as the server stores it (widths of integers and `year` dropped,
+/// fractional-second precision and text sizes kept), so that `datetime` differs from
+/// `datetime(6)`, `text` from `longtext` and `int unsigned` from `bigint`.
+fn parse_mysql(
+    base: &str,
+    unsigned: bool,
+    n0: Option<u32>,
+    n1: Option<u32>,
+    norm: &str,
+) -> ColumnType {
+    use ColumnType as T;
+    let with_fsp = |name: &str| match n0 {
+        Some(p) if p > 0 => T::Custom(format!("{name}({p})")),
+        _ => T::Custom(name.to_string()),
+    };
+    if let Some(int) = mysql_integer(base) {
+        return match (int, unsigned) {
+            ("tinyint", false) if n0 == Some(1) => T::Boolean,
+            ("smallint", false) => T::SmallInt,
+            ("int", false) => T::Integer,
+            ("bigint", false) => T::BigInt,
+            (int, true) => T::Custom(format!("{int} unsigned")),
+            (int, false) => T::Custom(int.to_string()),
+        };
+    }
+    match base {
+        "bool" | "boolean" => T::Boolean,
+        "float" => match n0 {
+            Some(p) if p > 24 => T::Double,
+            _ => T::Real,
+        },
+        "double" | "double precision" | "real" => T::Double,
+        "decimal" | "numeric" | "dec" | "fixed" => T::Decimal {
+            precision: Some(n0.unwrap_or(10)),
+            scale: Some(n1.unwrap_or(0)),
+        },
+        "longtext" => T::Text,
+        "text" | "tinytext" | "mediumtext" => T::Custom(base.to_string()),
+        "varchar" | "character varying" => match n0 {
+            Some(n) => T::Varchar(n),
+            None => T::Custom(norm.to_string()),
+        },
+        "char" | "character" => T::Char(n0.unwrap_or(1)),
+        "longblob" => T::Bytes,
+        "blob" | "tinyblob" | "mediumblob" => T::Custom(base.to_string()),
+        "date" => T::Date,
+        "time" if n0 == Some(6) => T::Time,
+        "datetime" if n0 == Some(6) => T::Timestamp,
+        "time" | "datetime" | "timestamp" => with_fsp(base),
+        "year" => T::Custom("year".into()),
+        "bit" => T::Custom(format!("bit({})", n0.unwrap_or(1))),
+        "json" => T::Json,
+        "enum" => T::Enum {
+            name: String::new(),
+            values: parse_enum_values(norm),
+        },
+        _ => T::Custom(norm.to_string()),
+    }
+}
+
+/// Whether a custom type is one of MySQL's unsigned integers (`int unsigned` ...), which
+/// no other dialect has.
+pub(crate) fn is_mysql_unsigned(raw: &str) -> bool {
+    let norm = collapse(raw);
+    let (base, _) = split_args(&norm);
+    base.strip_suffix(" unsigned")
+        .and_then(mysql_integer)
+        .is_some()
 }
 
 /// Lower-cases and collapses whitespace, keeping quoted text (enum values) as written;
@@ -511,7 +577,7 @@ mod tests {
         check(d, "tinyint(1)", T::Boolean);
         check(d, "int(11)", T::Integer);
         check(d, "int", T::Integer);
-        check(d, "int unsigned", T::BigInt);
+        check(d, "int unsigned", T::Custom("int unsigned".into()));
         check(d, "bigint(20)", T::BigInt);
         check(d, "varchar(64)", T::Varchar(64));
         check(d, "longtext", T::Text);
@@ -534,6 +600,57 @@ mod tests {
                 values: vec!["draft".into(), "it's".into()],
             },
         );
+        check(
+            d,
+            r"enum('a\\b','c')",
+            T::Enum {
+                name: String::new(),
+                values: vec![r"a\b".into(), "c".into()],
+            },
+        );
+    }
+
+    /// What the server stores, whatever width the catalog or the model writes: each pair
+    /// compares equal, and each type differs from the ones it must not be taken for.
+    #[test]
+    fn mysql_widths_are_normalised_and_sizes_kept() {
+        let d = Dialect::MySql;
+        let same = [
+            ("year(4)", "YEAR"),
+            ("tinyint(3) unsigned", "TINYINT UNSIGNED"),
+            ("tinyint(4)", "TINYINT"),
+            ("smallint(5) unsigned", "SMALLINT UNSIGNED"),
+            ("mediumint(8) unsigned", "MEDIUMINT UNSIGNED"),
+            ("int(10) unsigned", "INT UNSIGNED"),
+            ("bigint(20) unsigned", "BIGINT UNSIGNED"),
+            ("mediumint(9)", "MEDIUMINT"),
+            ("bit(1)", "BIT"),
+            ("datetime", "DATETIME"),
+            ("datetime(3)", "DATETIME(3)"),
+            ("text", "TEXT"),
+        ];
+        for (catalog, model) in same {
+            assert_eq!(parse(catalog, d), parse(model, d), "{catalog} vs {model}");
+        }
+        let different = [
+            ("datetime", "datetime(6)"),
+            ("timestamp(6)", "datetime(6)"),
+            ("time", "time(6)"),
+            ("text", "longtext"),
+            ("mediumtext", "longtext"),
+            ("blob", "longblob"),
+            ("int unsigned", "bigint"),
+            ("int unsigned", "int"),
+            ("mediumint", "int"),
+            ("tinyint", "tinyint(1)"),
+            ("bit(1)", "bit(8)"),
+        ];
+        for (a, b) in different {
+            assert_ne!(parse(a, d), parse(b, d), "{a} vs {b}");
+        }
+        assert!(ColumnType::Custom("INT UNSIGNED".into()).is_integer());
+        assert!(ColumnType::Custom("int(10) unsigned".into()).is_unsigned());
+        assert!(!ColumnType::Custom("year".into()).is_integer());
     }
 
     #[test]

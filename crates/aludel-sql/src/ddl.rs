@@ -431,10 +431,7 @@ pub(crate) fn default_sql(expr: &str, ty: &ColumnType, d: Dialect) -> String {
             // DATETIME(6) wants a default of the same precision.
             return "CURRENT_TIMESTAMP(6)".into();
         }
-        if matches!(
-            canonical,
-            ColumnType::Text | ColumnType::Bytes | ColumnType::Json
-        ) {
+        if ty.is_mysql_lob() {
             // MySQL accepts only expression defaults on these types.
             return format!("({expr})");
         }

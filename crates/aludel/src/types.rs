@@ -36,6 +36,14 @@ sql_type! {
     Vec<u8> => ColumnType::Bytes,
 }
 
+// MySQL and MariaDB only: the differ refuses them on other dialects with the type to use.
+sql_type! {
+    u8 => ColumnType::Custom("TINYINT UNSIGNED".into()),
+    u16 => ColumnType::Custom("SMALLINT UNSIGNED".into()),
+    u32 => ColumnType::Custom("INT UNSIGNED".into()),
+    u64 => ColumnType::Custom("BIGINT UNSIGNED".into()),
+}
+
 impl<T: SqlType> SqlType for Option<T> {
     fn column_type() -> ColumnType {
         T::column_type()
