@@ -214,3 +214,62 @@ fn postgres_sessions_name_themselves_and_notice_a_vanished_client() {
         c.close().await;
     });
 }
+
+/// PostgreSQL index access methods are read back and compared: a model's `using` creates
+/// the index with that method, the re-check is empty, and a changed method is a change.
+#[test]
+fn postgres_index_methods_round_trip() {
+    let Some(db) = TestDb::new(Dialect::Postgres) else {
+        return;
+    };
+    let d = Dialect::Postgres;
+    let schema = |method: Option<&str>| {
+        let mut ix = Index::new(["n"]);
+        ix.method = method.map(str::to_string);
+        let mut s = Schema {
+            tables: vec![
+                Table::new("docs")
+                    .column(Column::new("id", T::BigInt))
+                    .column(Column::new("n", T::Integer))
+                    .column(Column::new("body", T::Jsonb))
+                    .column(Column::new("at", T::Timestamp))
+                    .primary_key(["id"])
+                    .index(ix)
+                    .index(Index::new(["body"]).using("gin"))
+                    .index(Index::new(["at"]).using("BRIN")),
+            ],
+            enums: vec![],
+        };
+        NamingConvention::default().apply(&mut s, d);
+        s
+    };
+    block_on(async {
+        let mut c = db.connect().await;
+        for (label, method) in [
+            ("hash", Some("hash")),
+            ("btree", None),
+            ("hash again", Some("hash")),
+        ] {
+            let target = schema(method);
+            let live = c.introspect(&Default::default()).await.unwrap();
+            let plan = aludel_diff::diff(&live, &target, d).unwrap();
+            if label != "hash" {
+                assert!(
+                    plan.upgrade
+                        .iter()
+                        .any(|op| op.to_string().contains("create index")),
+                    "{label}: a changed method is a change: {:#?}",
+                    plan.upgrade
+                );
+            }
+            let (sql, _) = aludel_sql::render_all(&plan.upgrade, &live, d).unwrap();
+            aludel_runner::execute_statements(&mut c, label, &sql)
+                .await
+                .unwrap();
+            let back = c.introspect(&Default::default()).await.unwrap();
+            let left = aludel_diff::diff(&back, &target, d).unwrap();
+            assert!(left.is_empty(), "{label}: {:#?}", left.upgrade);
+        }
+        c.close().await;
+    });
+}

@@ -721,7 +721,14 @@ impl<'a> Differ<'a> {
         raw_cur: &Table,
         raw_tgt: &Table,
     ) {
-        let ikey = |i: &Index| (i.columns.clone(), i.unique, i.predicate.clone());
+        let ikey = |i: &Index| {
+            (
+                i.columns.clone(),
+                i.unique,
+                i.predicate.clone(),
+                i.method.clone(),
+            )
+        };
         let (mut tgt_ix, mut cur_ix) =
             pair_up(&tgt.indexes, &cur.indexes, |i| i.name.clone(), ikey);
         let (mut tgt_uq, mut cur_uq) = pair_up(
@@ -732,8 +739,9 @@ impl<'a> Differ<'a> {
         );
         // A unique constraint and a plain unique index on the same columns enforce the same
         // thing: whichever the database has satisfies the model.
-        let plain_unique =
-            |i: &Index, cols: &[String]| i.unique && i.predicate.is_none() && i.columns == cols;
+        let plain_unique = |i: &Index, cols: &[String]| {
+            i.unique && i.predicate.is_none() && i.method.is_none() && i.columns == cols
+        };
         tgt_uq.retain(
             |u| match cur_ix.iter().position(|i| plain_unique(i, &u.columns)) {
                 Some(p) => {

@@ -117,6 +117,7 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
                 columns: vec![column],
                 unique: s(r, 2)? == "0",
                 predicate: None,
+                method: None,
             }),
         }
     }

@@ -72,7 +72,8 @@ SELECT n.nspname::text, c.relname::text, i.relname::text, ix.indisunique,
              LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = ix.indrelid AND a.attnum = k.num
              WHERE k.ord <= ix.indnkeyatts
              ORDER BY k.ord),
-       pg_catalog.pg_get_expr(ix.indpred, ix.indrelid)
+       pg_catalog.pg_get_expr(ix.indpred, ix.indrelid),
+       (SELECT am.amname::text FROM pg_catalog.pg_am am WHERE am.oid = i.relam)
 FROM pg_catalog.pg_index ix
 JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid
 JOIN pg_catalog.pg_class c ON c.oid = ix.indrelid
@@ -218,6 +219,7 @@ pub(crate) async fn introspect(db: &mut Database, opts: &IntrospectOptions) -> R
             unique: r.try_get::<bool, _>(3).unwrap_or(false),
             columns: list(r, 4)?,
             predicate: opt(r, 5),
+            method: opt(r, 6).filter(|m| m != "btree"),
         });
     }
 

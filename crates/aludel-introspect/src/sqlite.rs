@@ -118,6 +118,7 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
                 columns: vec![column],
                 unique: int(r, 2) == 1,
                 predicate: text_lite(r, 5).as_deref().and_then(index_predicate),
+                method: None,
             }),
         }
     }

@@ -53,6 +53,7 @@ struct ConstraintAttr {
     columns: Vec<Ident>,
     unique: bool,
     predicate: Option<Str>,
+    method: Option<Str>,
     expr: Option<Str>,
     /// `foreign_key(...)`: the referenced table and columns.
     references: Option<(String, Vec<String>)>,
@@ -185,6 +186,15 @@ fn expect_str(cx: &Ctxt, meta: &ParseNestedMeta, key: &str) -> syn::Result<Optio
     }
     let expr: Expr = meta.value()?.parse()?;
     match ungroup(&expr) {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) if s.value().trim().is_empty() && key != "comment" => {
+            cx.error_spanned_by(
+                s,
+                format!("`{key}` cannot be empty: give it a value, or leave `{key}` out"),
+            );
+            Ok(None)
+        }
         Expr::Lit(ExprLit {
             lit: Lit::Str(s), ..
         }) => Ok(Some(Str {
@@ -365,6 +375,23 @@ fn check_action(cx: &Ctxt, key: &str, v: &Option<Str>) {
     }
 }
 
+/// The index access methods PostgreSQL has besides the default B-tree.
+const INDEX_METHODS: [&str; 5] = ["gin", "gist", "hash", "brin", "spgist"];
+
+fn check_method(cx: &Ctxt, v: &Option<Str>) {
+    let Some(v) = v else { return };
+    if !INDEX_METHODS.contains(&v.value.to_ascii_lowercase().as_str()) {
+        cx.syn_error(syn::Error::new(
+            v.span,
+            format!(
+                "`using` must be one of: {} (PostgreSQL index methods; leave it out for a B-tree); got {:?}",
+                INDEX_METHODS.join(", "),
+                v.value
+            ),
+        ));
+    }
+}
+
 /// `"users.id"` -> `("users", "id")`; `"auth.users.id"` -> `("auth.users", "id")`.
 fn parse_reference(s: &str) -> Option<(String, String)> {
     let (table, column) = s.rsplit_once('.')?;
@@ -409,6 +436,7 @@ fn parse_constraint(cx: &Ctxt, meta: &ParseNestedMeta, kind: &str) -> syn::Resul
         columns: Vec::new(),
         unique: false,
         predicate: None,
+        method: None,
         expr: None,
         references: None,
         on_delete: None,
@@ -416,7 +444,7 @@ fn parse_constraint(cx: &Ctxt, meta: &ParseNestedMeta, kind: &str) -> syn::Resul
     };
     let allowed: &[&str] = match kind {
         "unique" => &["name", "columns"],
-        "index" => &["name", "columns", "unique", "where"],
+        "index" => &["name", "columns", "unique", "where", "using"],
         "foreign_key" => &["name", "columns", "references", "on_delete", "on_update"],
         _ => &["name", "expr"],
     };
@@ -447,6 +475,10 @@ fn parse_constraint(cx: &Ctxt, meta: &ParseNestedMeta, kind: &str) -> syn::Resul
                 c.unique = expect_flag(cx, &m, "unique")?.is_some()
             }
             "where" if allowed.contains(&"where") => c.predicate = expect_str(cx, &m, "where")?,
+            "using" if allowed.contains(&"using") => {
+                c.method = expect_str(cx, &m, "using")?;
+                check_method(cx, &c.method);
+            }
             "expr" if allowed.contains(&"expr") => c.expr = expect_str(cx, &m, "expr")?,
             "on_delete" if allowed.contains(&"on_delete") => {
                 c.on_delete = expect_str(cx, &m, "on_delete")?;
@@ -859,7 +891,11 @@ fn generate(input: &DeriveInput, s: &StructAttrs, fields: &[Field]) -> TokenStre
             let lit = p.lit();
             quote!(.where_(#lit))
         });
-        body.push(quote!(t.indexes.push(::aludel::schema::Index::new([#(#cols),*]) #named #unique #predicate);));
+        let method = i.method.as_ref().map(|m| {
+            let lit = m.lit();
+            quote!(.using(#lit))
+        });
+        body.push(quote!(t.indexes.push(::aludel::schema::Index::new([#(#cols),*]) #named #unique #predicate #method);));
     }
     for f in &s.foreign_keys {
         let cols: Vec<String> = f.columns.iter().map(col_of).collect();

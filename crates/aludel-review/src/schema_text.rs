@@ -81,9 +81,13 @@ fn table_text(out: &mut String, t: &Table, d: Dialect) {
     for i in &t.indexes {
         let _ = writeln!(
             out,
-            "  {}INDEX{} ({}){}",
+            "  {}INDEX{}{} ({}){}",
             if i.unique { "UNIQUE " } else { "" },
             named(&i.name),
+            i.method
+                .as_deref()
+                .map(|m| format!(" USING {m}"))
+                .unwrap_or_default(),
             i.columns.join(", "),
             i.predicate
                 .as_deref()

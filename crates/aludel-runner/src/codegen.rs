@@ -316,6 +316,9 @@ fn index_tokens(i: &Index) -> TokenStream {
     if let Some(p) = &i.predicate {
         t = quote!(#t.where_(#p));
     }
+    if let Some(m) = &i.method {
+        t = quote!(#t.using(#m));
+    }
     t
 }
 

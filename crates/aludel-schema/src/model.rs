@@ -375,6 +375,10 @@ pub struct Index {
     /// Predicate of a partial index (SQL).
     #[serde(default, rename = "where", skip_serializing_if = "Option::is_none")]
     pub predicate: Option<String>,
+    /// The access method (PostgreSQL: `gin`, `gist`, `hash`, `brin`, `spgist`); `None`
+    /// is the default B-tree.
+    #[serde(default, rename = "using", skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
 }
 
 impl Index {
@@ -388,6 +392,7 @@ impl Index {
             columns: strings(columns),
             unique: false,
             predicate: None,
+            method: None,
         }
     }
 
@@ -403,6 +408,12 @@ impl Index {
 
     pub fn where_(mut self, predicate: impl Into<String>) -> Self {
         self.predicate = Some(predicate.into());
+        self
+    }
+
+    /// The index's access method (PostgreSQL): `gin`, `gist`, `hash`, `brin`, `spgist`.
+    pub fn using(mut self, method: impl Into<String>) -> Self {
+        self.method = Some(method.into());
         self
     }
 }

@@ -139,11 +139,17 @@ pub fn normalize_table(table: &Table, dialect: Dialect) -> Table {
                     columns: u.columns,
                     unique: true,
                     predicate: None,
+                    method: None,
                 });
             }
         }
         for i in &mut t.indexes {
             i.predicate = i.predicate.as_deref().map(|p| normalize_expr(p, dialect));
+            i.method = i
+                .method
+                .as_deref()
+                .map(str::to_ascii_lowercase)
+                .filter(|m| m != "btree");
         }
         for c in &mut t.checks {
             c.expr = normalize_expr(&c.expr, dialect);

@@ -481,6 +481,7 @@ fn unique_index(u: &Unique) -> Index {
         columns: u.columns.clone(),
         unique: true,
         predicate: None,
+        method: None,
     }
 }
 
@@ -500,12 +501,25 @@ pub(crate) fn create_index(
             ),
         });
     }
+    let method = match (&index.method, d) {
+        (None, _) => String::new(),
+        (Some(m), Dialect::Postgres) => format!(" USING {}", index_method(m)?),
+        (Some(m), _) => {
+            return Err(Error::Unsupported {
+                dialect: d,
+                what: format!(
+                    "create index {} USING {m} (index methods are PostgreSQL's; drop `using` for this dialect)",
+                    index.name.as_deref().unwrap_or("?")
+                ),
+            });
+        }
+    };
     let name = index.name.as_deref().ok_or_else(|| Error::Internal {
         op: format!("create index on {table}"),
         message: "the index has no name (the naming convention gives every index one)".into(),
     })?;
     let mut sql = format!(
-        "CREATE {}INDEX {}{} ON {} ({})",
+        "CREATE {}INDEX {}{} ON {}{method} ({})",
         if index.unique { "UNIQUE " } else { "" },
         if concurrently && d == Dialect::Postgres {
             "CONCURRENTLY "
@@ -520,6 +534,22 @@ pub(crate) fn create_index(
         sql.push_str(&format!(" WHERE {p}"));
     }
     Ok(sql)
+}
+
+/// An index method as SQL: a keyword, so only the known ones (never arbitrary text).
+fn index_method(m: &str) -> Result<&'static str> {
+    const METHODS: [&str; 6] = ["btree", "gin", "gist", "hash", "brin", "spgist"];
+    let lower = m.to_ascii_lowercase();
+    METHODS
+        .into_iter()
+        .find(|k| *k == lower)
+        .ok_or_else(|| Error::Unsupported {
+            dialect: Dialect::Postgres,
+            what: format!(
+                "use the index method {m:?}: it is none of {}",
+                METHODS.join(", ")
+            ),
+        })
 }
 
 /// `DROP INDEX`: MySQL names the table; PostgreSQL qualifies the index with the

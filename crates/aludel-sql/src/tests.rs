@@ -513,6 +513,35 @@ fn sea_query_quotes_names_as_the_quoting_module_does() {
 }
 
 #[test]
+fn index_methods_are_postgres_keywords_only() {
+    let op = Operation::CreateIndex {
+        table: TableName::new("docs"),
+        index: Index::new(["body"]).named("ix_docs_body").using("GIN"),
+        concurrently: false,
+    };
+    let s = Schema {
+        tables: vec![Table::new("docs").column(Column::new("body", T::Jsonb))],
+        enums: vec![],
+    };
+    assert_eq!(
+        render(&op, &s, Dialect::Postgres).unwrap(),
+        [r#"CREATE INDEX "ix_docs_body" ON "docs" USING gin ("body")"#]
+    );
+    for d in [Dialect::MySql, Dialect::Sqlite] {
+        let err = render(&op, &s, d).unwrap_err().to_string();
+        assert!(err.contains("index methods are PostgreSQL's"), "{d}: {err}");
+    }
+    let hostile = Operation::CreateIndex {
+        table: TableName::new("docs"),
+        index: Index::new(["body"])
+            .named("ix")
+            .using("gin (body); DROP TABLE docs; --"),
+        concurrently: false,
+    };
+    assert!(render(&hostile, &s, Dialect::Postgres).is_err());
+}
+
+#[test]
 fn literals_are_escaped() {
     assert_eq!(quote_literal(Dialect::Postgres, "it's"), "'it''s'");
     assert_eq!(quote_literal(Dialect::MySql, r"a\b"), r"'a\\b'");

@@ -12,6 +12,7 @@ use crate::Model;
 )]
 #[aludel(unique(name = "uq_posts_slug_owner", columns(slug, owner_id)))]
 #[aludel(index(columns(created_at, owner_id), unique, where = "owner_id IS NOT NULL"))]
+#[aludel(index(columns(body), using = "gin"))]
 #[aludel(check(name = "ck_posts_positive", expr = "score >= 0"))]
 #[allow(dead_code)]
 struct Post {
@@ -141,6 +142,7 @@ fn every_attribute_lands_in_the_table() {
             Index::new(["created_at", "owner_id"])
                 .unique()
                 .where_("owner_id IS NOT NULL"),
+            Index::new(["body"]).using("gin"),
         ]
     );
     assert_eq!(
