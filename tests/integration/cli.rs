@@ -536,6 +536,28 @@ fn database_create_and_drop() {
     }
 }
 
+/// `database drop` never drops a server's own databases. Only ones the servers refuse to
+/// drop themselves are tried here, so a regression cannot do harm.
+#[test]
+fn database_drop_refuses_system_databases() {
+    for (d, name) in [
+        (Dialect::Postgres, "template0"),
+        (Dialect::MySql, "information_schema"),
+    ] {
+        let Some(db) = TestDb::new(d) else {
+            continue;
+        };
+        let p = Project::new(&db.url);
+        let base = db.url.rsplit_once('/').unwrap().0;
+        let mut cmd = p.command(&["database", "drop", "--yes"]);
+        cmd.env("DATABASE_URL", format!("{base}/{name}"));
+        fails_with(
+            p.run(cmd),
+            &format!("{name} is a system database of the {d} server; aludel never drops it"),
+        );
+    }
+}
+
 /// A revision that creates table `name`.
 fn creating(id: &str, revises: &[&str], name: &str) -> String {
     format!(
@@ -804,4 +826,19 @@ fn projects_sharing_a_target_dir_run_their_own_runners() {
         })
         .unwrap_or(0);
     assert!(copies >= 2, "{}: {copies} runner copies", runners.display());
+}
+
+/// A missing revisions folder is an error, not "nothing to do".
+#[test]
+fn a_missing_versions_folder_is_an_error() {
+    let Some(db) = TestDb::new(Dialect::Sqlite) else {
+        return;
+    };
+    let p = Project::new(&db.url);
+    std::fs::remove_dir_all(p.root().join("migrations/versions")).unwrap();
+    for args in [&["upgrade", "head"][..], &["history"], &["current"]] {
+        fails_with(p.aludel(args), "the revisions folder ");
+    }
+    std::fs::create_dir_all(p.root().join("migrations/versions")).unwrap();
+    p.aludel(&["upgrade", "head"]).ok();
 }

@@ -706,3 +706,46 @@ fn foreign_keys_not_valid_then_validated_on_postgres() {
         c.close().await;
     });
 }
+
+fn two_runs_one_name(op: &mut Ops) {
+    create_a(op);
+    op.run("seed", |db| {
+        Box::pin(async move {
+            db.execute("INSERT INTO a (id) VALUES (1)").await?;
+            Ok(())
+        })
+    });
+    op.run("seed", |db| {
+        Box::pin(async move {
+            db.execute("INSERT INTO a (id) VALUES (2)").await?;
+            Ok(())
+        })
+    });
+}
+
+/// Two `op.run` steps with one name are refused before anything runs (bodies used to be
+/// looked up by name, so the first ran twice).
+#[test]
+fn duplicate_data_migration_names_are_refused() {
+    let Some(db) = TestDb::new(Dialect::Sqlite) else {
+        return;
+    };
+    block_on(async {
+        let mut c = db.connect().await;
+        let err = up(&mut c, &one(two_runs_one_name), &opts())
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains(
+                "revision aaaaaaaaaaaa (versions/a.rs) has two `op.run` steps named \"seed\""
+            ),
+            "{err}"
+        );
+        assert_eq!(
+            user_tables(&mut c).await,
+            Vec::<String>::new(),
+            "nothing ran"
+        );
+        c.close().await;
+    });
+}

@@ -61,6 +61,18 @@ impl Ctx {
     }
 
     fn graph(&self) -> anyhow::Result<Graph<'static>> {
+        if self.compiled.revisions.is_empty() {
+            // No revision at all: an empty history, or a folder that is not there (a wrong
+            // `migrations` path, a checkout without it), which must not pass for "nothing
+            // to do".
+            let dir = self.project()?.versions_dir();
+            if !dir.is_dir() {
+                bail!(
+                    "the revisions folder {} does not exist; create it (`aludel init` makes it), or fix `migrations` in aludel.toml",
+                    dir.display()
+                );
+            }
+        }
         Ok(Graph::new(self.compiled.revisions)?)
     }
 

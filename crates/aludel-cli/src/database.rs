@@ -94,6 +94,11 @@ pub(crate) async fn run(url: &str, action: &DatabaseAction) -> anyhow::Result<()
         return Ok(());
     }
     let (name, admin) = split_url(url, dialect)?;
+    if matches!(action, DatabaseAction::Drop { .. }) && is_system_database(dialect, &name) {
+        bail!(
+            "{name} is a system database of the {dialect} server; aludel never drops it. Check the URL: it should name your application's database"
+        );
+    }
     let mut db = Database::connect(&admin).await?;
     let lit = aludel_sql::quote_literal(dialect, &name);
     let exists_sql = match dialect {
@@ -133,6 +138,18 @@ pub(crate) async fn run(url: &str, action: &DatabaseAction) -> anyhow::Result<()
             format!("cannot drop the database {name} (are other sessions connected to it?)")
         }
     })
+}
+
+/// The databases a server needs for itself.
+fn is_system_database(dialect: Dialect, name: &str) -> bool {
+    let system: &[&str] = match dialect {
+        Dialect::Postgres => &["postgres", "template0", "template1"],
+        Dialect::MySql => &["mysql", "information_schema", "performance_schema", "sys"],
+        Dialect::Sqlite => &[],
+    };
+    // MySQL's names are case-insensitive on some systems; PostgreSQL's are not, but no
+    // one means `Postgres` as another database.
+    system.iter().any(|s| s.eq_ignore_ascii_case(name))
 }
 
 #[cfg(test)]

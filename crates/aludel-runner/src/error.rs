@@ -88,6 +88,14 @@ pub enum Error {
          and transaction_mode = \"all\" runs the whole upgrade in one; set transaction_mode = \"revision\" in aludel.toml"
     )]
     OutsideTransaction { id: String, file: String },
+    #[error(
+        "revision {id} ({file}) has two `op.run` steps named {name:?} in one direction; give each its own name"
+    )]
+    DuplicateCode {
+        id: String,
+        file: String,
+        name: String,
+    },
     #[error("revision {id}: the Rust code {name:?} failed: {message}")]
     Code {
         id: String,

@@ -118,9 +118,19 @@ impl Ops {
         &self.ops
     }
 
-    /// The data migration recorded under `name`.
-    pub fn code(&self, name: &str) -> Option<DataFn> {
-        self.code.iter().find(|(n, _)| n == name).map(|(_, f)| *f)
+    /// The `k`-th data migration recorded (bodies run by position, not by name).
+    pub fn code_at(&self, k: usize) -> Option<DataFn> {
+        self.code.get(k).map(|(_, f)| *f)
+    }
+
+    /// A name given to two data migrations of this direction, if any: names identify
+    /// them in logs, reports and `--sql` output, so they must be unique.
+    pub fn duplicate_code_name(&self) -> Option<&str> {
+        self.code
+            .iter()
+            .enumerate()
+            .find(|(i, (n, _))| self.code[..*i].iter().any(|(m, _)| m == n))
+            .map(|(_, (n, _))| n.as_str())
     }
 
     /// Runs Rust code against the database at this point of the revision (a data

@@ -157,6 +157,13 @@ pub fn plan<'a>(
                 d.record_downgrade()
             }
         };
+        if let Some(name) = recorded.duplicate_code_name() {
+            return Err(Error::DuplicateCode {
+                id: d.meta.id.to_string(),
+                file: d.file.to_string(),
+                name: name.to_string(),
+            });
+        }
         let (items, next) =
             render_items(&recorded, &state, dialect).map_err(|source| match source {
                 aludel_sql::Error::State { op, source } => Error::Replay {
@@ -211,17 +218,19 @@ fn render_items(
     let mut state = start.clone();
     let ops = recorded.operations();
     let mut from = 0;
+    let mut k = 0;
     for (i, op) in ops.iter().enumerate() {
         if let Operation::Code { name } = op {
             let (sql, next) = render_all(&ops[from..i], &state, dialect)?;
             items.extend(sql.into_iter().map(Item::Sql));
             state = next;
-            if let Some(code) = recorded.code(name) {
+            if let Some(code) = recorded.code_at(k) {
                 items.push(Item::Code {
                     name: name.clone(),
                     code,
                 });
             }
+            k += 1;
             from = i + 1;
         }
     }
