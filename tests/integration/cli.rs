@@ -842,3 +842,50 @@ fn a_missing_versions_folder_is_an_error() {
     std::fs::create_dir_all(p.root().join("migrations/versions")).unwrap();
     p.aludel(&["upgrade", "head"]).ok();
 }
+
+/// Objects that tables outside the managed set need are never aludel's to drop: with
+/// `include`, an enum type of an unmanaged table is left alone; a table that a view
+/// depends on is refused when the plan is made, not found out at upgrade time.
+#[test]
+fn unmanaged_enums_and_dependent_views_on_postgres() {
+    let Some(db) = TestDb::new(Dialect::Postgres) else {
+        return;
+    };
+    block_on(async {
+        let mut c = db.connect().await;
+        for sql in [
+            "CREATE TYPE mpaa_rating AS ENUM ('G', 'PG')",
+            "CREATE TABLE film (id INT PRIMARY KEY, rating mpaa_rating)",
+            "CREATE VIEW film_list AS SELECT id, rating FROM film",
+        ] {
+            c.execute(sql).await.unwrap();
+        }
+        c.close().await;
+    });
+    let p = Project::new(&db.url);
+    p.set_models(
+        "#[derive(aludel::Model)]\n#[aludel(table = \"payment\")]\npub struct Payment {\n    #[aludel(primary_key)]\n    pub id: i64,\n}\n",
+    );
+    let config = p.root().join("aludel.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replace("include = []", "include = [\"payment\"]"),
+    )
+    .unwrap();
+    let out = p.aludel(&["check"]);
+    assert!(
+        out.stdout.contains("payment") || out.stderr.contains("payment"),
+        "{out:?}"
+    );
+    assert!(
+        !out.stdout.contains("mpaa_rating") && !out.stderr.contains("mpaa_rating"),
+        "the enum of an unmanaged table is left alone: {out:?}"
+    );
+
+    std::fs::write(&config, text).unwrap();
+    fails_with(
+        p.aludel(&["check"]),
+        "the plan drops tables that other objects depend on: view public.film_list (on film)",
+    );
+}

@@ -186,9 +186,7 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
 /// tables aludel manages.
 fn target_schema(ctx: &Ctx, project: &Project, dialect: Dialect) -> anyhow::Result<Schema> {
     let mut schema = (ctx.compiled.models)().map_err(anyhow::Error::msg)?;
-    schema
-        .tables
-        .retain(|t| project.config.manages(t.schema.as_deref(), &t.name));
+    project.config.retain_managed(&mut schema);
     project.config.naming.apply(&mut schema, dialect);
     Ok(schema)
 }
@@ -202,8 +200,7 @@ async fn live_schema(
 ) -> anyhow::Result<Schema> {
     let mut live = db.introspect(&introspect_options(target)).await?;
     if managed_only {
-        live.tables
-            .retain(|t| project.config.manages(t.schema.as_deref(), &t.name));
+        project.config.retain_managed(&mut live);
     }
     Ok(live)
 }
@@ -244,8 +241,23 @@ async fn autogenerate_plan(
     let dialect = db.dialect();
     let target = target_schema(ctx, project, dialect)?;
     let live = live_schema(&mut db, project, &target, true).await?;
-    db.close().await;
     let plan = aludel_diff::diff(&live, &target, dialect)?;
+    let dropped: Vec<aludel_schema::TableName> = plan
+        .upgrade
+        .iter()
+        .filter_map(|op| match op {
+            aludel_schema::Operation::DropTable { table } => Some(table.clone()),
+            _ => None,
+        })
+        .collect();
+    let dependents = db.dependents(&dropped).await?;
+    db.close().await;
+    if !dependents.is_empty() {
+        bail!(
+            "the plan drops tables that other objects depend on: {}. PostgreSQL would refuse the drop (or drop the partitions with their data) at upgrade time. Drop or change those first in a revision of their own (op.execute), or keep the tables: give them models, or list them in [tables] exclude",
+            dependents.join("; ")
+        );
+    }
     guard_drops(ctx, &plan, &live)?;
     Ok(plan)
 }

@@ -199,6 +199,32 @@ impl Config {
             && !matches(&self.tables.exclude)
     }
 
+    /// `schema` without the tables aludel does not manage, and without the enum types
+    /// only those tables use: an object an unmanaged table needs is never aludel's to drop.
+    /// With `include`, only the enum types of included tables are aludel's.
+    pub fn retain_managed(&self, schema: &mut aludel_schema::Schema) {
+        use aludel_schema::ColumnType;
+        let (kept, left): (Vec<_>, Vec<_>) = std::mem::take(&mut schema.tables)
+            .into_iter()
+            .partition(|t| self.manages(t.schema.as_deref(), &t.name));
+        let enums_of = |tables: &[aludel_schema::Table]| -> Vec<String> {
+            tables
+                .iter()
+                .flat_map(|t| &t.columns)
+                .filter_map(|c| match &c.ty {
+                    ColumnType::Enum { name, .. } => Some(name.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        let (theirs, ours) = (enums_of(&left), enums_of(&kept));
+        let only_included = !self.tables.include.is_empty();
+        schema
+            .enums
+            .retain(|e| ours.contains(&e.name) || (!only_included && !theirs.contains(&e.name)));
+        schema.tables = kept;
+    }
+
     /// A warning when the config file holds a password in `url`.
     pub fn password_warning(&self) -> Option<String> {
         let url = self.url.as_deref()?;
@@ -333,6 +359,47 @@ mod tests {
         c.tables.include = vec!["blog_*".into()];
         assert!(!c.manages(None, "posts"));
         assert!(c.manages(None, "blog_posts"));
+    }
+
+    #[test]
+    fn enums_of_unmanaged_tables_are_left_alone() {
+        use aludel_schema::{Column, ColumnType, EnumType, Schema, Table};
+        let e = |name: &str| EnumType {
+            name: name.into(),
+            schema: None,
+            values: vec!["a".into()],
+        };
+        let col = |name: &str| {
+            Column::new(
+                "c",
+                ColumnType::Enum {
+                    name: name.into(),
+                    values: vec!["a".into()],
+                },
+            )
+        };
+        let live = Schema {
+            tables: vec![
+                Table::new("film").column(col("mpaa_rating")),
+                Table::new("payment").column(col("status")),
+                Table::new("spatial_x").column(col("shared")),
+                Table::new("orders").column(col("shared")),
+            ],
+            enums: vec![e("mpaa_rating"), e("status"), e("shared"), e("orphan")],
+        };
+        let names = |s: &Schema| s.enums.iter().map(|e| e.name.clone()).collect::<Vec<_>>();
+
+        let mut c = Config::default();
+        c.tables.include = vec!["payment".into()];
+        let mut s = live.clone();
+        c.retain_managed(&mut s);
+        assert_eq!(names(&s), ["status"], "only the included tables' enums");
+
+        let mut c = Config::default();
+        c.tables.exclude = vec!["film".into(), "spatial_*".into()];
+        let mut s = live.clone();
+        c.retain_managed(&mut s);
+        assert_eq!(names(&s), ["status", "shared", "orphan"]);
     }
 
     #[test]

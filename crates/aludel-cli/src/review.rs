@@ -41,9 +41,7 @@ pub(crate) fn dialect(
 /// The schema every revision builds, limited to the tables aludel manages.
 fn replayed_head(graph: &Graph<'_>, project: &Project) -> anyhow::Result<Schema> {
     let mut schema = replay(graph.topo().iter().copied())?;
-    schema
-        .tables
-        .retain(|t| project.config.manages(t.schema.as_deref(), &t.name));
+    project.config.retain_managed(&mut schema);
     Ok(schema)
 }
 
@@ -317,9 +315,7 @@ pub(crate) fn review_diff(
             .copied()
             .filter(|r| before_ids.contains(r.meta.id)),
     )?;
-    before
-        .tables
-        .retain(|t| project.config.manages(t.schema.as_deref(), &t.name));
+    project.config.retain_managed(&mut before);
     let before_heads = graph.heads_of(&before_ids);
     let mut sql: BTreeMap<&str, Vec<String>> = BTreeMap::new();
     match plan(graph, d, &before_heads, "heads", Direction::Upgrade, None) {

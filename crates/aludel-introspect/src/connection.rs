@@ -263,6 +263,25 @@ impl Database {
             .map_err(|source| query_error(sql, source))
     }
 
+    /// A catalog query with two text-array parameters.
+    pub(crate) async fn fetch_pg2(
+        &mut self,
+        sql: &'static str,
+        a: &[String],
+        b: &[String],
+    ) -> Result<Vec<PgRow>> {
+        self.queries += 1;
+        let Conn::Pg(c) = &mut self.conn else {
+            return Err(Error::Catalog("not a PostgreSQL connection".into()));
+        };
+        sqlx::query(sql)
+            .bind(a)
+            .bind(b)
+            .fetch_all(c)
+            .await
+            .map_err(|source| query_error(sql, source))
+    }
+
     pub(crate) async fn fetch_my(&mut self, sql: &'static str) -> Result<Vec<MySqlRow>> {
         self.queries += 1;
         let Conn::My(c) = &mut self.conn else {

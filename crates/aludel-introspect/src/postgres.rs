@@ -226,6 +226,46 @@ pub(crate) async fn introspect(db: &mut Database, opts: &IntrospectOptions) -> R
     Ok(Schema { tables, enums })
 }
 
+/// What depends on each of `tables` and would stop a `DROP TABLE` (views, materialized
+/// views) or go with it (partitions): one line per dependent, naming both.
+const DEPENDENTS: &str = r#"
+WITH t(nsp, rel) AS (SELECT * FROM unnest($1::text[], $2::text[]))
+SELECT DISTINCT x.kind || ' ' || dn.nspname || '.' || dep.relname || ' (on ' || src.relname || ')'
+FROM t
+JOIN pg_catalog.pg_namespace sn ON sn.nspname = coalesce(nullif(t.nsp, ''), current_schema())
+JOIN pg_catalog.pg_class src ON src.relnamespace = sn.oid AND src.relname = t.rel
+JOIN (
+    SELECT d.refobjid AS src, r.ev_class AS dep,
+           CASE c.relkind WHEN 'm' THEN 'materialized view' ELSE 'view' END AS kind
+    FROM pg_catalog.pg_depend d
+    JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid
+    JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
+    WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass
+      AND d.refclassid = 'pg_catalog.pg_class'::regclass AND r.ev_class <> d.refobjid
+    UNION
+    SELECT i.inhparent, i.inhrelid, 'partition' FROM pg_catalog.pg_inherits i
+) x ON x.src = src.oid
+JOIN pg_catalog.pg_class dep ON dep.oid = x.dep
+JOIN pg_catalog.pg_namespace dn ON dn.oid = dep.relnamespace
+ORDER BY 1"#;
+
+impl Database {
+    /// PostgreSQL: the views, materialized views and partitions that depend on any of
+    /// `tables` (empty elsewhere, and when nothing does), in one query.
+    pub async fn dependents(&mut self, tables: &[TableName]) -> Result<Vec<String>> {
+        if self.dialect() != Dialect::Postgres || tables.is_empty() {
+            return Ok(Vec::new());
+        }
+        let nsp: Vec<String> = tables
+            .iter()
+            .map(|t| t.schema.clone().unwrap_or_default())
+            .collect();
+        let rel: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
+        let rows = self.fetch_pg2(DEPENDENTS, &nsp, &rel).await?;
+        rows.iter().map(|r| s(r, 0)).collect()
+    }
+}
+
 /// `CHECK ((price > 0)) NOT VALID` -> `price > 0`.
 fn check_expr(def: &str) -> String {
     let def = def.trim();
