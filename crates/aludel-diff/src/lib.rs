@@ -411,6 +411,8 @@ fn find_renames(current: &Schema, target: &Schema) -> Vec<Operation> {
 struct Phases {
     create_enums: Vec<Operation>,
     drop_enums: Vec<Operation>,
+    auto_off: Vec<Operation>,
+    auto_on: Vec<Operation>,
     drop_fks: Vec<Operation>,
     drop_indexes: Vec<Operation>,
     renames: Vec<Operation>,
@@ -423,14 +425,16 @@ struct Phases {
 }
 
 impl Phases {
-    /// Order: rename, drop what depends on things about to change, create tables (in
-    /// foreign-key order), change columns, add indexes and constraints, add foreign keys,
-    /// then drop columns and tables (dependants first).
+    /// Order: rename, take auto-increment off, drop what depends on things about to
+    /// change, create tables (in foreign-key order), change columns, add indexes and
+    /// constraints, put auto-increment on, add foreign keys, then drop columns and tables
+    /// (dependants first).
     fn into_ops(self, current: &Schema) -> Vec<Operation> {
         let mut ops = Vec::new();
         // Renames first: every later operation names things as the target does.
         ops.extend(self.renames);
         ops.extend(self.create_enums);
+        ops.extend(self.auto_off);
         ops.extend(self.drop_fks);
         ops.extend(self.drop_indexes);
         let (tables, deferred) = order::creation_order(self.create_tables);
@@ -441,6 +445,7 @@ impl Phases {
         );
         ops.extend(self.columns);
         ops.extend(self.add_constraints);
+        ops.extend(self.auto_on);
         ops.extend(deferred);
         ops.extend(self.add_fks);
         ops.extend(self.drop_columns);
@@ -624,6 +629,19 @@ impl<'a> Differ<'a> {
                         if let Some(change) = enum_change {
                             alter.ty = None;
                             self.enum_changes.push(change);
+                        }
+                        // Auto-increment comes off before the key may go (MySQL wants an
+                        // auto column keyed; SQLite's is the rowid) and back on after the
+                        // key is there; the downgrade mirrors it.
+                        if let Some(auto) = alter.auto_increment.take() {
+                            let mut only = AlterColumn::new(tn.clone(), alter.column.clone());
+                            let phase = if auto.to {
+                                &mut self.plan.auto_on
+                            } else {
+                                &mut self.plan.auto_off
+                            };
+                            only.auto_increment = Some(auto);
+                            phase.push(Operation::AlterColumn(only));
                         }
                         if !alter.is_empty() {
                             self.plan.columns.push(Operation::AlterColumn(alter));

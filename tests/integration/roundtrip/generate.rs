@@ -259,7 +259,7 @@ impl Gen {
                     && o.primary_key.as_ref().is_some_and(|p| p.columns == ["id"])
             })
             .map(|o| o.table_name())
-            .chain((t.get_column("id").is_some()).then(|| t.table_name()))
+            .chain((t.get_column("id").is_some() && pk_is(t, &["id"])).then(|| t.table_name()))
             .collect();
         if targets.is_empty() {
             return;
@@ -619,6 +619,7 @@ impl Gen {
                 {
                     return;
                 }
+                let key = self.fresh("k");
                 let t = &mut s.tables[ti];
                 let link = t.get_column("id").is_none();
                 if let Some(pk) = &mut t.primary_key
@@ -629,6 +630,16 @@ impl Gen {
                     } else {
                         PrimaryKey::new(["a", "b"])
                     };
+                } else if pk_is(t, &["id"]) {
+                    // The auto-increment key becomes part of a composite key (and, in
+                    // the downgrade, comes back).
+                    t.columns
+                        .push(Column::new(key.clone(), T::Integer).default("0"));
+                    t.primary_key = Some(PrimaryKey::new(["id".to_string(), key.clone()]));
+                    if let Some(id) = t.get_column_mut("id") {
+                        id.auto_increment = false;
+                    }
+                    self.fresh.push(key);
                 }
             }
             _ => {
@@ -642,6 +653,15 @@ impl Gen {
             }
         }
     }
+}
+
+fn pk_is(t: &Table, cols: &[&str]) -> bool {
+    t.primary_key.as_ref().is_some_and(|p| {
+        p.columns
+            .iter()
+            .map(String::as_str)
+            .eq(cols.iter().copied())
+    })
 }
 
 fn drop_column(t: &mut Table, col: &str) {
