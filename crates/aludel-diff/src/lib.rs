@@ -84,6 +84,7 @@ pub fn validate(target: &Schema, dialect: Dialect) -> Result<()> {
         table_name_problems(&mut problems, dialect, t);
         if dialect == Dialect::MySql {
             mysql_unindexable(&mut problems, t);
+            mysql_comments(&mut problems, t);
         }
         if t.columns.is_empty() {
             problems.push(format!("table {tn} has no columns"));
@@ -222,6 +223,28 @@ fn mysql_unindexable(problems: &mut Vec<String>, t: &Table) {
                     c.ty.sql(Dialect::MySql)
                 ));
             }
+        }
+    }
+}
+
+/// MySQL and MariaDB keep comments in utf8mb3: a character outside the Basic
+/// Multilingual Plane (an emoji) would be stored as `?`, and the comment would differ
+/// from its model on every later comparison.
+fn mysql_comments(problems: &mut Vec<String>, t: &Table) {
+    let comments = t
+        .comment
+        .iter()
+        .map(|c| (format!("table {}", t.display_name()), c))
+        .chain(t.columns.iter().filter_map(|c| {
+            c.comment
+                .as_ref()
+                .map(|text| (format!("column {}.{}", t.display_name(), c.name), text))
+        }));
+    for (what, text) in comments {
+        if let Some(ch) = text.chars().find(|c| u32::from(*c) > 0xFFFF) {
+            problems.push(format!(
+                "the comment of {what} has {ch:?}, which MySQL and MariaDB store as '?' (comments are utf8mb3); leave such characters out"
+            ));
         }
     }
 }

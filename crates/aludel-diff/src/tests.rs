@@ -510,6 +510,27 @@ fn mysql_keys_on_unbounded_text_are_refused_when_the_plan_is_made() {
 }
 
 #[test]
+fn mysql_comments_outside_utf8mb3_are_refused() {
+    let t = schema(vec![
+        Table::new("notes")
+            .column(Column::new("id", T::Integer).comment("naïve 名前 is fine"))
+            .column(Column::new("mood", T::Integer).comment("happy 😀"))
+            .primary_key(["id"])
+            .comment("rocket 🚀"),
+    ]);
+    let err = diff(&Schema::new(), &t, Dialect::MySql)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("the comment of table notes has '🚀'"), "{err}");
+    assert!(
+        err.contains("the comment of column notes.mood has '😀'"),
+        "{err}"
+    );
+    assert!(!err.contains("notes.id"), "{err}");
+    assert!(diff(&Schema::new(), &t, Dialect::Postgres).is_ok());
+}
+
+#[test]
 fn primary_key_change() {
     let cur = schema(vec![
         Table::new("v")
