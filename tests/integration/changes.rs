@@ -219,3 +219,58 @@ fn auto_increment_key_to_composite_key_and_back() {
         });
     }
 }
+
+/// A SQLite table rebuild writes every untouched column back with the type it was
+/// declared with (`NVARCHAR(70)`, `DATETIME`), not aludel's spelling of it.
+#[test]
+fn sqlite_rebuilds_keep_declared_types() {
+    let Some(db) = TestDb::new(aludel_schema::Dialect::Sqlite) else {
+        return;
+    };
+    let d = db.dialect;
+    let target = |n_nullable: bool| {
+        let n = Column::new("n", T::Integer);
+        Schema {
+            tables: vec![
+                Table::new("artist")
+                    .column(Column::new("id", T::Integer).auto_increment())
+                    .column(Column::new("name", T::Varchar(70)).nullable())
+                    .column(Column::new("born", T::Timestamp).nullable())
+                    .column(if n_nullable {
+                        n.nullable()
+                    } else {
+                        n.default("0")
+                    })
+                    .primary_key(["id"]),
+            ],
+            enums: vec![],
+        }
+    };
+    block_on(async {
+        let mut c = db.connect().await;
+        c.execute(
+            "CREATE TABLE artist (id INTEGER PRIMARY KEY AUTOINCREMENT, name NVARCHAR(70), born DATETIME, n INT)",
+        )
+        .await
+        .unwrap();
+        const DECLARED: &str =
+            "SELECT name || ' ' || type FROM pragma_table_info('artist') ORDER BY cid";
+        let before = rows(&mut c, DECLARED).await;
+        let down = migrate(&mut c, &named(target(false), d), "rebuild").await;
+        let after = rows(&mut c, DECLARED).await;
+        assert_eq!(
+            after[..3],
+            before[..3],
+            "untouched columns keep their types"
+        );
+        aludel_runner::execute_statements(&mut c, "back", &down)
+            .await
+            .unwrap();
+        assert_eq!(
+            rows(&mut c, DECLARED).await,
+            before,
+            "the downgrade restores them"
+        );
+        c.close().await;
+    });
+}

@@ -74,7 +74,7 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
         };
         let declared = text_lite(r, 2).unwrap_or_default();
         let name = s(r, 1)?;
-        let mut col = Column::new(name.clone(), ColumnType::parse(&declared, Dialect::Sqlite));
+        let mut col = Column::new(name.clone(), declared_type(&declared));
         col.nullable = int(r, 3) == 0;
         col.default = text_lite(r, 4).and_then(|d| normalize_default(&d, &col.ty, Dialect::Sqlite));
         let pk = int(r, 5);
@@ -215,6 +215,21 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
     // that operations can address it.
     convention.apply(&mut schema, Dialect::Sqlite);
     Ok(schema)
+}
+
+/// A column's type as SQLite keeps it: the declared text itself whenever aludel would
+/// spell the type otherwise (`DATETIME`, `NVARCHAR(70)`), so that a table rebuild writes
+/// every untouched column back as it was declared. Comparisons parse it as usual.
+fn declared_type(declared: &str) -> ColumnType {
+    let ty = ColumnType::parse(declared, Dialect::Sqlite);
+    let same = ty
+        .sql(Dialect::Sqlite)
+        .eq_ignore_ascii_case(declared.trim());
+    if same || declared.trim().is_empty() {
+        ty
+    } else {
+        ColumnType::Custom(declared.trim().to_string())
+    }
 }
 
 /// The `WHERE` of a partial index, from its `CREATE INDEX` text.
