@@ -173,12 +173,26 @@ fn a_failure_at_each_statement_leaves_nothing_partial_or_a_resolvable_state() {
                             .contains("revision f1f2f3f4f5f6 was partially applied"),
                         "{blocked}"
                     );
+                    let revs = defs();
+                    let g = Graph::new(&revs).unwrap();
+                    // Saying "reverted" while what ran is still there is refused, naming it.
+                    let left = user_tables(&mut c).await;
+                    if !left.is_empty() {
+                        let err = resolve(&mut c, &g, "f1f2", Resolution::Reverted, &opts())
+                            .await
+                            .unwrap_err()
+                            .to_string();
+                        assert!(
+                            err.contains("revision f1f2f3f4f5f6 is not reverted: table ")
+                                && err.contains("(the revision creates it) is there")
+                                && err.contains("--force"),
+                            "k={k}: {err}"
+                        );
+                    }
                     // A person undoes what ran, says so, and the revision runs again.
                     for t in ["second", "first"] {
                         let _ = c.execute(&format!("DROP TABLE IF EXISTS `{t}`")).await;
                     }
-                    let revs = defs();
-                    let g = Graph::new(&revs).unwrap();
                     resolve(&mut c, &g, "f1f2", Resolution::Reverted, &opts())
                         .await
                         .unwrap();

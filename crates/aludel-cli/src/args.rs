@@ -123,6 +123,9 @@ pub enum Command {
         revision: String,
         #[arg(value_enum)]
         resolution: Resolution,
+        /// With `reverted`: record it without checking that nothing of it is left.
+        #[arg(long)]
+        force: bool,
     },
     /// Create or drop the database the URL names.
     Database {

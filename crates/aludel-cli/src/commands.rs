@@ -158,6 +158,7 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
         Command::Resolve {
             revision,
             resolution,
+            force,
         } => {
             let project = ctx.project()?;
             let graph = ctx.graph()?;
@@ -165,6 +166,9 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
             let mut db = ctx.connect(&project).await?;
             let how = match resolution {
                 crate::args::Resolution::Applied => aludel_runner::Resolution::Applied,
+                crate::args::Resolution::Reverted if *force => {
+                    aludel_runner::Resolution::RevertedUnchecked
+                }
                 crate::args::Resolution::Reverted => aludel_runner::Resolution::Reverted,
                 crate::args::Resolution::AcceptEdit => aludel_runner::Resolution::AcceptEdit,
             };

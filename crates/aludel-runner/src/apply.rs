@@ -8,7 +8,7 @@
 //! plans again, so every revision is applied exactly once.
 
 use aludel_introspect::{Database, IntrospectOptions};
-use aludel_schema::Dialect;
+use aludel_schema::{Dialect, Operation, Schema, TableName};
 use aludel_sql::quote_literal;
 
 use crate::error::{Error, Result};
@@ -512,10 +512,83 @@ pub async fn stamp(
 pub enum Resolution {
     /// Every statement of the revision is now in effect.
     Applied,
-    /// Nothing of the revision remains.
+    /// Nothing of the revision remains: checked against the live schema, which must
+    /// match the state before the revision in every table the revision touches.
     Reverted,
+    /// As `Reverted`, without the check (`--force`): the person has looked.
+    RevertedUnchecked,
     /// The applied revision's new operations describe the database: record their checksum.
     AcceptEdit,
+}
+
+/// Fails, naming what differs, unless every table `revision` touches is in the live
+/// database as the revisions `applied` leave it (the state before the revision ran).
+async fn still_there(
+    db: &mut Database,
+    graph: &Graph<'_>,
+    revision: &str,
+    applied: &[&str],
+) -> Result<()> {
+    let d = db.dialect();
+    let rev = graph.get(revision).expect("resolved");
+    let before = crate::run::replay(
+        graph
+            .topo()
+            .iter()
+            .copied()
+            .filter(|r| applied.contains(&r.meta.id)),
+    )?;
+    let touched: Vec<TableName> = rev
+        .upgrade_ops()
+        .iter()
+        .flat_map(|op| {
+            let renamed = match op {
+                Operation::RenameTable { table, to } => {
+                    Some(TableName::qualified(table.schema.clone(), to.clone()))
+                }
+                _ => None,
+            };
+            op.table().into_iter().chain(renamed)
+        })
+        .collect();
+    let extra_schemas = touched.iter().filter_map(|t| t.schema.clone()).collect();
+    let live = db.introspect(&IntrospectOptions { extra_schemas }).await?;
+    let mut left = Vec::new();
+    for tn in &touched {
+        let norm = |s: &Schema| s.table(tn).map(|t| aludel_schema::normalize_table(t, d));
+        match (norm(&before), norm(&live)) {
+            (None, Some(_)) => left.push(format!("table {tn} (the revision creates it) is there")),
+            (Some(_), None) => left.push(format!(
+                "table {tn} (the revision drops or renames it) is gone"
+            )),
+            (Some(b), Some(l)) if b != l => {
+                let added: Vec<&str> = l
+                    .columns
+                    .iter()
+                    .filter(|c| b.get_column(&c.name).is_none())
+                    .map(|c| c.name.as_str())
+                    .collect();
+                left.push(if added.is_empty() {
+                    format!("table {tn} is not as it was before the revision")
+                } else {
+                    format!(
+                        "table {tn} has columns the revision adds: {}",
+                        added.join(", ")
+                    )
+                });
+            }
+            _ => {}
+        }
+    }
+    left.dedup();
+    if left.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::NotReverted {
+            id: revision.to_string(),
+            left,
+        })
+    }
 }
 
 /// Records a person's resolution of `revision`: a MySQL revision that stopped part-way
@@ -567,6 +640,11 @@ pub async fn resolve(
             }
             (_, _) => (Status::Reverted, "left as it was before it started"),
         };
+        if resolution == Resolution::Reverted && upgrade {
+            // "Nothing of the upgrade remains" is checked, not taken on trust.
+            let before: Vec<&str> = applied.iter().copied().filter(|a| *a != id).collect();
+            still_there(db, graph, &id, &before).await?;
+        }
         let after = graph.heads_of(&applied);
         let mut statements = vt.update(&current, &after);
         statements.push(ledger.set_status(p.id, status));

@@ -106,6 +106,11 @@ pub enum Error {
     PartialRevisions(Vec<crate::ledger::Partial>),
     #[error("{}", edited_message(.0))]
     Edited(Vec<(String, String)>),
+    #[error(
+        "revision {id} is not reverted: {}. Undo what is left by hand, resolve it as applied if it is, or pass --force if you are sure",
+        .left.join("; ")
+    )]
+    NotReverted { id: String, left: Vec<String> },
     #[error("revision {0} has nothing to resolve: it is not partially applied")]
     NothingToResolve(String),
     #[error("another aludel run holds the migration lock of this database; waited {} s{}. Try again when it has finished, or raise lock_timeout in aludel.toml", .timeout.as_secs(), holder_text(.holder))]
