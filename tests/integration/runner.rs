@@ -763,3 +763,90 @@ fn duplicate_data_migration_names_are_refused() {
         c.close().await;
     });
 }
+
+fn drop_a(op: &mut Ops) {
+    op.drop_table("a");
+}
+
+fn drop_a_edited(op: &mut Ops) {
+    op.execute("SELECT 1");
+    op.drop_table("a");
+}
+
+fn with_downgrade(downgrade: fn(&mut Ops)) -> Vec<RevisionDef> {
+    let mut defs = one(create_a);
+    defs[0].downgrade = downgrade;
+    defs
+}
+
+async fn down(c: &mut Database, defs: &[RevisionDef]) -> Result<usize, Error> {
+    let g = Graph::new(defs).unwrap();
+    migrate(
+        c,
+        &g,
+        "base",
+        Direction::Downgrade,
+        &opts(),
+        &IntrospectOptions::default(),
+        &mut Quiet,
+    )
+    .await
+}
+
+/// The downgrade of an applied revision is recorded with it: an edited downgrade is
+/// refused before it runs (an upgrade is not blocked by it), and `accept-edit` lets it run.
+#[test]
+fn an_edited_downgrade_is_refused_before_it_runs() {
+    for db in TestDb::all() {
+        let d = db.dialect;
+        block_on(async {
+            let mut c = db.connect().await;
+            up(&mut c, &with_downgrade(drop_a), &opts()).await.unwrap();
+            let edited = with_downgrade(drop_a_edited);
+            assert_eq!(up(&mut c, &edited, &opts()).await.unwrap(), 0, "{d}");
+            let err = down(&mut c, &edited).await.unwrap_err().to_string();
+            assert!(
+                err.contains("the downgrade of revision aaaaaaaaaaaa (versions/a.rs) was edited after the revision was applied"),
+                "{d}: {err}"
+            );
+            assert_eq!(user_tables(&mut c).await, ["a"], "{d}: nothing ran");
+            let g = Graph::new(&edited).unwrap();
+            resolve(&mut c, &g, "aaaa", Resolution::AcceptEdit, &opts())
+                .await
+                .unwrap();
+            assert_eq!(down(&mut c, &edited).await.unwrap(), 1, "{d}");
+            assert_eq!(user_tables(&mut c).await, Vec::<String>::new(), "{d}");
+            c.close().await;
+        });
+    }
+}
+
+/// A ledger row written before downgrades were recorded (a whole upgrade checksum)
+/// still passes: its upgrade is checked, its downgrade cannot be.
+#[test]
+fn ledger_rows_of_earlier_versions_still_pass() {
+    let Some(db) = TestDb::new(Dialect::Sqlite) else {
+        return;
+    };
+    block_on(async {
+        let mut c = db.connect().await;
+        let defs = with_downgrade(drop_a);
+        up(&mut c, &defs, &opts()).await.unwrap();
+        let legacy = aludel_runner::checksum(&defs[0].upgrade_ops());
+        c.execute(&format!(
+            "UPDATE aludel_version_ledger SET checksum = '{legacy}'"
+        ))
+        .await
+        .unwrap();
+        assert_eq!(up(&mut c, &defs, &opts()).await.unwrap(), 0);
+        assert!(
+            up(&mut c, &one(create_a_edited), &opts()).await.is_err(),
+            "upgrade still checked"
+        );
+        assert_eq!(
+            down(&mut c, &with_downgrade(drop_a_edited)).await.unwrap(),
+            1
+        );
+        c.close().await;
+    });
+}

@@ -210,6 +210,18 @@ async fn migrate_locked(
         if steps.is_empty() {
             return Ok(ran);
         }
+        if direction == Direction::Downgrade {
+            let reverting: Vec<&str> = steps.iter().map(|s| s.revision.meta.id).collect();
+            let edited = ledger::downgrade_edited(graph, &reverting, &ledger.entries(db).await?);
+            if !edited.is_empty() {
+                return Err(Error::EditedDowngrade(
+                    edited
+                        .into_iter()
+                        .map(|(id, f)| (id, f.to_string()))
+                        .collect(),
+                ));
+            }
+        }
         if whole_run && let Some(s) = steps.iter().find(|s| !s.transactional) {
             return Err(Error::OutsideTransaction {
                 id: s.revision.meta.id.to_string(),
@@ -485,7 +497,7 @@ pub async fn stamp(
             for h in heads.iter().filter(|h| !before.contains(h)) {
                 let sum = graph
                     .get(h)
-                    .map(|def| ledger::checksum(&def.upgrade_ops()))
+                    .map(ledger::revision_checksum)
                     .unwrap_or_default();
                 statements.push(ledger.insert(h, "stamp", Status::Applied, &sum, "stamped"));
             }
@@ -608,7 +620,7 @@ pub async fn resolve(
         let d = db.dialect();
         let ledger = Ledger::new(&opts.version_table, d);
         let entries = ledger.entries(db).await?;
-        let sum = ledger::checksum(&graph.get(&id).expect("resolved").upgrade_ops());
+        let sum = ledger::revision_checksum(graph.get(&id).expect("resolved"));
         if resolution == Resolution::AcceptEdit {
             db.execute(&ledger.insert(&id, "resolve", Status::Applied, &sum, "edit accepted"))
                 .await?;

@@ -106,6 +106,8 @@ pub enum Error {
     PartialRevisions(Vec<crate::ledger::Partial>),
     #[error("{}", edited_message(.0))]
     Edited(Vec<(String, String)>),
+    #[error("{}", edited_downgrade_message(.0))]
+    EditedDowngrade(Vec<(String, String)>),
     #[error(
         "revision {id} is not reverted: {}. Undo what is left by hand, resolve it as applied if it is, or pass --force if you are sure",
         .left.join("; ")
@@ -163,6 +165,17 @@ fn edited_message(edited: &[(String, String)]) -> String {
             "revision {id} ({file}) was edited after it was applied: its operations differ from the ones that ran\n  \
              revert the edit (a revision that ran must not change) and write a new revision for the change; \
              if the database really matches the edited operations, `aludel resolve {id} accept-edit` records them\n"
+        ));
+    }
+    out.trim_end().to_string()
+}
+
+fn edited_downgrade_message(edited: &[(String, String)]) -> String {
+    let mut out = String::new();
+    for (id, file) in edited {
+        out.push_str(&format!(
+            "the downgrade of revision {id} ({file}) was edited after the revision was applied: it is not the one recorded with it\n  \
+             nothing ran; check that the edited downgrade undoes what the upgrade did, then `aludel resolve {id} accept-edit` records it\n"
         ));
     }
     out.trim_end().to_string()

@@ -17,6 +17,33 @@ pub fn checksum(ops: &[Operation]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// What the ledger records of a revision: 124 bits of each direction's checksum in one
+/// 64-character value, `v2<upgrade:31><downgrade:31>`, so that an edit of either is seen.
+/// Rows written before (a whole upgrade checksum) still compare by their upgrade.
+pub fn revision_checksum(def: &crate::RevisionDef) -> String {
+    let up = checksum(&def.upgrade_ops());
+    let down = checksum(&def.downgrade_ops());
+    format!("v2{}{}", &up[..31], &down[..31])
+}
+
+/// Whether `recorded` (a ledger checksum) matches the revision's upgrade as it is now.
+pub fn upgrade_matches(recorded: &str, def: &crate::RevisionDef) -> bool {
+    let up = checksum(&def.upgrade_ops());
+    match recorded.strip_prefix("v2") {
+        Some(both) if both.len() == 62 => both[..31] == up[..31],
+        _ => recorded == up,
+    }
+}
+
+/// Whether `recorded` matches the revision's downgrade as it is now; a row written before
+/// downgrades were recorded cannot tell, and passes.
+pub fn downgrade_matches(recorded: &str, def: &crate::RevisionDef) -> bool {
+    match recorded.strip_prefix("v2") {
+        Some(both) if both.len() == 62 => both[31..] == checksum(&def.downgrade_ops())[..31],
+        _ => true,
+    }
+}
+
 fn serde_json_canonical(ops: &[Operation]) -> String {
     // Operation's serialisation is deterministic: fields in declaration order, no maps.
     serde_json::to_string(ops).unwrap_or_default()
@@ -216,8 +243,27 @@ pub fn edited<'g>(
     applied: &[&str],
     entries: &[Entry],
 ) -> Vec<(String, &'g str)> {
+    changed(graph, applied, entries, upgrade_matches)
+}
+
+/// Revisions about to be downgraded whose downgrade differs from the one recorded when
+/// they were applied.
+pub fn downgrade_edited<'g>(
+    graph: &Graph<'g>,
+    reverting: &[&str],
+    entries: &[Entry],
+) -> Vec<(String, &'g str)> {
+    changed(graph, reverting, entries, downgrade_matches)
+}
+
+fn changed<'g>(
+    graph: &Graph<'g>,
+    ids: &[&str],
+    entries: &[Entry],
+    matches: fn(&str, &crate::RevisionDef) -> bool,
+) -> Vec<(String, &'g str)> {
     let mut out = Vec::new();
-    for id in applied {
+    for id in ids {
         let Some(def) = graph.get(id) else { continue };
         let recorded = entries
             .iter()
@@ -225,7 +271,7 @@ pub fn edited<'g>(
             .find(|e| e.revision == *id && e.status == Status::Applied.as_str())
             .map(|e| e.checksum.as_str());
         if let Some(recorded) = recorded
-            && recorded != checksum(&def.upgrade_ops())
+            && !matches(recorded, def)
         {
             out.push((id.to_string(), def.file));
         }

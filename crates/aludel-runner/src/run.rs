@@ -11,7 +11,6 @@ use aludel_sql::{quote_ident, quote_literal, render_all};
 
 use crate::error::{Error, Result};
 use crate::graph::Graph;
-use crate::ledger::checksum;
 use crate::revision::{DataFn, Ops, RevisionDef};
 
 /// How revisions map to transactions (PostgreSQL and SQLite; MySQL has no transactional
@@ -73,7 +72,7 @@ pub struct Step<'a> {
     pub heads_before: Vec<String>,
     pub heads_after: Vec<String>,
     pub items: Vec<Item>,
-    /// The checksum of the revision's upgrade operations, for the ledger.
+    /// The checksum of the revision's operations, both ways, for the ledger.
     pub checksum: String,
     /// Whether the revision runs in one transaction: the dialect's DDL is transactional
     /// (not MySQL) and nothing in it must run outside one (PostgreSQL's `CONCURRENTLY`).
@@ -197,7 +196,7 @@ pub fn plan<'a>(
             heads_before,
             heads_after: graph.heads_of(&applied_ids),
             items,
-            checksum: checksum(&d.upgrade_ops()),
+            checksum: crate::ledger::revision_checksum(d),
             transactional: match dialect {
                 Dialect::MySql => false,
                 Dialect::Postgres => !concurrent,
