@@ -632,6 +632,25 @@ fn branches_merge_stamp_show_and_history_ranges() {
     let out = p.aludel(&["current"]).ok();
     assert!(out.stdout.contains(&merge_id), "{out:?}");
 
+    // Every command reads a revision spec the same way (`show head` used not to).
+    let out = p.aludel(&["show", "head"]).ok();
+    assert!(
+        out.stdout.contains(&format!("Rev: {merge_id} (head)")),
+        "{out:?}"
+    );
+    let out = p.aludel(&["show", "b00000000001-1"]).ok();
+    assert!(out.stdout.contains("Rev: a00000000001"), "{out:?}");
+    fails_with(p.aludel(&["show", "base"]), "\"base\" names no revision");
+    let out = p.aludel(&["history", "-r", "b00000000001-1:"]).ok();
+    assert!(
+        out.stdout.contains(&merge_id) && out.stdout.contains("a00000000001"),
+        "{out:?}"
+    );
+    fails_with(
+        p.aludel(&["show", "head-1"]),
+        "has several previous revisions",
+    );
+
     // Relative to a revision, and ranges of the history.
     let out = p.aludel(&["history", "-r", "b00000000001:"]).ok();
     assert!(

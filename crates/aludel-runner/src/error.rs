@@ -29,8 +29,12 @@ pub enum Error {
     MultipleHeads(Vec<String>),
     #[error("the database is at several heads ({}); downgrade to a revision id instead of a relative step", .0.join(", "))]
     AmbiguousDowngrade(Vec<String>),
-    #[error("{from} has several next revisions ({}): name the one to go to", options.join(", "))]
-    AmbiguousStep { from: String, options: Vec<String> },
+    #[error("{from} has several {} revisions ({}): name the one to go to", if *.forward { "next" } else { "previous" }, options.join(", "))]
+    AmbiguousStep {
+        from: String,
+        options: Vec<String>,
+        forward: bool,
+    },
     #[error("bad target {target:?}: expected {expected}")]
     BadTarget {
         target: String,

@@ -213,6 +213,7 @@ impl<'a> Graph<'a> {
                 many => {
                     return Err(Error::AmbiguousStep {
                         from: cur.to_string(),
+                        forward,
                         options: many
                             .iter()
                             .map(|&k| self.revs[k].meta.id.to_string())
