@@ -273,3 +273,41 @@ fn postgres_index_methods_round_trip() {
         c.close().await;
     });
 }
+
+/// A generated column's expression is not read as its default (stored since PostgreSQL
+/// 12, virtual since 18), and NOT NULL kept as a constraint (18) is not read as a check.
+#[test]
+fn postgres_generated_columns_and_not_null_constraints() {
+    let Some(db) = TestDb::new(Dialect::Postgres) else {
+        return;
+    };
+    block_on(async {
+        let mut c = db.connect().await;
+        let version: u32 = c
+            .query_column("SELECT current_setting('server_version_num')")
+            .await
+            .unwrap()[0]
+            .as_deref()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let virtual_col = if version >= 180000 {
+            ", v INT GENERATED ALWAYS AS (n * 3) VIRTUAL"
+        } else {
+            ""
+        };
+        c.execute(&format!(
+            "CREATE TABLE g (id INT PRIMARY KEY, n INT NOT NULL, s INT GENERATED ALWAYS AS (n * 2) STORED{virtual_col})"
+        ))
+        .await
+        .unwrap();
+        let s = c.introspect(&Default::default()).await.unwrap();
+        let t = &s.tables[0];
+        for col in &t.columns {
+            assert_eq!(col.default, None, "{}: {:?}", col.name, col.default);
+        }
+        assert!(!t.get_column("n").unwrap().nullable);
+        assert!(t.checks.is_empty(), "{:?}", t.checks);
+        c.close().await;
+    });
+}

@@ -29,7 +29,9 @@ ORDER BY 1, 2"#;
 const COLUMNS: &str = r#"
 SELECT n.nspname::text, c.relname::text, a.attname::text,
        pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
-       pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity::text,
+       -- A generated column's expression is not a default (PostgreSQL 12+; 18 adds VIRTUAL).
+       CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END,
+       a.attidentity::text,
        ds.description, t.typtype::text,
        tn.nspname::text, t.typname::text
 FROM pg_catalog.pg_attribute a
