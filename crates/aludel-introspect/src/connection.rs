@@ -252,32 +252,24 @@ impl Database {
         sql: &'static str,
         schemas: &[String],
     ) -> Result<Vec<PgRow>> {
-        self.queries += 1;
-        let Conn::Pg(c) = &mut self.conn else {
-            return Err(Error::Catalog("not a PostgreSQL connection".into()));
-        };
-        sqlx::query(sql)
-            .bind(schemas)
-            .fetch_all(c)
-            .await
-            .map_err(|source| query_error(sql, source))
+        self.fetch_pg_arrays(sql, &[schemas]).await
     }
 
-    /// A catalog query with two text-array parameters.
-    pub(crate) async fn fetch_pg2(
+    /// A catalog query whose parameters `$1, $2, ...` are text arrays.
+    pub(crate) async fn fetch_pg_arrays(
         &mut self,
         sql: &'static str,
-        a: &[String],
-        b: &[String],
+        arrays: &[&[String]],
     ) -> Result<Vec<PgRow>> {
         self.queries += 1;
         let Conn::Pg(c) = &mut self.conn else {
             return Err(Error::Catalog("not a PostgreSQL connection".into()));
         };
-        sqlx::query(sql)
-            .bind(a)
-            .bind(b)
-            .fetch_all(c)
+        let mut q = sqlx::query(sql);
+        for a in arrays {
+            q = q.bind(*a);
+        }
+        q.fetch_all(c)
             .await
             .map_err(|source| query_error(sql, source))
     }

@@ -263,7 +263,7 @@ impl Database {
             .map(|t| t.schema.clone().unwrap_or_default())
             .collect();
         let rel: Vec<String> = tables.iter().map(|t| t.name.clone()).collect();
-        let rows = self.fetch_pg2(DEPENDENTS, &nsp, &rel).await?;
+        let rows = self.fetch_pg_arrays(DEPENDENTS, &[&nsp, &rel]).await?;
         rows.iter().map(|r| s(r, 0)).collect()
     }
 }

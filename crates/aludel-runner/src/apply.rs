@@ -8,7 +8,7 @@
 //! plans again, so every revision is applied exactly once.
 
 use aludel_introspect::{Database, IntrospectOptions};
-use aludel_schema::{Dialect, Operation, Schema, TableName};
+use aludel_schema::{Dialect, Operation, TableName};
 use aludel_sql::quote_literal;
 
 use crate::error::{Error, Result};
@@ -533,15 +533,15 @@ pub enum Resolution {
     AcceptEdit,
 }
 
-/// Fails, naming what differs, unless every table `revision` touches is in the live
-/// database as the revisions `applied` leave it (the state before the revision ran).
+/// Fails, naming what is left, unless every table `revision` touches is in the live
+/// database as the revisions `applied` leave it (the state before the revision ran):
+/// compared as autogenerate compares, so names and spellings the server chose do not count.
 async fn still_there(
     db: &mut Database,
     graph: &Graph<'_>,
     revision: &str,
     applied: &[&str],
 ) -> Result<()> {
-    let d = db.dialect();
     let rev = graph.get(revision).expect("resolved");
     let before = crate::run::replay(
         graph
@@ -550,7 +550,7 @@ async fn still_there(
             .copied()
             .filter(|r| applied.contains(&r.meta.id)),
     )?;
-    let touched: Vec<TableName> = rev
+    let mut touched: Vec<TableName> = rev
         .upgrade_ops()
         .iter()
         .flat_map(|op| {
@@ -563,36 +563,28 @@ async fn still_there(
             op.table().into_iter().chain(renamed)
         })
         .collect();
-    let extra_schemas = touched.iter().filter_map(|t| t.schema.clone()).collect();
-    let live = db.introspect(&IntrospectOptions { extra_schemas }).await?;
-    let mut left = Vec::new();
-    for tn in &touched {
-        let norm = |s: &Schema| s.table(tn).map(|t| aludel_schema::normalize_table(t, d));
-        match (norm(&before), norm(&live)) {
-            (None, Some(_)) => left.push(format!("table {tn} (the revision creates it) is there")),
-            (Some(_), None) => left.push(format!(
-                "table {tn} (the revision drops or renames it) is gone"
-            )),
-            (Some(b), Some(l)) if b != l => {
-                let added: Vec<&str> = l
-                    .columns
-                    .iter()
-                    .filter(|c| b.get_column(&c.name).is_none())
-                    .map(|c| c.name.as_str())
-                    .collect();
-                left.push(if added.is_empty() {
-                    format!("table {tn} is not as it was before the revision")
-                } else {
-                    format!(
-                        "table {tn} has columns the revision adds: {}",
-                        added.join(", ")
-                    )
-                });
-            }
-            _ => {}
-        }
-    }
-    left.dedup();
+    touched.sort();
+    touched.dedup();
+    let extra_schemas = before
+        .tables
+        .iter()
+        .filter_map(|t| t.schema.clone())
+        .collect();
+    let mut live = db.introspect(&IntrospectOptions { extra_schemas }).await?;
+    live.tables.retain(|t| {
+        let tn = t.table_name();
+        before.table(&tn).is_some() || touched.contains(&tn)
+    });
+    // What it would take to get back to `before`, in the tables the revision touches.
+    let left: Vec<String> = match aludel_diff::diff(&live, &before, db.dialect()) {
+        Ok(plan) => plan
+            .upgrade
+            .iter()
+            .filter(|op| op.table().is_some_and(|t| touched.contains(&t)))
+            .map(|op| format!("to undo: {op}"))
+            .collect(),
+        Err(e) => vec![format!("the state before it cannot be compared: {e}")],
+    };
     if left.is_empty() {
         Ok(())
     } else {

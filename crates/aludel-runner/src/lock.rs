@@ -52,13 +52,7 @@ async fn pg_holder(db: &mut Database, key: i64) -> Result<String> {
          FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
          WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {hi} AND l.objid = {lo} AND l.objsubid = 1"
     );
-    Ok(db
-        .query_column(&sql)
-        .await?
-        .into_iter()
-        .flatten()
-        .next()
-        .unwrap_or_default())
+    first_text(db, &sql).await
 }
 
 /// Takes the migration lock of `version_table`, waiting up to `timeout`; `waiting` is
@@ -140,8 +134,13 @@ async fn mysql_holder(db: &mut Database, lit: &str) -> Result<String> {
          IFNULL(CONCAT(', statement: ', LEFT(p.INFO, 200)), ''), '); to end it: KILL ', p.ID) \
          FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK({lit})"
     );
+    first_text(db, &sql).await
+}
+
+/// The first value `sql` returns, or an empty string when it returns none.
+async fn first_text(db: &mut Database, sql: &str) -> Result<String> {
     Ok(db
-        .query_column(&sql)
+        .query_column(sql)
         .await?
         .into_iter()
         .flatten()
