@@ -33,10 +33,25 @@ pub fn server_url(dialect: Dialect) -> Option<String> {
 /// Whether tests of `dialect` run: `ALUDEL_TEST_ONLY=postgresql` (a comma-separated list of
 /// dialect names) runs only those; by default every dialect runs.
 pub fn enabled(dialect: Dialect) -> bool {
-    match std::env::var("ALUDEL_TEST_ONLY") {
-        Ok(only) => only.split(',').any(|d| d.trim() == dialect.name()),
-        Err(_) => true,
-    }
+    let Ok(only) = std::env::var("ALUDEL_TEST_ONLY") else {
+        return true;
+    };
+    let named: Vec<Dialect> = only
+        .split(',')
+        .map(|n| {
+            Dialect::ALL
+                .into_iter()
+                .find(|d| {
+                    d.name() == n.trim() || (n.trim() == "postgres" && *d == Dialect::Postgres)
+                })
+                .unwrap_or_else(|| {
+                    panic!(
+                        "ALUDEL_TEST_ONLY={only:?}: {n:?} is no dialect (postgresql, mysql, sqlite)"
+                    )
+                })
+        })
+        .collect();
+    named.contains(&dialect)
 }
 
 fn in_ci() -> bool {

@@ -149,10 +149,11 @@ fn ci() -> anyhow::Result<()> {
             .env("ALUDEL_TEST_POSTGRES_URL", &url)
             .status()
             .with_context(|| format!("cannot run {cargo}"));
-        pg::stop(major)?;
+        let stopped = pg::stop(major);
         if !status?.success() {
             bail!("the PostgreSQL {major} tests failed");
         }
+        stopped?;
     }
     Ok(())
 }

@@ -431,7 +431,7 @@ async fn migrate(
             None => (None, target),
         };
         let current: Vec<String> = match (from, direction) {
-            (None, Direction::Upgrade) => Vec::new(),
+            (None, Direction::Upgrade) | (Some(""), _) => Vec::new(),
             (Some(spec), _) => graph
                 .resolve_heads(spec)?
                 .into_iter()

@@ -322,9 +322,18 @@ fn resolve_url_with(
 fn dotenv_error(path: &std::path::Path, e: dotenvy::Error) -> anyhow::Error {
     match e {
         dotenvy::Error::LineParse(line, at) => {
-            let key = line.split('=').next().unwrap_or_default().trim();
+            // Only a name that looks like a variable's: anything else may be the value.
+            let key = line
+                .split_once('=')
+                .map(|(k, _)| k.trim().trim_start_matches("export ").trim())
+                .filter(|k| {
+                    !k.is_empty()
+                        && k.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+                });
+            let which = key.map_or("a line".to_string(), |k| format!("the line of `{k}`"));
             anyhow::anyhow!(
-                "{} is not a valid .env file: the line of `{key}` cannot be read (at character {at}); check that its quotes are closed",
+                "{} is not a valid .env file: {which} cannot be read (at character {at}); check that its quotes are closed",
                 path.display()
             )
         }

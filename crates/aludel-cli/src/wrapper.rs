@@ -58,27 +58,39 @@ pub const RUNNER_BUILD_ARGS: &[&str] = &[
 /// runner, and two projects can run at once.
 fn build_runner(manifest: &Path) -> anyhow::Result<PathBuf> {
     let want = std::fs::canonicalize(manifest).unwrap_or(manifest.to_path_buf());
-    let lock = runner_lock()?;
+    let lock = runner_lock();
     let built = cargo_build(manifest, &want)?;
     let own = private_copy(&built, &want)?;
     drop(lock);
     Ok(own)
 }
 
-/// A lock that serialises build-and-copy among aludel's runs on this machine (cargo's
-/// own lock covers only the build, and where the target directory is cannot be known
-/// before cargo says it). It is held only while cargo builds, not while the runner runs.
-fn runner_lock() -> anyhow::Result<std::fs::File> {
-    let path = std::env::temp_dir().join("aludel-runner-build.lock");
+/// A lock that serialises build-and-copy among this user's aludel runs (cargo's own
+/// lock covers only the build, and where the target directory is cannot be known before
+/// cargo says it). It is held only while cargo builds, not while the runner runs. Where
+/// no lock file can be made, the build goes on without one (as it did before the copy).
+fn runner_lock() -> Option<std::fs::File> {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_default();
+    let name: String = format!("aludel-runner-build-{user}.lock")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
     let file = std::fs::File::options()
         .create(true)
         .truncate(false)
         .write(true)
-        .open(&path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
-    file.lock()
-        .with_context(|| format!("cannot lock {}", path.display()))?;
-    Ok(file)
+        .open(std::env::temp_dir().join(name))
+        .ok()?;
+    file.lock().ok()?;
+    Some(file)
 }
 
 /// `built` copied to `<its folder>/runners/<hash of the manifest path>/`, unless the

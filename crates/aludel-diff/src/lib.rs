@@ -86,27 +86,8 @@ pub fn validate(target: &Schema, dialect: Dialect) -> Result<()> {
             mysql_unindexable(&mut problems, t);
             mysql_comments(&mut problems, t);
         }
-        if t.columns.is_empty() {
-            problems.push(format!("table {tn} has no columns"));
-        }
+        column_problems(&mut problems, dialect, t);
         let has = |name: &str| t.columns.iter().any(|c| c.name == name);
-        for (i, c) in t.columns.iter().enumerate() {
-            if t.columns[..i].iter().any(|o| o.name == c.name) {
-                problems.push(format!("column {tn}.{} is declared twice", c.name));
-            }
-            if c.ty.is_unsigned() && dialect != Dialect::MySql {
-                problems.push(format!(
-                    "column {tn}.{} is an unsigned integer ({}), which only MySQL and MariaDB have; on {dialect} use a signed type one size up (i16 for u8, i32 for u16, i64 for u32), with a check (col >= 0) if it must stay non-negative",
-                    c.name, c.ty
-                ));
-            }
-            if c.auto_increment && !c.ty.is_integer() {
-                problems.push(format!(
-                    "column {tn}.{} is auto_increment but its type {} is not an integer",
-                    c.name, c.ty
-                ));
-            }
-        }
         let check_cols = |problems: &mut Vec<String>, what: &str, names: &[String]| {
             for n in names {
                 if !has(n) {
@@ -188,6 +169,32 @@ pub fn validate(target: &Schema, dialect: Dialect) -> Result<()> {
         Ok(())
     } else {
         Err(Error::InvalidTarget(problems))
+    }
+}
+
+/// Columns declared twice, of types the dialect lacks, or auto-increment on what is not
+/// an integer.
+fn column_problems(problems: &mut Vec<String>, dialect: Dialect, t: &Table) {
+    let tn = t.display_name();
+    if t.columns.is_empty() {
+        problems.push(format!("table {tn} has no columns"));
+    }
+    for (i, c) in t.columns.iter().enumerate() {
+        if t.columns[..i].iter().any(|o| o.name == c.name) {
+            problems.push(format!("column {tn}.{} is declared twice", c.name));
+        }
+        if c.ty.is_unsigned() && dialect != Dialect::MySql {
+            problems.push(format!(
+                "column {tn}.{} is an unsigned integer ({}), which only MySQL and MariaDB have; on {dialect} use a signed type one size up (i16 for u8, i32 for u16, i64 for u32), with a check (col >= 0) if it must stay non-negative",
+                c.name, c.ty
+            ));
+        }
+        if c.auto_increment && !c.ty.is_integer() {
+            problems.push(format!(
+                "column {tn}.{} is auto_increment but its type {} is not an integer",
+                c.name, c.ty
+            ));
+        }
     }
 }
 
@@ -448,6 +455,25 @@ struct Phases {
 }
 
 impl Phases {
+    /// A column change, with its auto-increment part split off: auto-increment comes off
+    /// before a key may go (MySQL wants an auto column keyed; SQLite's is the rowid) and
+    /// back on after the key is there. The downgrade mirrors it.
+    fn push_alter(&mut self, mut alter: AlterColumn) {
+        if let Some(auto) = alter.auto_increment.take() {
+            let mut only = AlterColumn::new(alter.table.clone(), alter.column.clone());
+            let phase = if auto.to {
+                &mut self.auto_on
+            } else {
+                &mut self.auto_off
+            };
+            only.auto_increment = Some(auto);
+            phase.push(Operation::AlterColumn(only));
+        }
+        if !alter.is_empty() {
+            self.columns.push(Operation::AlterColumn(alter));
+        }
+    }
+
     /// Order: rename, take auto-increment off, drop what depends on things about to
     /// change, create tables (in foreign-key order), change columns, add indexes and
     /// constraints, put auto-increment on, add foreign keys, then drop columns and tables
@@ -653,22 +679,7 @@ impl<'a> Differ<'a> {
                             alter.ty = None;
                             self.enum_changes.push(change);
                         }
-                        // Auto-increment comes off before the key may go (MySQL wants an
-                        // auto column keyed; SQLite's is the rowid) and back on after the
-                        // key is there; the downgrade mirrors it.
-                        if let Some(auto) = alter.auto_increment.take() {
-                            let mut only = AlterColumn::new(tn.clone(), alter.column.clone());
-                            let phase = if auto.to {
-                                &mut self.plan.auto_on
-                            } else {
-                                &mut self.plan.auto_off
-                            };
-                            only.auto_increment = Some(auto);
-                            phase.push(Operation::AlterColumn(only));
-                        }
-                        if !alter.is_empty() {
-                            self.plan.columns.push(Operation::AlterColumn(alter));
-                        }
+                        self.plan.push_alter(alter);
                     }
                 }
                 None => {

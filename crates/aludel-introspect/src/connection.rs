@@ -138,13 +138,17 @@ impl Database {
     /// quoting doubles them), whatever `sql_mode` the server sets.
     async fn prepare_session(&mut self) -> Result<()> {
         match self.dialect {
-            Dialect::Postgres => self
-                .execute(
-                    "SELECT set_config('client_connection_check_interval', '2000', false) \
-                     WHERE current_setting('server_version_num')::int >= 140000",
-                )
-                .await
-                .map(|_| ()),
+            Dialect::Postgres => {
+                // Best effort: a server that cannot watch its sockets refuses the setting,
+                // and the session works as before.
+                let _ = self
+                    .execute(
+                        "SELECT set_config('client_connection_check_interval', '2000', false) \
+                         WHERE current_setting('server_version_num')::int >= 140000",
+                    )
+                    .await;
+                Ok(())
+            }
             Dialect::MySql => {
                 let row = self
                     .query_column("SELECT CONCAT(VERSION(), '|', @@SESSION.sql_mode)")

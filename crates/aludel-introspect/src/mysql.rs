@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use aludel_schema::{
     Check, Column, ColumnType, Dialect, FkAction, ForeignKey, Index, PrimaryKey, Schema, Table,
-    TableName, normalize_default,
+    TableName, lex, normalize_default,
 };
 use sqlx::mysql::MySqlRow;
 
@@ -233,24 +233,21 @@ fn mysql_default(
     }
 }
 
-/// `_utf8mb4\'draft\'` -> `'draft'`.
+/// `_utf8mb4\'draft\'` -> `'draft'`: MySQL 8 escapes the quotes of a generated default
+/// and puts a charset introducer (`_utf8mb4`, `_latin1`, `_binary` ...) before each
+/// string; an introducer is a word starting with `_` right before a string.
 fn strip_introducers(expr: &str) -> String {
     let unescaped = expr.replace("\\'", "'");
+    let toks = lex::tokens_with(&unescaped, lex::Rules::MYSQL);
     let mut out = String::with_capacity(unescaped.len());
-    let mut rest = unescaped.as_str();
-    while let Some(pos) = rest.find("_utf8") {
-        let after = &rest[pos..];
-        let end = after.find('\'').unwrap_or(0);
-        let word = &after[..end];
-        if end > 0 && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-            out.push_str(&rest[..pos]);
-            rest = &after[end..];
-        } else {
-            out.push_str(&rest[..pos + 5]);
-            rest = &rest[pos + 5..];
+    for (i, t) in toks.iter().enumerate() {
+        let introducer = t.kind == lex::Kind::Word
+            && t.text.starts_with('_')
+            && toks.get(i + 1).is_some_and(|n| n.kind == lex::Kind::Str);
+        if !introducer {
+            out.push_str(t.text);
         }
     }
-    out.push_str(rest);
     out
 }
 
@@ -279,6 +276,11 @@ mod tests {
             )
             .as_deref(),
             Some("'draft'")
+        );
+        assert_eq!(
+            strip_introducers("concat(_utf8mb4\\'a_utf8\\',_latin1\\'b\\')"),
+            "concat('a_utf8','b')",
+            "only introducers go, never text inside a string"
         );
         assert_eq!(
             mysql_default(Some("0".into()), "", &ColumnType::Integer, false).as_deref(),

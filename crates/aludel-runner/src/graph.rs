@@ -152,6 +152,10 @@ impl<'a> Graph<'a> {
 
     /// A full id, or a prefix of exactly one id.
     pub fn resolve(&self, spec: &str) -> Result<&'a str> {
+        if spec.is_empty() {
+            // Every id starts with "": an empty spec (an unset variable) names nothing.
+            return Err(Error::UnknownRevision(String::new()));
+        }
         if let Some(d) = self.get(spec) {
             return Ok(d.meta.id);
         }
@@ -171,12 +175,12 @@ impl<'a> Graph<'a> {
         }
     }
 
-    /// What a revision spec names, as every command reads it: `base` (or an empty spec)
-    /// is no revision, `heads` every head, `head` the one head, and anything else the
-    /// one revision [`Graph::resolve_target`] finds.
+    /// What a revision spec names, as every command reads it: `base` is no revision,
+    /// `heads` every head, `head` the one head, and anything else the one revision
+    /// [`Graph::resolve_target`] finds (an empty spec is none of these: an error).
     pub fn resolve_heads(&self, spec: &str) -> Result<Vec<&'a str>> {
         match spec {
-            "base" | "" => Ok(Vec::new()),
+            "base" => Ok(Vec::new()),
             "heads" => Ok(self.heads()),
             "head" => Ok(self.single_head()?.into_iter().collect()),
             other => Ok(vec![self.resolve_target(other)?]),
@@ -564,9 +568,8 @@ mod tests {
             def("ccc333", &["bbb222"]),
         ];
         let g = Graph::new(&defs).unwrap();
-        let table: [(&str, &[&str]); 11] = [
+        let table: [(&str, &[&str]); 10] = [
             ("base", &[]),
-            ("", &[]),
             ("head", &["ccc333"]),
             ("heads", &["ccc333"]),
             ("head-1", &["bbb222"]),
@@ -580,7 +583,7 @@ mod tests {
         for (spec, want) in table {
             assert_eq!(g.resolve_heads(spec).unwrap(), want, "{spec:?}");
         }
-        for bad in ["head+1", "head-3", "zzz", "aaa111+5"] {
+        for bad in ["", "head+1", "head-3", "zzz", "aaa111+5"] {
             assert!(g.resolve_heads(bad).is_err(), "{bad:?}");
         }
         let empty = Graph::new(&[]).unwrap();

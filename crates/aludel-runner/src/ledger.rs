@@ -1,5 +1,6 @@
 //! The ledger: every revision applied, reverted, stamped or resolved, with a checksum of
-//! its operations, in `<version_table>_ledger` next to the version table.
+//! its operations both ways ([`revision_checksum`]), in `<version_table>_ledger` next to
+//! the version table.
 
 use aludel_introspect::Database;
 use aludel_schema::{Dialect, Operation};
@@ -9,8 +10,8 @@ use sha2::{Digest, Sha256};
 use crate::error::{Error, Result};
 use crate::graph::Graph;
 
-/// The checksum of a revision: SHA-256 of its upgrade operations as data, so that
-/// reformatting the file, comments or line endings never change it.
+/// SHA-256 of operations as data, so that reformatting the file, comments or line endings
+/// never change it.
 pub fn checksum(ops: &[Operation]) -> String {
     let json = serde_json_canonical(ops);
     let digest = Sha256::digest(json.as_bytes());
@@ -22,26 +23,38 @@ pub fn checksum(ops: &[Operation]) -> String {
 /// Rows written before (a whole upgrade checksum) still compare by their upgrade.
 pub fn revision_checksum(def: &crate::RevisionDef) -> String {
     let up = checksum(&def.upgrade_ops());
-    let down = checksum(&def.downgrade_ops());
+    let down = downgrade_checksum(def);
     format!("v2{}{}", &up[..31], &down[..31])
+}
+
+/// The two halves of a `v2` ledger checksum; `None` for a row of an earlier version.
+fn halves(recorded: &str) -> Option<(&str, &str)> {
+    let both = recorded.strip_prefix("v2")?;
+    (both.len() == 62 && both.is_ascii()).then(|| both.split_at(31))
 }
 
 /// Whether `recorded` (a ledger checksum) matches the revision's upgrade as it is now.
 pub fn upgrade_matches(recorded: &str, def: &crate::RevisionDef) -> bool {
     let up = checksum(&def.upgrade_ops());
-    match recorded.strip_prefix("v2") {
-        Some(both) if both.len() == 62 => both[..31] == up[..31],
-        _ => recorded == up,
+    match halves(recorded) {
+        Some((u, _)) => u == &up[..31],
+        None => recorded == up,
     }
 }
 
 /// Whether `recorded` matches the revision's downgrade as it is now; a row written before
 /// downgrades were recorded cannot tell, and passes.
 pub fn downgrade_matches(recorded: &str, def: &crate::RevisionDef) -> bool {
-    match recorded.strip_prefix("v2") {
-        Some(both) if both.len() == 62 => both[31..] == checksum(&def.downgrade_ops())[..31],
-        _ => true,
-    }
+    halves(recorded).is_none_or(|(_, d)| d == &downgrade_checksum(def)[..31])
+}
+
+/// The checksum of the revision's downgrade. A downgrade that panics when recorded (an
+/// irreversible revision's `unimplemented!()`) gets a fixed one, so the upgrade still runs.
+fn downgrade_checksum(def: &crate::RevisionDef) -> String {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        checksum(&def.downgrade_ops())
+    }))
+    .unwrap_or_else(|_| "f".repeat(64))
 }
 
 fn serde_json_canonical(ops: &[Operation]) -> String {

@@ -79,11 +79,11 @@ pub async fn acquire(
                     });
                 }
                 if start.elapsed() >= timeout {
-                    let holder = pg_holder(db, key).await?;
+                    let holder = pg_holder(db, key).await.unwrap_or_default();
                     return Err(Error::LockTimeout { timeout, holder });
                 }
                 if !told {
-                    waiting(&pg_holder(db, key).await?);
+                    waiting(&pg_holder(db, key).await.unwrap_or_default());
                     told = true;
                 }
                 tokio::time::sleep(POLL).await;
@@ -104,14 +104,14 @@ pub async fn acquire(
                 .query_column(&format!("SELECT GET_LOCK({lit}, 0)"))
                 .await?;
             if try_now.first().cloned().flatten().as_deref() != Some("1") {
-                let holder = mysql_holder(db, &lit).await?;
+                let holder = mysql_holder(db, &lit).await.unwrap_or_default();
                 waiting(&holder);
                 let secs = timeout.as_secs().max(1);
                 let got = db
                     .query_column(&format!("SELECT GET_LOCK({lit}, {secs})"))
                     .await?;
                 if got.first().cloned().flatten().as_deref() != Some("1") {
-                    let holder = mysql_holder(db, &lit).await?;
+                    let holder = mysql_holder(db, &lit).await.unwrap_or_default();
                     return Err(Error::LockTimeout { timeout, holder });
                 }
             }

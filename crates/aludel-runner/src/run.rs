@@ -347,6 +347,12 @@ pub fn script(
         line("PRAGMA foreign_keys = OFF;");
         line("");
     }
+    if dialect == Dialect::MySql {
+        // The script's string literals double their backslashes, as aludel's own sessions
+        // read them: whatever the server's sql_mode.
+        line("SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '');");
+        line("");
+    }
     let ledger = crate::ledger::Ledger::new(&opts.version_table, dialect);
     if create_version_table {
         line(&format!("{};", vt.create()));

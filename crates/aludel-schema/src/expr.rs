@@ -15,14 +15,25 @@ use crate::{Dialect, quote_literal};
 
 /// `expr` with every reference to the column `old` renamed to `new`: unquoted
 /// identifiers match case-insensitively, quoted ones exactly; string literals, comments
-/// and qualified names (`t.old`) are left alone.
+/// and qualified names (`t.old`) are left alone. A bare reference stays bare when `new`
+/// is a plain identifier, and is quoted (`"..."`) otherwise.
 pub fn rename_identifier(expr: &str, old: &str, new: &str) -> String {
     let toks = lex::tokens(expr);
+    let plain = new
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && new.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let bare = if plain {
+        new.to_string()
+    } else {
+        format!("\"{}\"", new.replace('"', "\"\""))
+    };
     let mut out = String::with_capacity(expr.len());
     for (i, t) in toks.iter().enumerate() {
         let after_dot = i > 0 && toks[i - 1].is_punct(".");
         let renamed = match t.kind {
-            Kind::Word if !after_dot && t.text.eq_ignore_ascii_case(old) => Some(new.to_string()),
+            Kind::Word if !after_dot && t.text.eq_ignore_ascii_case(old) => Some(bare.clone()),
             Kind::Quoted(q) if q != '[' && !after_dot && t.ident().as_deref() == Some(old) => {
                 let doubled = format!("{q}{q}");
                 Some(format!("{q}{}{q}", new.replace(q, &doubled)))
@@ -171,6 +182,11 @@ mod tests {
             "not inside strings"
         );
         assert_eq!(r("lower(C2) = 'x'", "c2", "n9"), "lower(n9) = 'x'");
+        assert_eq!(
+            r("c2 > 0", "c2", "my \"score"),
+            "\"my \"\"score\" > 0",
+            "a name that is not plain is quoted"
+        );
         assert_eq!(
             r("t.c2 > 0", "c2", "n9"),
             "t.c2 > 0",

@@ -240,19 +240,28 @@ fn unescape_mysql(s: &str) -> String {
 /// `s` with words lower-cased, whitespace collapsed to one space, comments dropped and
 /// the ends trimmed; strings and quoted identifiers stay as written.
 pub fn lower_words(s: &str) -> String {
+    lower_words_with(s, false)
+}
+
+/// As [`lower_words`]; with `tight_parens`, also no space before a `(` (outside strings:
+/// `varchar (10)` is `varchar(10)`, `'a (b)'` stays).
+pub fn lower_words_with(s: &str, tight_parens: bool) -> String {
     let mut out = String::with_capacity(s.len());
+    let mut space = false;
     for t in tokens(s) {
+        if t.is_trivia() {
+            space = !out.is_empty();
+            continue;
+        }
+        if space && !(tight_parens && t.is_punct("(")) {
+            out.push(' ');
+        }
+        space = false;
         match t.kind {
-            Kind::Space | Kind::Comment => {
-                if !out.is_empty() && !out.ends_with(' ') {
-                    out.push(' ');
-                }
-            }
             Kind::Word => out.push_str(&t.text.to_lowercase()),
             _ => out.push_str(t.text),
         }
     }
-    out.truncate(out.trim_end().len());
     out
 }
 

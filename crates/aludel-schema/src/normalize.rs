@@ -25,13 +25,13 @@ pub fn enum_check(c: &Column) -> Option<Check> {
     };
     let list: Vec<String> = values
         .iter()
-        .map(|v| format!("'{}'", v.replace('\'', "''")))
+        .map(|v| crate::quote_literal(Dialect::Sqlite, v))
         .collect();
     Some(Check {
         name: Some(enum_check_name(&c.name)),
         expr: format!(
-            "\"{}\" IN ({})",
-            c.name.replace('"', "\"\""),
+            "{} IN ({})",
+            crate::quote_ident(Dialect::Sqlite, &c.name),
             list.join(", ")
         ),
     })

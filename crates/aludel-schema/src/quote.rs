@@ -1,7 +1,8 @@
 //! The one place where names and strings become SQL text.
 //!
 //! Every identifier and every string literal that aludel writes into a statement goes
-//! through [`quote_ident`] or [`quote_literal`]; nothing else builds quoted text. The
+//! through [`quote_ident`] or [`quote_literal`] (sea-query quotes table and column names
+//! the same way, which a test holds it to). The
 //! contract, checked by the hostile-name tests on every backend: whatever the name (quotes
 //! of every kind, semicolons, comment markers, backslashes, Unicode), the server reads
 //! back exactly the name that was quoted, and the text never ends the token early.

@@ -64,6 +64,7 @@ impl ColumnType {
             ColumnType::Custom(raw) => {
                 let norm = collapse(raw);
                 let (base, _) = split_args(&norm);
+                let base = base.trim_end_matches(" zerofill");
                 mysql_integer(base.trim_end_matches(" unsigned")).is_some()
             }
             _ => false,
@@ -344,10 +345,9 @@ pub fn parse(raw: &str, dialect: Dialect) -> ColumnType {
         .iter()
         .filter_map(|a| a.trim().parse::<u32>().ok())
         .collect();
+    let base = base.trim_end_matches(" zerofill");
     let unsigned = base.ends_with(" unsigned");
-    let base = base
-        .trim_end_matches(" unsigned")
-        .trim_end_matches(" zerofill");
+    let base = base.trim_end_matches(" unsigned");
     let n0 = nums.first().copied();
     let n1 = nums.get(1).copied();
     let custom = || T::Custom(norm.clone());
@@ -490,7 +490,8 @@ fn parse_mysql(
 pub(crate) fn is_mysql_unsigned(raw: &str) -> bool {
     let norm = collapse(raw);
     let (base, _) = split_args(&norm);
-    base.strip_suffix(" unsigned")
+    base.trim_end_matches(" zerofill")
+        .strip_suffix(" unsigned")
         .and_then(mysql_integer)
         .is_some()
 }
@@ -498,7 +499,7 @@ pub(crate) fn is_mysql_unsigned(raw: &str) -> bool {
 /// Lower-cases and collapses whitespace, keeping quoted text (enum values) as written;
 /// no space before a parenthesis.
 fn collapse(raw: &str) -> String {
-    lex::lower_words(raw).replace(" (", "(")
+    lex::lower_words_with(raw, true)
 }
 
 /// `"numeric(10, 2)"` -> `("numeric", ["10", " 2"])`; the part after the closing paren
@@ -599,6 +600,19 @@ mod tests {
                 name: String::new(),
                 values: vec!["draft".into(), "it's".into()],
             },
+        );
+        check(
+            d,
+            "enum('a (b)','c')",
+            T::Enum {
+                name: String::new(),
+                values: vec!["a (b)".into(), "c".into()],
+            },
+        );
+        check(
+            d,
+            "int(10) unsigned zerofill",
+            T::Custom("int unsigned".into()),
         );
         check(
             d,

@@ -485,7 +485,8 @@ fn unique_index(u: &Unique) -> Index {
     }
 }
 
-/// `CREATE [UNIQUE] INDEX [CONCURRENTLY] name ON table (columns) [WHERE predicate]`.
+/// `CREATE [UNIQUE] INDEX [CONCURRENTLY] [name] ON table [USING method] (columns)
+/// [WHERE predicate]`.
 pub(crate) fn create_index(
     table: &TableName,
     index: &Index,
@@ -514,19 +515,28 @@ pub(crate) fn create_index(
             });
         }
     };
-    let name = index.name.as_deref().ok_or_else(|| Error::Internal {
-        op: format!("create index on {table}"),
-        message: "the index has no name (the naming convention gives every index one)".into(),
-    })?;
+    // PostgreSQL names an unnamed index itself; the others need a name.
+    let name = match (&index.name, d) {
+        (Some(n), _) => format!("{} ", quote_ident(d, n)),
+        (None, Dialect::Postgres) => String::new(),
+        (None, _) => {
+            return Err(Error::Unsupported {
+                dialect: d,
+                what: format!(
+                    "create an index without a name on {table} ({}): give it one with Index::named",
+                    index.columns.join(", ")
+                ),
+            });
+        }
+    };
     let mut sql = format!(
-        "CREATE {}INDEX {}{} ON {}{method} ({})",
+        "CREATE {}INDEX {}{name}ON {}{method} ({})",
         if index.unique { "UNIQUE " } else { "" },
         if concurrently && d == Dialect::Postgres {
             "CONCURRENTLY "
         } else {
             ""
         },
-        quote_ident(d, name),
         quote_table(d, table),
         quote_list(d, &index.columns)
     );

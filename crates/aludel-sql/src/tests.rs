@@ -539,6 +539,21 @@ fn index_methods_are_postgres_keywords_only() {
         concurrently: false,
     };
     assert!(render(&hostile, &s, Dialect::Postgres).is_err());
+
+    // A hand-written revision may leave an index unnamed where the server names it.
+    let unnamed = Operation::CreateIndex {
+        table: TableName::new("docs"),
+        index: Index::new(["body"]),
+        concurrently: false,
+    };
+    assert_eq!(
+        render(&unnamed, &s, Dialect::Postgres).unwrap(),
+        [r#"CREATE INDEX ON "docs" ("body")"#]
+    );
+    let err = render(&unnamed, &s, Dialect::Sqlite)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("give it one with Index::named"), "{err}");
 }
 
 #[test]
