@@ -101,4 +101,44 @@ mod tests {
             assert_eq!(Dialect::from_url(url), want, "{url}");
         }
     }
+
+    #[test]
+    fn identifiers_each_dialect_cannot_keep() {
+        let refused = |d: Dialect, name: &str| d.identifier_problem(name);
+        assert!(refused(Dialect::Postgres, &"a".repeat(63)).is_none());
+        assert!(
+            refused(Dialect::Postgres, &"a".repeat(64))
+                .unwrap()
+                .contains("64 bytes")
+        );
+        assert!(
+            refused(Dialect::Postgres, &"é".repeat(32)).is_some(),
+            "64 bytes of 32 chars"
+        );
+        assert!(
+            refused(Dialect::MySql, &"é".repeat(64)).is_none(),
+            "MySQL counts characters"
+        );
+        assert!(
+            refused(Dialect::MySql, &"a".repeat(65))
+                .unwrap()
+                .contains("at most 64")
+        );
+        assert!(
+            refused(Dialect::MySql, "trail ")
+                .unwrap()
+                .contains("ends with a space")
+        );
+        assert!(
+            refused(Dialect::MySql, "emoji😀")
+                .unwrap()
+                .contains("Basic Multilingual Plane")
+        );
+        assert!(refused(Dialect::Postgres, "emoji😀 trail ").is_none());
+        assert!(refused(Dialect::Sqlite, &"a".repeat(1000)).is_none());
+        for d in Dialect::ALL {
+            assert!(refused(d, "").is_some());
+            assert!(refused(d, "nul\0").unwrap().contains("NUL"));
+        }
+    }
 }
