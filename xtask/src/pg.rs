@@ -77,7 +77,7 @@ pub fn start(major: &str) -> anyhow::Result<String> {
     let Some(release) = RELEASES.iter().find(|r| r.major == major) else {
         bail!("no PostgreSQL {major:?} here: use 16 or 18\n{USAGE}");
     };
-    let pg = Cluster::new(release);
+    let pg = Cluster::new(release)?;
     pg.start()?;
     Ok(pg.url())
 }
@@ -87,7 +87,7 @@ pub fn stop(major: &str) -> anyhow::Result<()> {
     let Some(release) = RELEASES.iter().find(|r| r.major == major) else {
         bail!("no PostgreSQL {major:?} here: use 16 or 18\n{USAGE}");
     };
-    Cluster::new(release).stop()
+    Cluster::new(release)?.stop()
 }
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {
@@ -97,7 +97,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let Some(release) = RELEASES.iter().find(|r| r.major == major.as_str()) else {
         bail!("no PostgreSQL {major:?} here: use 16 or 18\n{USAGE}");
     };
-    let pg = Cluster::new(release);
+    let pg = Cluster::new(release)?;
     match cmd.as_str() {
         "start" => pg.start()?,
         "stop" => return pg.stop(),
@@ -110,10 +110,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
 
 /// target/pg, unless the server's user could not reach it (a checkout under root's
 /// private home, say): then a folder of the system's temporary directory.
-fn base_dir(as_root: bool) -> PathBuf {
+fn base_dir(as_root: bool) -> anyhow::Result<PathBuf> {
     let preferred = crate::bench::workspace().join("target/pg");
     if !as_root || reachable_by_others(&preferred) {
-        return preferred;
+        return Ok(preferred);
     }
     let fallback = std::env::temp_dir().join("aludel-pg");
     eprintln!(
@@ -121,7 +121,18 @@ fn base_dir(as_root: bool) -> PathBuf {
         preferred.display(),
         fallback.display()
     );
-    fallback
+    // Root runs tools from there: it must be root's own folder, not one someone else
+    // made (or linked) in the shared temporary directory.
+    if let Ok(meta) = fs::symlink_metadata(&fallback) {
+        use std::os::unix::fs::MetadataExt;
+        if meta.file_type().is_symlink() || meta.uid() != 0 {
+            bail!(
+                "{} exists and is not root's own folder; remove it, or keep the checkout outside private folders",
+                fallback.display()
+            );
+        }
+    }
+    Ok(fallback)
 }
 
 /// Whether every existing folder above `path` lets others through (the x bit).
@@ -140,15 +151,15 @@ struct Cluster {
 }
 
 impl Cluster {
-    fn new(release: &'static Release) -> Self {
+    fn new(release: &'static Release) -> anyhow::Result<Self> {
         // SAFETY: geteuid has no preconditions and cannot fail.
         let as_root = unsafe { libc::geteuid() } == 0;
-        let dir = base_dir(as_root).join(release.major);
-        Cluster {
+        let dir = base_dir(as_root)?.join(release.major);
+        Ok(Cluster {
             release,
             dir,
             as_root,
-        }
+        })
     }
 
     fn url(&self) -> String {
