@@ -124,8 +124,44 @@ fn soak(args: Vec<String>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The crates whose invariant is "pure": no database driver, no async runtime.
+const PURE_CRATES: [&str; 4] = [
+    "aludel-schema",
+    "aludel-diff",
+    "aludel-sql",
+    "aludel-review",
+];
+
+/// Fails when a pure crate depends (normally, at any depth) on sqlx or tokio.
+fn pure_crates_stay_pure() -> anyhow::Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    for krate in PURE_CRATES {
+        eprintln!("$ cargo tree -p {krate} -e normal --prefix none");
+        let out = Command::new(&cargo)
+            .args(["tree", "-p", krate, "-e", "normal", "--prefix", "none"])
+            .output()
+            .with_context(|| format!("cannot run {cargo}"))?;
+        if !out.status.success() {
+            bail!("`cargo tree -p {krate}` failed");
+        }
+        let tree = String::from_utf8_lossy(&out.stdout);
+        let impure: Vec<&str> = tree
+            .lines()
+            .filter(|l| l.starts_with("sqlx ") || l.starts_with("sqlx-") || l.starts_with("tokio "))
+            .collect();
+        if !impure.is_empty() {
+            bail!(
+                "{krate} must stay pure (ARCHITECTURE.md), but depends on: {}",
+                impure.join(", ")
+            );
+        }
+    }
+    Ok(())
+}
+
 fn ci() -> anyhow::Result<()> {
     cargo(&["fmt", "--all", "--", "--check"])?;
+    pure_crates_stay_pure()?;
     cargo(&[
         "clippy",
         "--workspace",
