@@ -142,7 +142,7 @@ fn review_diff_on_a_scripted_repository() {
     assert_eq!(md.status.code(), Some(1), "AL102 is an error here: {md:?}");
     assert!(
         md.stderr
-            .contains("review-diff: 1 revision(s), 1 error(s), 14 warning(s), 1 allowed"),
+            .contains("review-diff: 1 revision, 1 error, 14 warnings, 1 allowed"),
         "{}",
         md.stderr
     );

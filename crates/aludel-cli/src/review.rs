@@ -10,8 +10,9 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+use aludel_review::history::History;
 use aludel_review::{Input, RevisionInput, rules, source};
-use aludel_runner::{Direction, Graph, Item, plan, replay};
+use aludel_runner::{Direction, Graph, Item, plan, replay, replay_onto};
 use aludel_schema::{Dialect, Schema};
 use anyhow::{Context, bail};
 
@@ -233,59 +234,38 @@ pub(crate) fn review_diff(
         }
     }
 
-    let mut problems = Vec::new();
+    let branch: Vec<&str> = graph.topo().iter().map(|r| r.meta.id).collect();
     let heads = graph.heads();
-    if heads.len() > 1 {
-        let list: Vec<String> = heads
-            .iter()
-            .map(|h| match here.get(*h) {
-                Some((path, _)) => format!("{h} ({path})"),
-                None => h.to_string(),
-            })
-            .collect();
-        problems.push((
-            rules::MULTIPLE_HEADS,
-            format!(
-                "the revisions have {} heads: {}",
-                heads.len(),
-                list.join(", ")
-            ),
-        ));
-    }
-    for (id, (path, text)) in &at_fork {
-        match here.get(id) {
-            Some((now, new_text)) if !source::same_code(text, new_text) => problems.push((
-                rules::EDITED_REVISION,
-                format!("revision {id} ({now}) exists on {base} and this branch changes its code"),
-            )),
-            Some(_) => {}
-            None => problems.push((
-                rules::DELETED_REVISION,
-                format!("revision {id} ({path}) exists on {base} and this branch deletes it"),
-            )),
-        }
-    }
-    let added: Vec<&str> = graph
+    let history = History {
+        base,
+        branch: &branch,
+        heads: &heads,
+        at_fork: &at_fork,
+        at_tip: &at_tip,
+        here: &here,
+    };
+    let mut problems = history.problems();
+    let added = history.added();
+    // The base's revisions, as the branch defines them, are replayed once: the schema
+    // before, the state the branch's steps render against, and (with the branch's
+    // revisions on top) the schema the models are compared with.
+    let before_ids: HashSet<&str> = graph
         .topo()
         .iter()
         .map(|r| r.meta.id)
-        .filter(|id| !at_fork.contains_key(*id))
+        .filter(|id| at_fork.contains_key(*id))
         .collect();
-    let missing_here: Vec<&str> = at_tip
-        .keys()
-        .filter(|id| !at_fork.contains_key(*id) && graph.get(id).is_none())
-        .map(String::as_str)
-        .collect();
-    if !missing_here.is_empty() && !added.is_empty() {
-        problems.push((
-            rules::BASE_MOVED,
-            format!(
-                "{base} has revisions this branch does not ({}); merged as it is, the branch gives the revisions two heads",
-                missing_here.join(", ")
-            ),
-        ));
-    }
-    let missing = offline_plan(graph, project, models, d)?;
+    let (base_revs, branch_revs): (Vec<_>, Vec<_>) = graph
+        .topo()
+        .iter()
+        .copied()
+        .partition(|r| before_ids.contains(r.meta.id));
+    let replayed = replay(base_revs)?;
+    let mut head = replay_onto(replayed.clone(), branch_revs)?;
+    project.config.retain_managed(&mut head);
+    let mut before = replayed.clone();
+    project.config.retain_managed(&mut before);
+    let missing = aludel_diff::diff(&head, &models, d)?;
     if !missing.is_empty() {
         problems.push((
             rules::MISSING_REVISION,
@@ -301,24 +281,16 @@ pub(crate) fn review_diff(
         ));
     }
 
-    // The schema before: the base's revisions, as the branch defines them.
-    let before_ids: HashSet<&str> = graph
-        .topo()
-        .iter()
-        .map(|r| r.meta.id)
-        .filter(|id| at_fork.contains_key(*id))
-        .collect();
-    let mut before = replay(
-        graph
-            .topo()
-            .iter()
-            .copied()
-            .filter(|r| before_ids.contains(r.meta.id)),
-    )?;
-    project.config.retain_managed(&mut before);
     let before_heads = graph.heads_of(&before_ids);
     let mut sql: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    match plan(graph, d, &before_heads, "heads", Direction::Upgrade, None) {
+    match plan(
+        graph,
+        d,
+        &before_heads,
+        "heads",
+        Direction::Upgrade,
+        Some(replayed),
+    ) {
         Ok(steps) => {
             for step in steps {
                 let lines = step
@@ -377,18 +349,7 @@ pub(crate) fn review_diff(
             .with_context(|| format!("cannot write {}", path.display()))?,
         None => print!("{rendered}"),
     }
-    let s = &report.summary;
-    eprintln!(
-        "review-diff: {} revision(s), {} error(s), {} warning(s){}",
-        s.revisions,
-        s.errors,
-        s.warnings,
-        if s.allowed > 0 {
-            format!(", {} allowed", s.allowed)
-        } else {
-            String::new()
-        }
-    );
+    eprintln!("review-diff: {}", report.summary);
     Ok(if report.failed() {
         ExitCode::FAILURE
     } else {

@@ -6,6 +6,7 @@
 //! lint's code and name never change once released: projects configure them and
 //! revision files silence them by code.
 
+pub mod history;
 pub mod lints;
 mod report;
 pub mod rules;

@@ -78,6 +78,36 @@ pub struct Summary {
     pub allowed: usize,
 }
 
+impl Summary {
+    /// The parts of the one summary line every format writes, in order: revisions,
+    /// errors, warnings, and the allowed findings when there are any. `strong` wraps each
+    /// count as the format emphasises it (`**` in Markdown).
+    pub fn parts(&self, strong: &str) -> (String, String) {
+        let mut counts = format!(
+            "{strong}{}{strong}, {strong}{}{strong}",
+            plural(self.errors, "error", "errors"),
+            plural(self.warnings, "warning", "warnings")
+        );
+        if self.allowed > 0 {
+            let _ = write!(counts, ", {} allowed", self.allowed);
+        }
+        (
+            format!(
+                "{strong}{}{strong}",
+                plural(self.revisions, "revision", "revisions")
+            ),
+            counts,
+        )
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (revisions, counts) = self.parts("");
+        write!(f, "{revisions}, {counts}")
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
     pub base: String,
@@ -201,21 +231,13 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 fn headline(r: &Report) -> String {
-    let s = &r.summary;
-    let mut line = format!(
-        "{} on top of {} (merge base {}), rendered for {}: {}, {}",
-        plural(s.revisions, "revision", "revisions"),
+    let (revisions, counts) = r.summary.parts("");
+    format!(
+        "{revisions} on top of {} (merge base {}), rendered for {}: {counts}.",
         r.base,
         r.merge_base,
         dialect_name(r.dialect),
-        plural(s.errors, "error", "errors"),
-        plural(s.warnings, "warning", "warnings"),
-    );
-    if s.allowed > 0 {
-        let _ = write!(line, ", {} allowed", s.allowed);
-    }
-    line.push('.');
-    line
+    )
 }
 
 fn revises(r: &RevisionReport) -> String {
@@ -238,20 +260,13 @@ pub fn markdown(r: &Report) -> String {
     } else {
         "✅"
     };
+    let (revisions, counts) = s.parts("**");
     let _ = writeln!(
         out,
-        "{icon} **{}** on top of `{}` (merge base `{}`), rendered for {}: **{}**, **{}**{}.\n",
-        plural(s.revisions, "revision", "revisions"),
+        "{icon} {revisions} on top of `{}` (merge base `{}`), rendered for {}: {counts}.\n",
         r.base,
         r.merge_base,
         dialect_name(r.dialect),
-        plural(s.errors, "error", "errors"),
-        plural(s.warnings, "warning", "warnings"),
-        if s.allowed > 0 {
-            format!(", {} allowed", s.allowed)
-        } else {
-            String::new()
-        }
     );
     if !r.errors.is_empty() {
         let _ = writeln!(out, "### Errors\n");

@@ -27,5 +27,5 @@ pub use ledger::{Entry, Ledger, checksum};
 pub use revision::{BoxError, DataFn, Ops, Revision, RevisionDef};
 pub use run::{
     Direction, Item, RunnerOptions, Step, TransactionMode, VersionTable, check_current,
-    current_heads, plan, replay, script,
+    current_heads, plan, replay, replay_onto, script,
 };

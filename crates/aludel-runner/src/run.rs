@@ -105,7 +105,14 @@ impl Step<'_> {
 
 /// The schema the revisions `applied` (in topological order) build from nothing.
 pub fn replay<'a>(applied: impl IntoIterator<Item = &'a RevisionDef>) -> Result<Schema> {
-    let mut s = Schema::new();
+    replay_onto(Schema::new(), applied)
+}
+
+/// The schema the revisions `applied` (in topological order) build on top of `s`.
+pub fn replay_onto<'a>(
+    mut s: Schema,
+    applied: impl IntoIterator<Item = &'a RevisionDef>,
+) -> Result<Schema> {
     let mut applier = aludel_schema::Applier::new(&s);
     for d in applied {
         for op in d.upgrade_ops() {
