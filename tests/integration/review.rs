@@ -172,6 +172,29 @@ fn review_diff_on_a_scripted_repository() {
         assert!(!sqlite.stdout.contains(code), "{code}: {}", sqlite.stdout);
     }
     assert!(sqlite.stdout.contains("AL102"), "{}", sqlite.stdout);
+    // Findings link to the lint pages: docs/lints in the repository under review by
+    // default, or where `[review] docs_url` says.
+    assert!(
+        md.stdout.contains("](docs/lints/AL102.md)"),
+        "{}",
+        md.stdout
+    );
+    let config = p.root().join("aludel.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let changed = text.replace(
+        "# docs_url = \"https://github.com/you/app/blob/main/docs/lints\"",
+        "docs_url = \"https://lints.example/aludel/\"",
+    );
+    assert_ne!(changed, text, "aludel init writes the [review] section");
+    std::fs::write(&config, changed).unwrap();
+    let linked = review(&["--dialect", "postgres"]);
+    assert!(
+        linked
+            .stdout
+            .contains("](https://lints.example/aludel/AL102.md)"),
+        "{linked:?}"
+    );
+    std::fs::write(&config, text).unwrap();
     // Written to a file, and the branch's revisions match its models.
     review(&["--dialect", "postgres", "--output", "report.md"]);
     assert_eq!(
@@ -244,6 +267,15 @@ fn the_documented_example_report_is_what_review_diff_prints() {
         .unwrap();
     }
     p.aludel(&["upgrade", "head"]).ok();
+    // The page lives in docs/, beside docs/lints/: its links are relative to it.
+    let config = p.root().join("aludel.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let linked = text.replace(
+        "# docs_url = \"https://github.com/you/app/blob/main/docs/lints\"",
+        "docs_url = \"lints\"",
+    );
+    assert_ne!(linked, text);
+    std::fs::write(&config, linked).unwrap();
     std::fs::write(p.root().join(".gitignore"), "/target\n").unwrap();
     git(p.root(), &["init", "-q"]);
     commit(&p, "the example application");

@@ -28,6 +28,16 @@ pub struct Config {
     pub naming: NamingConvention,
     /// Lint severities for review-diff: code or name = "error" | "warn" | "off".
     pub lints: std::collections::BTreeMap<String, String>,
+    pub review: Review,
+}
+
+/// `[review]`: how review-diff writes its report.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Review {
+    /// Where the lint pages are; a finding links to `<docs_url>/<code>.md`. Default:
+    /// `docs/lints`, relative to the repository under review.
+    pub docs_url: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -51,6 +61,7 @@ impl Default for Config {
             tables: Tables::default(),
             naming: NamingConvention::default(),
             lints: Default::default(),
+            review: Review::default(),
         }
     }
 }

@@ -97,6 +97,11 @@ exclude = []
 # See docs/lints/. A revision file silences one with: // aludel-allow: AL102 <reason>
 # AL101 = "error"
 
+[review]
+# Where review-diff's findings link to (<docs_url>/<code>.md); by default docs/lints,
+# relative to the repository under review. For example:
+# docs_url = "https://github.com/you/app/blob/main/docs/lints"
+
 [naming]
 primary_key = "pk_{table}"
 unique = "uq_{table}_{columns}"

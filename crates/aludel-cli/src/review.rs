@@ -338,6 +338,12 @@ pub(crate) fn review_diff(
         revisions,
         problems,
         severities: project.config.severities()?,
+        docs_url: project
+            .config
+            .review
+            .docs_url
+            .clone()
+            .unwrap_or_else(|| aludel_review::rules::DOCS_BASE.to_string()),
     });
     let rendered = match args.format {
         ReportFormat::Markdown => aludel_review::markdown(&report),

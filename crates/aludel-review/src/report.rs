@@ -26,6 +26,8 @@ pub struct Input {
     /// Problems with the revisions as a whole (`AL0xx`), found by the caller.
     pub problems: Vec<(&'static Rule, String)>,
     pub severities: Severities,
+    /// Where the lint pages are: each finding links to `<docs_url>/<code>.md`.
+    pub docs_url: String,
 }
 
 /// One revision the branch adds.
@@ -131,14 +133,14 @@ impl Report {
     }
 }
 
-fn finding(rule: &'static Rule, severity: Severity, message: String) -> Finding {
+fn finding(rule: &'static Rule, severity: Severity, message: String, docs_url: &str) -> Finding {
     Finding {
         code: rule.code,
         name: rule.name,
         severity,
         message,
         fix: rule.fix,
-        docs: rule.docs(),
+        docs: rule.docs(docs_url),
         allowed: None,
     }
 }
@@ -156,7 +158,7 @@ pub fn review(input: Input) -> Report {
     let errors: Vec<Finding> = input
         .problems
         .iter()
-        .map(|(rule, msg)| finding(rule, Severity::Error, msg.clone()))
+        .map(|(rule, msg)| finding(rule, Severity::Error, msg.clone(), &input.docs_url))
         .collect();
     summary.errors += errors.len();
     let mut revisions = Vec::new();
@@ -169,7 +171,7 @@ pub fn review(input: Input) -> Report {
                 if severity == Severity::Off {
                     continue;
                 }
-                let mut f = finding(hit.rule, severity, hit.message);
+                let mut f = finding(hit.rule, severity, hit.message, &input.docs_url);
                 f.allowed = rev
                     .allows
                     .iter()

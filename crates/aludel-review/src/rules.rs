@@ -6,8 +6,9 @@ use std::fmt;
 
 use serde::Serialize;
 
-/// Where the page of each code lives.
-pub const DOCS_BASE: &str = "https://github.com/aludel-rs/aludel/blob/main/docs/lints";
+/// Where the page of each code lives by default: a link relative to the repository under
+/// review (`[review] docs_url` in aludel.toml says otherwise).
+pub const DOCS_BASE: &str = "docs/lints";
 
 /// How much a finding matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -68,8 +69,9 @@ pub struct Rule {
 }
 
 impl Rule {
-    pub fn docs(&self) -> String {
-        format!("{DOCS_BASE}/{}.md", self.code)
+    /// The rule's page under `base` (a URL or a path; [`DOCS_BASE`] by default).
+    pub fn docs(&self, base: &str) -> String {
+        format!("{}/{}.md", base.trim_end_matches('/'), self.code)
     }
 }
 
