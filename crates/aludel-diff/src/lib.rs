@@ -289,18 +289,14 @@ pub fn diff(current: &Schema, target: &Schema, dialect: Dialect) -> Result<Plan>
         validate(target, dialect)?;
         return diff_valid(current, target, dialect);
     }
-    // Validation runs beside the diff on another core. An invalid target is refused
-    // whatever the diff made of it, even a panic.
+    // Validation runs beside the diff on another core; the diff of an invalid target is
+    // thrown away (it cannot panic: it skips what it cannot match).
     let (valid, plan) = rayon::join(
         || validate(target, dialect),
-        || {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                diff_valid(current, target, dialect)
-            }))
-        },
+        || diff_valid(current, target, dialect),
     );
     valid?;
-    plan.unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    plan
 }
 
 /// From this many tables on, [`diff`] uses a second core.
@@ -651,16 +647,25 @@ impl<'a> Differ<'a> {
     fn diff_table(&mut self, tn: &TableName, cur: &'a Table) {
         let (tgt_n, target, current) = (self.tgt_n, self.target, self.current);
         let k = tn.key();
-        let tgt = &tgt_n[&k];
-        let raw_tgt = &target.tables[self.raw_tgt[&k]];
-        let raw_cur = &current.tables[self.raw_cur[&k]];
+        // Both sides hold the table (the caller matched it); without it there is nothing
+        // to compare, never a panic.
+        let (Some(tgt), Some(raw_tgt), Some(raw_cur)) = (
+            tgt_n.get(&k),
+            self.raw_tgt.get(&k).and_then(|&i| target.tables.get(i)),
+            self.raw_cur.get(&k).and_then(|&i| current.tables.get(i)),
+        ) else {
+            return;
+        };
 
         let mut added = Vec::new();
         for c in &tgt.columns {
             match cur.get_column(&c.name) {
                 Some(cc) => {
-                    let raw_c = raw_cur.get_column(&c.name).expect("column in raw current");
-                    let raw_t = raw_tgt.get_column(&c.name).expect("column in raw target");
+                    let (Some(raw_c), Some(raw_t)) =
+                        (raw_cur.get_column(&c.name), raw_tgt.get_column(&c.name))
+                    else {
+                        continue;
+                    };
                     let enum_change = match (&cc.ty, &c.ty, &raw_t.ty) {
                         (
                             ColumnType::Enum { values: from, .. },
@@ -683,7 +688,10 @@ impl<'a> Differ<'a> {
                     }
                 }
                 None => {
-                    let mut col = raw_tgt.get_column(&c.name).expect("raw column").clone();
+                    let Some(col) = raw_tgt.get_column(&c.name) else {
+                        continue;
+                    };
+                    let mut col = col.clone();
                     col.renamed_from.clear();
                     added.push(col.clone());
                     self.plan.columns.push(Operation::AddColumn {

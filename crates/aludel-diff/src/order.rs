@@ -86,7 +86,9 @@ pub(crate) fn creation_order(tables: Vec<Table>) -> (Vec<Table>, Vec<Operation>)
     let mut slots: Vec<Option<Table>> = tables.into_iter().map(Some).collect();
     let mut deferred = Vec::new();
     for (i, later) in cut {
-        let t = slots[i].as_mut().expect("each table once");
+        let Some(t) = slots[i].as_mut() else {
+            continue;
+        };
         let fks = std::mem::take(&mut t.foreign_keys);
         let table = t.table_name();
         for (k, foreign_key) in fks.into_iter().enumerate() {
@@ -101,10 +103,7 @@ pub(crate) fn creation_order(tables: Vec<Table>) -> (Vec<Table>, Vec<Operation>)
             }
         }
     }
-    let ordered = order
-        .into_iter()
-        .map(|i| slots[i].take().expect("each table once"))
-        .collect();
+    let ordered = order.into_iter().filter_map(|i| slots[i].take()).collect();
     (ordered, deferred)
 }
 

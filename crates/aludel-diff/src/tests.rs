@@ -214,6 +214,19 @@ fn large_schemas_diff_as_small_ones() {
         err.to_string().contains("references table missing"),
         "{err}"
     );
+    // A target the diff cannot make sense of (a table and a column declared twice)
+    // against a database that has them: an error, never a panic.
+    let current = many(PARALLEL_MIN_TABLES + 100);
+    let mut twice = current.clone();
+    let mut copy = twice.tables[10].clone();
+    copy.columns.truncate(1);
+    twice.tables.push(copy);
+    let col = twice.tables[20].columns[0].clone();
+    twice.tables[20].columns.push(col);
+    for d in Dialect::ALL {
+        let err = diff(&current, &twice, d).unwrap_err().to_string();
+        assert!(err.contains("is declared twice"), "{d}: {err}");
+    }
 }
 
 #[test]
