@@ -4,9 +4,15 @@
 //! database needed), and [`Operation::reverse`] says what undoes it given the schema it
 //! was applied to; a downgrade is the reverse of an upgrade, op by op, in reverse order.
 
+mod apply;
+mod reverse;
+
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+
+use apply::{apply_columns, apply_enums, apply_indexes, apply_keys, apply_tables};
+use reverse::{reverse_columns, reverse_enums, reverse_indexes, reverse_keys, reverse_tables};
 
 use crate::error::{Error, Result};
 use crate::{
@@ -332,457 +338,61 @@ impl Operation {
     pub fn apply(&self, schema: &mut Schema) -> Result<()> {
         use Operation as O;
         match self {
-            O::CreateTable { table } => {
-                if schema.table(&table.table_name()).is_some() {
-                    return Err(Error::TableExists(table.table_name().to_string()));
-                }
-                schema.tables.push(table.clone());
+            O::CreateTable { .. }
+            | O::DropTable { .. }
+            | O::RenameTable { .. }
+            | O::SetTableComment { .. } => apply_tables(self, schema),
+            O::AddColumn { .. }
+            | O::DropColumn { .. }
+            | O::RenameColumn { .. }
+            | O::AlterColumn(_) => apply_columns(self, schema),
+            O::CreateIndex { .. }
+            | O::DropIndex { .. }
+            | O::AddUnique { .. }
+            | O::DropUnique { .. } => apply_indexes(self, schema),
+            O::AddPrimaryKey { .. }
+            | O::DropPrimaryKey { .. }
+            | O::AddForeignKey { .. }
+            | O::ValidateForeignKey { .. }
+            | O::DropForeignKey { .. }
+            | O::AddCheck { .. }
+            | O::DropCheck { .. } => apply_keys(self, schema),
+            O::CreateEnum { .. } | O::DropEnum { .. } | O::AlterEnum { .. } => {
+                apply_enums(self, schema)
             }
-            O::DropTable { table } => {
-                let before = schema.tables.len();
-                schema
-                    .tables
-                    .retain(|t| !(t.name == table.name && t.schema == table.schema));
-                if schema.tables.len() == before {
-                    return Err(Error::NoSuchTable(table.to_string()));
-                }
-            }
-            O::RenameTable { table, to } => {
-                let new = TableName::qualified(table.schema.clone(), to.clone());
-                if schema.table(&new).is_some() {
-                    return Err(Error::TableExists(new.to_string()));
-                }
-                schema.require_table(table)?.name = to.clone();
-                for t in &mut schema.tables {
-                    for f in &mut t.foreign_keys {
-                        if f.ref_table == *table {
-                            f.ref_table = new.clone();
-                        }
-                    }
-                }
-            }
-            O::AddColumn { table, column } => {
-                let t = schema.require_table(table)?;
-                if t.get_column(&column.name).is_some() {
-                    return Err(Error::ColumnExists {
-                        table: table.to_string(),
-                        column: column.name.clone(),
-                    });
-                }
-                t.columns.push(column.clone());
-            }
-            O::DropColumn { table, column } => {
-                let t = schema.require_table(table)?;
-                let before = t.columns.len();
-                t.columns.retain(|c| c.name != *column);
-                if t.columns.len() == before {
-                    return Err(no_column(table, column));
-                }
-                // As the databases do: what is built on the column goes with it.
-                let on = |cols: &Vec<String>| cols.iter().any(|c| c == column);
-                t.indexes.retain(|i| !on(&i.columns));
-                t.uniques.retain(|u| !on(&u.columns));
-                t.foreign_keys.retain(|f| !on(&f.columns));
-                t.checks.retain(|c| !mentions(&c.expr, column));
-                if t.primary_key.as_ref().is_some_and(|p| on(&p.columns)) {
-                    t.primary_key = None;
-                }
-            }
-            O::RenameColumn { table, from, to } => {
-                let t = schema.require_table(table)?;
-                if t.get_column(to).is_some() {
-                    return Err(Error::ColumnExists {
-                        table: table.to_string(),
-                        column: to.clone(),
-                    });
-                }
-                let c = t
-                    .get_column_mut(from)
-                    .ok_or_else(|| no_column(table, from))?;
-                c.name = to.clone();
-                let rename = |cols: &mut Vec<String>| {
-                    for c in cols.iter_mut().filter(|c| *c == from) {
-                        c.clone_from(to);
-                    }
-                };
-                t.indexes.iter_mut().for_each(|i| rename(&mut i.columns));
-                t.uniques.iter_mut().for_each(|u| rename(&mut u.columns));
-                t.foreign_keys
-                    .iter_mut()
-                    .for_each(|f| rename(&mut f.columns));
-                // The databases rewrite the expressions that name the column too.
-                for i in &mut t.indexes {
-                    if let Some(p) = &mut i.predicate {
-                        *p = crate::rename_identifier(p, from, to);
-                    }
-                }
-                for c in &mut t.checks {
-                    c.expr = crate::rename_identifier(&c.expr, from, to);
-                }
-                if let Some(pk) = &mut t.primary_key {
-                    rename(&mut pk.columns);
-                }
-                for other in &mut schema.tables {
-                    for f in &mut other.foreign_keys {
-                        if f.ref_table == *table {
-                            rename(&mut f.ref_columns);
-                        }
-                    }
-                }
-            }
-            O::AlterColumn(a) => {
-                let t = schema.require_table(&a.table)?;
-                let c = t
-                    .get_column_mut(&a.column)
-                    .ok_or_else(|| no_column(&a.table, &a.column))?;
-                *c = a.applied_to(c);
-            }
-            O::CreateIndex { table, index, .. } => {
-                let t = schema.require_table(table)?;
-                let name = index.name.clone().unwrap_or_default();
-                if t.indexes.iter().any(|i| i.name.as_deref() == Some(&name)) {
-                    return Err(exists("index", table, &name));
-                }
-                require_columns(t, table, &index.columns)?;
-                t.indexes.push(index.clone());
-            }
-            O::DropIndex { table, name, .. } => {
-                let t = schema.require_table(table)?;
-                // A database read back may hold a unique constraint as a unique index
-                // and the other way round (MySQL, SQLite): either answers to the name.
-                if remove_named(&mut t.indexes, |i| i.name.as_deref(), name).is_none() {
-                    remove_named(&mut t.uniques, |u| u.name.as_deref(), name)
-                        .ok_or_else(|| missing("index", table, name))?;
-                }
-            }
-            O::AddUnique { table, unique } => {
-                let t = schema.require_table(table)?;
-                require_columns(t, table, &unique.columns)?;
-                t.uniques.push(unique.clone());
-            }
-            O::DropUnique { table, name } => {
-                let t = schema.require_table(table)?;
-                if remove_named(&mut t.uniques, |u| u.name.as_deref(), name).is_none() {
-                    let unique_index = |i: &Index| i.unique && i.name.as_deref() == Some(name);
-                    let pos = t
-                        .indexes
-                        .iter()
-                        .position(unique_index)
-                        .ok_or_else(|| missing("unique constraint", table, name))?;
-                    t.indexes.remove(pos);
-                }
-            }
-            O::AddPrimaryKey { table, primary_key } => {
-                let t = schema.require_table(table)?;
-                if t.primary_key.is_some() {
-                    return Err(Error::PrimaryKeyExists(table.to_string()));
-                }
-                require_columns(t, table, &primary_key.columns)?;
-                t.primary_key = Some(primary_key.clone());
-            }
-            O::DropPrimaryKey { table } => {
-                let t = schema.require_table(table)?;
-                if t.primary_key.take().is_none() {
-                    return Err(Error::NoPrimaryKey(table.to_string()));
-                }
-            }
-            O::AddForeignKey {
-                table, foreign_key, ..
-            } => {
-                let t = schema.require_table(table)?;
-                require_columns(t, table, &foreign_key.columns)?;
-                t.foreign_keys.push(foreign_key.clone());
-            }
-            O::ValidateForeignKey { table, name } => {
-                let t = schema.require_table(table)?;
-                if !t
-                    .foreign_keys
-                    .iter()
-                    .any(|f| f.name.as_deref() == Some(name))
-                {
-                    return Err(missing("foreign key", table, name));
-                }
-            }
-            O::DropForeignKey { table, name } => {
-                let t = schema.require_table(table)?;
-                remove_named(&mut t.foreign_keys, |f| f.name.as_deref(), name)
-                    .ok_or_else(|| missing("foreign key", table, name))?;
-            }
-            O::AddCheck { table, check } => {
-                schema.require_table(table)?.checks.push(check.clone());
-            }
-            O::DropCheck { table, name } => {
-                let t = schema.require_table(table)?;
-                remove_named(&mut t.checks, |c| c.name.as_deref(), name)
-                    .ok_or_else(|| missing("check constraint", table, name))?;
-            }
-            O::CreateEnum { ty } => {
-                if schema
-                    .enums
-                    .iter()
-                    .any(|e| e.name == ty.name && e.schema == ty.schema)
-                {
-                    return Err(Error::EnumExists(ty.name.clone()));
-                }
-                schema.enums.push(ty.clone());
-            }
-            O::DropEnum { name } => {
-                let before = schema.enums.len();
-                schema
-                    .enums
-                    .retain(|e| !(e.name == name.name && e.schema == name.schema));
-                if schema.enums.len() == before {
-                    return Err(Error::NoSuchEnum(name.to_string()));
-                }
-            }
-            O::AlterEnum { name, from, to } => {
-                // Only PostgreSQL keeps the type itself; elsewhere the enum is its columns.
-                let mut found = false;
-                if let Some(e) = schema
-                    .enums
-                    .iter_mut()
-                    .find(|e| e.name == name.name && e.schema == name.schema)
-                {
-                    e.values.clone_from(to);
-                    found = true;
-                }
-                for t in &mut schema.tables {
-                    for c in &mut t.columns {
-                        if enum_column_of(&c.ty, name, from) {
-                            c.ty = ColumnType::Enum {
-                                name: name.name.clone(),
-                                values: to.clone(),
-                            };
-                            found = true;
-                        }
-                    }
-                }
-                if !found {
-                    return Err(Error::NoSuchEnum(name.to_string()));
-                }
-            }
-            O::SetTableComment { table, to, .. } => {
-                schema.require_table(table)?.comment.clone_from(to);
-            }
-            O::Execute(_) | O::Code { .. } => {}
+            O::Execute(_) | O::Code { .. } => Ok(()),
         }
-        Ok(())
     }
 
     /// The operations that undo this one, given `before`, the schema it is applied to.
     /// `None` for raw SQL, which only its author can reverse.
     pub fn reverse(&self, before: &Schema) -> Result<Option<Vec<Operation>>> {
         use Operation as O;
-        let table_of = |name: &TableName| {
-            before
-                .table(name)
-                .ok_or_else(|| Error::NoSuchTable(name.to_string()))
+        let ops = match self {
+            O::CreateTable { .. }
+            | O::DropTable { .. }
+            | O::RenameTable { .. }
+            | O::SetTableComment { .. } => reverse_tables(self, before)?,
+            O::AddColumn { .. }
+            | O::DropColumn { .. }
+            | O::RenameColumn { .. }
+            | O::AlterColumn(_) => reverse_columns(self, before)?,
+            O::CreateIndex { .. }
+            | O::DropIndex { .. }
+            | O::AddUnique { .. }
+            | O::DropUnique { .. } => reverse_indexes(self, before)?,
+            O::AddPrimaryKey { .. }
+            | O::DropPrimaryKey { .. }
+            | O::AddForeignKey { .. }
+            | O::ValidateForeignKey { .. }
+            | O::DropForeignKey { .. }
+            | O::AddCheck { .. }
+            | O::DropCheck { .. } => reverse_keys(self, before)?,
+            O::CreateEnum { .. } | O::DropEnum { .. } | O::AlterEnum { .. } => {
+                reverse_enums(self, before)?
+            }
+            O::Execute(_) | O::Code { .. } => return Ok(None),
         };
-        let ops =
-            match self {
-                O::CreateTable { table } => vec![O::DropTable {
-                    table: table.table_name(),
-                }],
-                O::DropTable { table } => vec![O::CreateTable {
-                    table: table_of(table)?.clone(),
-                }],
-                O::RenameTable { table, to } => vec![O::RenameTable {
-                    table: TableName::qualified(table.schema.clone(), to.clone()),
-                    to: table.name.clone(),
-                }],
-                O::AddColumn { table, column } => vec![O::DropColumn {
-                    table: table.clone(),
-                    column: column.name.clone(),
-                }],
-                O::DropColumn { table, column } => {
-                    let t = table_of(table)?;
-                    let col = t
-                        .get_column(column)
-                        .ok_or_else(|| no_column(table, column))?;
-                    let on = |cols: &Vec<String>| cols.iter().any(|c| c == column);
-                    let mut ops = vec![O::AddColumn {
-                        table: table.clone(),
-                        column: col.clone(),
-                    }];
-                    if let Some(pk) = t.primary_key.as_ref().filter(|p| on(&p.columns)) {
-                        ops.push(O::AddPrimaryKey {
-                            table: table.clone(),
-                            primary_key: pk.clone(),
-                        });
-                    }
-                    ops.extend(
-                        t.uniques
-                            .iter()
-                            .filter(|u| on(&u.columns))
-                            .map(|u| O::AddUnique {
-                                table: table.clone(),
-                                unique: u.clone(),
-                            }),
-                    );
-                    ops.extend(t.indexes.iter().filter(|i| on(&i.columns)).map(|i| {
-                        O::CreateIndex {
-                            table: table.clone(),
-                            index: i.clone(),
-                            concurrently: false,
-                        }
-                    }));
-                    ops.extend(t.foreign_keys.iter().filter(|f| on(&f.columns)).map(|f| {
-                        O::AddForeignKey {
-                            table: table.clone(),
-                            foreign_key: f.clone(),
-                            not_valid: false,
-                        }
-                    }));
-                    ops.extend(
-                        t.checks
-                            .iter()
-                            .filter(|c| mentions(&c.expr, column))
-                            .map(|c| O::AddCheck {
-                                table: table.clone(),
-                                check: c.clone(),
-                            }),
-                    );
-                    ops
-                }
-                O::RenameColumn { table, from, to } => vec![O::RenameColumn {
-                    table: table.clone(),
-                    from: to.clone(),
-                    to: from.clone(),
-                }],
-                O::AlterColumn(a) => vec![O::AlterColumn(a.clone().reversed())],
-                O::CreateIndex {
-                    table,
-                    index,
-                    concurrently,
-                } => vec![O::DropIndex {
-                    table: table.clone(),
-                    name: index.name.clone().unwrap_or_default(),
-                    concurrently: *concurrently,
-                }],
-                O::DropIndex {
-                    table,
-                    name,
-                    concurrently,
-                } => {
-                    let t = table_of(table)?;
-                    match t.indexes.iter().find(|i| i.name.as_deref() == Some(name)) {
-                        Some(index) => vec![O::CreateIndex {
-                            table: table.clone(),
-                            index: index.clone(),
-                            concurrently: *concurrently,
-                        }],
-                        None => {
-                            let u = t
-                                .uniques
-                                .iter()
-                                .find(|u| u.name.as_deref() == Some(name))
-                                .ok_or_else(|| missing("index", table, name))?;
-                            vec![O::AddUnique {
-                                table: table.clone(),
-                                unique: u.clone(),
-                            }]
-                        }
-                    }
-                }
-                O::AddUnique { table, unique } => vec![O::DropUnique {
-                    table: table.clone(),
-                    name: unique.name.clone().unwrap_or_default(),
-                }],
-                O::DropUnique { table, name } => {
-                    let t = table_of(table)?;
-                    match t.uniques.iter().find(|u| u.name.as_deref() == Some(name)) {
-                        Some(u) => vec![O::AddUnique {
-                            table: table.clone(),
-                            unique: u.clone(),
-                        }],
-                        None => {
-                            let index = t
-                                .indexes
-                                .iter()
-                                .find(|i| i.unique && i.name.as_deref() == Some(name))
-                                .ok_or_else(|| missing("unique constraint", table, name))?;
-                            vec![O::CreateIndex {
-                                table: table.clone(),
-                                index: index.clone(),
-                                concurrently: false,
-                            }]
-                        }
-                    }
-                }
-                O::AddPrimaryKey { table, .. } => vec![O::DropPrimaryKey {
-                    table: table.clone(),
-                }],
-                O::DropPrimaryKey { table } => {
-                    let t = table_of(table)?;
-                    let pk = t
-                        .primary_key
-                        .clone()
-                        .ok_or_else(|| Error::NoPrimaryKey(table.to_string()))?;
-                    vec![O::AddPrimaryKey {
-                        table: table.clone(),
-                        primary_key: pk,
-                    }]
-                }
-                O::AddForeignKey {
-                    table, foreign_key, ..
-                } => vec![O::DropForeignKey {
-                    table: table.clone(),
-                    name: foreign_key.name.clone().unwrap_or_default(),
-                }],
-                // Validating changes no definition: nothing to undo.
-                O::ValidateForeignKey { .. } => Vec::new(),
-                O::DropForeignKey { table, name } => {
-                    let t = table_of(table)?;
-                    let f = t
-                        .foreign_keys
-                        .iter()
-                        .find(|f| f.name.as_deref() == Some(name))
-                        .ok_or_else(|| missing("foreign key", table, name))?;
-                    vec![O::AddForeignKey {
-                        table: table.clone(),
-                        foreign_key: f.clone(),
-                        not_valid: false,
-                    }]
-                }
-                O::AddCheck { table, check } => vec![O::DropCheck {
-                    table: table.clone(),
-                    name: check.name.clone().unwrap_or_default(),
-                }],
-                O::DropCheck { table, name } => {
-                    let t = table_of(table)?;
-                    let c = t
-                        .checks
-                        .iter()
-                        .find(|c| c.name.as_deref() == Some(name))
-                        .ok_or_else(|| missing("check constraint", table, name))?;
-                    vec![O::AddCheck {
-                        table: table.clone(),
-                        check: c.clone(),
-                    }]
-                }
-                O::CreateEnum { ty } => vec![O::DropEnum {
-                    name: TableName::qualified(ty.schema.clone(), ty.name.clone()),
-                }],
-                O::DropEnum { name } => {
-                    let e = before
-                        .enums
-                        .iter()
-                        .find(|e| e.name == name.name && e.schema == name.schema)
-                        .ok_or_else(|| Error::NoSuchEnum(name.to_string()))?;
-                    vec![O::CreateEnum { ty: e.clone() }]
-                }
-                O::AlterEnum { name, from, to } => vec![O::AlterEnum {
-                    name: name.clone(),
-                    from: to.clone(),
-                    to: from.clone(),
-                }],
-                O::SetTableComment { table, from, to } => vec![O::SetTableComment {
-                    table: table.clone(),
-                    from: to.clone(),
-                    to: from.clone(),
-                }],
-                O::Execute(_) | O::Code { .. } => return Ok(None),
-            };
         Ok(Some(ops))
     }
 }
