@@ -476,339 +476,394 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     if let [flag, n, reps] = args
         && flag == "--diff-timings"
     {
-        // For the parent bench: "<dialect> <diff + render ns> <no-op ns> <file ns>" per run.
         let n: usize = n
             .parse()
             .context("--diff-timings takes a number of tables")?;
         let reps: usize = reps
             .parse()
             .context("--diff-timings takes a number of runs")?;
-        let schema = synth::schema(&synth::generate(n, SEED));
-        let mut r = Results::default();
-        for d in Dialect::ALL {
-            diff_timings(&mut r, n, d, &schema, reps)?;
-            let (full, noop, file) = &r.diff[&(n, d)];
-            for ((a, b), c) in full.iter().zip(noop).zip(file) {
-                println!(
-                    "{} {} {} {}",
-                    d.name(),
-                    a.as_nanos(),
-                    b.as_nanos(),
-                    c.as_nanos()
-                );
-            }
-        }
-        return Ok(());
+        return print_diff_timings(n, reps);
     }
     if let [flag, n] = args
         && flag == "--diff-only"
     {
         return diff_only(n.parse().context("--diff-only takes a number of tables")?);
     }
-    let o = parse(args)?;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let ws = workspace();
-    let work = ws.join("target/bench");
-    std::fs::create_dir_all(&work)?;
-    let dialects: Vec<Dialect> = o
-        .dialects
-        .iter()
-        .copied()
-        .filter(|d| reachable(*d, &rt))
-        .collect();
-    eprintln!("bench: building the aludel command line");
-    run_checked(
-        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["build", "--quiet", "-p", "aludel-cli", "--bin", "aludel"])
-            .current_dir(&ws),
-        "cargo build -p aludel-cli",
-    )?;
-    let aludel_bin = ws.join("target/debug/aludel");
-    let venv = if o.alembic { Some(venv(&work)?) } else { None };
-    let mut r = Results {
-        reps: o.reps,
-        reps_large: o.reps_large,
-        ..Results::default()
-    };
-    r.facts = report::facts(&rt, &dialects, venv.as_deref());
-    {
+    let mut bench = Bench::new(parse(args)?)?;
+    for n in bench.o.tables.clone() {
+        // A failure at one N is reported with everything measured so far.
+        if let Err(e) = bench.at(n) {
+            eprintln!("bench: N = {n} failed: {e:#}");
+            bench
+                .r
+                .notes
+                .push(format!("N = {n} stopped with an error: {}", one_line(&e)));
+        }
+    }
+    bench.diff_10k()?;
+    let text = report::markdown(&bench.r);
+    let out = &bench.o.out;
+    std::fs::write(out, &text).with_context(|| format!("cannot write {}", out.display()))?;
+    eprintln!("bench: wrote {}", out.display());
+    print!("{}", report::summary(&bench.r));
+    Ok(())
+}
+
+/// For the parent bench: "<dialect> <diff + render ns> <no-op ns> <file ns>" per run.
+fn print_diff_timings(n: usize, reps: usize) -> anyhow::Result<()> {
+    let schema = synth::schema(&synth::generate(n, SEED));
+    let mut r = Results::default();
+    for d in Dialect::ALL {
+        diff_timings(&mut r, n, d, &schema, reps)?;
+        let (full, noop, file) = &r.diff[&(n, d)];
+        for ((a, b), c) in full.iter().zip(noop).zip(file) {
+            println!(
+                "{} {} {} {}",
+                d.name(),
+                a.as_nanos(),
+                b.as_nanos(),
+                c.as_nanos()
+            );
+        }
+    }
+    Ok(())
+}
+
+impl Results {
+    /// One sample of `step` by `tool`.
+    fn record(&mut self, n: usize, d: Dialect, step: Step, tool: Tool, s: Sample) {
+        self.steps.entry((n, d, step, tool)).or_default().push(s);
+    }
+}
+
+/// One bench run: what every phase needs.
+struct Bench {
+    o: Options,
+    rt: tokio::runtime::Runtime,
+    work: PathBuf,
+    dialects: Vec<Dialect>,
+    aludel_bin: PathBuf,
+    venv: Option<PathBuf>,
+    r: Results,
+}
+
+/// One N: its folder, its runner, and its Alembic projects.
+struct AtN {
+    n: usize,
+    reps: usize,
+    dir: PathBuf,
+    project: AludelProject,
+    alembic: BTreeMap<Dialect, AlembicProject>,
+}
+
+impl Bench {
+    /// Builds the command line and the runner's dependencies once, and finds the backends.
+    fn new(o: Options) -> anyhow::Result<Bench> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let ws = workspace();
+        let work = ws.join("target/bench");
+        std::fs::create_dir_all(&work)?;
+        let dialects: Vec<Dialect> = o
+            .dialects
+            .iter()
+            .copied()
+            .filter(|d| reachable(*d, &rt))
+            .collect();
+        eprintln!("bench: building the aludel command line");
+        run_checked(
+            Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+                .args(["build", "--quiet", "-p", "aludel-cli", "--bin", "aludel"])
+                .current_dir(&ws),
+            "cargo build -p aludel-cli",
+        )?;
+        let aludel_bin = ws.join("target/debug/aludel");
+        let venv = if o.alembic { Some(venv(&work)?) } else { None };
+        let mut r = Results {
+            reps: o.reps,
+            reps_large: o.reps_large,
+            ..Results::default()
+        };
+        r.facts = report::facts(&rt, &dialects, venv.as_deref());
         // Dependencies compile once, here, so that the timed builds are the runner's own.
         eprintln!("bench: building the runner's dependencies");
         let warm = work.join("warm-up");
         std::fs::create_dir_all(&warm)?;
         AludelProject::create(&warm, &synth::generate(1, SEED), &aludel_bin)?.build()?;
+        Ok(Bench {
+            o,
+            rt,
+            work,
+            dialects,
+            aludel_bin,
+            venv,
+            r,
+        })
     }
 
-    for &n in &o.tables {
-        // A failure at one N is reported with everything measured so far.
-        let measured = (|| -> anyhow::Result<()> {
-            let reps = if n >= LARGE { o.reps_large } else { o.reps };
-            let dir = work.join(format!("n{n}"));
-            std::fs::create_dir_all(&dir)?;
-            let tables = synth::generate(n, SEED);
-            let schema = synth::schema(&tables);
-            eprintln!("bench: N = {n}: building the runner with {n} models");
-            let project = AludelProject::create(&dir, &tables, &aludel_bin)?;
-            let (build_models, exe) = project.build()?;
-            let alembic: BTreeMap<Dialect, AlembicProject> = match &venv {
-                Some(venv) => dialects
-                    .iter()
-                    .map(|&d| {
-                        let db = BenchDb::new(d, n, &dir);
-                        let models = synth::python_models(&tables);
-                        AlembicProject::create(&dir, d, &models, venv, &db.sqlalchemy_url())
-                            .map(|p| (d, p))
-                    })
-                    .collect::<anyhow::Result<_>>()?,
-                None => BTreeMap::new(),
-            };
-
-            // a. autogenerate against an empty database.
-            let mut initial: Option<PathBuf> = None;
-            for &d in &dialects {
-                let db = BenchDb::new(d, n, &dir);
-                let url = db.aludel_url();
-                for rep in 0..reps {
-                    eprintln!(
-                        "bench: N = {n} {d}: autogenerate on an empty database ({}/{})",
-                        rep + 1,
-                        reps
-                    );
-                    rt.block_on(db.reset())?;
-                    let s = measure::run(&mut runner_cmd(
-                        &project,
-                        &exe,
-                        &url,
-                        &[
-                            "revision",
-                            "--autogenerate",
-                            "--rev-id",
-                            "000000000001",
-                            "-m",
-                            "init",
-                        ],
-                    ))?;
-                    s.expect_ok("aludel revision --autogenerate")?;
-                    r.steps
-                        .entry((n, d, Step::AutogenEmpty, Tool::Aludel))
-                        .or_default()
-                        .push(s);
-                    let file = project.versions().join("000000000001_init.rs");
-                    let keep = dir.join(format!("initial-{}.rs", d.name()));
-                    std::fs::rename(&file, &keep).context("the initial revision")?;
-                    if initial.is_none() || d == Dialect::Postgres {
-                        initial = Some(keep);
-                    }
-                    if let Some(a) = alembic.get(&d) {
-                        rt.block_on(db.reset())?;
-                        a.clear_versions()?;
-                        let s = measure::run(&mut a.cmd(&[
-                            "revision",
-                            "--autogenerate",
-                            "-m",
-                            "init",
-                        ]))?;
-                        s.expect_ok("alembic revision --autogenerate")?;
-                        r.steps
-                            .entry((n, d, Step::AutogenEmpty, Tool::Alembic))
-                            .or_default()
-                            .push(s);
-                    }
-                }
-            }
-
-            // The runner with the initial revision.
-            let Some(initial) = initial else {
-                bail!("no backend reachable");
-            };
-            std::fs::copy(&initial, project.versions().join("000000000001_init.rs"))?;
-            eprintln!("bench: N = {n}: building the runner with the {n}-table initial revision");
-            let (build_initial, exe) = project.build()?;
-            r.builds.insert(n, (build_models, build_initial));
-
-            for &d in &dialects {
-                let db = BenchDb::new(d, n, &dir);
-                let url = db.aludel_url();
-                // A backend that fails at this N (PostgreSQL's lock table at 5,000 tables
-                // in one transaction) is noted; the others go on.
-                let measured = (|| -> anyhow::Result<()> {
-                    // The database's own time for the same DDL: the `--sql` script of the upgrade
-                    // sent as one batch over one connection, nothing else around it.
-                    let script = measure::run(&mut runner_cmd(
-                        &project,
-                        &exe,
-                        &url,
-                        &["upgrade", "head", "--sql"],
-                    ))?;
-                    script.expect_ok("aludel upgrade head --sql")?;
-                    for _ in 0..reps {
-                        rt.block_on(db.reset())?;
-                        let took = rt.block_on(async {
-                            let start = Instant::now();
-                            let mut c = Database::connect(&url).await?;
-                            c.execute(&script.stdout).await?;
-                            c.close().await;
-                            anyhow::Ok(start.elapsed())
-                        })?;
-                        r.floor.entry((n, d)).or_default().push(took);
-                    }
-                    for rep in 0..reps {
-                        eprintln!(
-                            "bench: N = {n} {d}: upgrade, check, no-op autogenerate ({}/{})",
-                            rep + 1,
-                            reps
-                        );
-                        rt.block_on(db.reset())?;
-                        let s = measure::run(&mut runner_cmd(
-                            &project,
-                            &exe,
-                            &url,
-                            &["upgrade", "head"],
-                        ))?;
-                        s.expect_ok("aludel upgrade head")?;
-                        r.steps
-                            .entry((n, d, Step::Upgrade, Tool::Aludel))
-                            .or_default()
-                            .push(s);
-                        let s = measure::run(&mut runner_cmd(&project, &exe, &url, &["check"]))?;
-                        s.expect_ok("aludel check")?;
-                        r.steps
-                            .entry((n, d, Step::Check, Tool::Aludel))
-                            .or_default()
-                            .push(s);
-                        let s = measure::run(&mut runner_cmd(
-                            &project,
-                            &exe,
-                            &url,
-                            &["revision", "--autogenerate", "-m", "noop"],
-                        ))?;
-                        s.expect_ok("aludel revision --autogenerate (no-op)")?;
-                        if !s.stdout.contains("No changes in schema detected.") {
-                            bail!(
-                                "{d} N={n}: the no-op autogenerate found changes:\n{}{}",
-                                s.stdout,
-                                s.stderr
-                            );
-                        }
-                        r.steps
-                            .entry((n, d, Step::AutogenNoop, Tool::Aludel))
-                            .or_default()
-                            .push(s);
-
-                        // In this process: introspection and the diff of the matching database.
-                        let (took, queries) = rt.block_on(async {
-                            let mut c = Database::connect(&url).await?;
-                            let before = c.query_count();
-                            let start = Instant::now();
-                            let live = c.introspect(&IntrospectOptions::default()).await?;
-                            let took = start.elapsed();
-                            let queries = c.query_count() - before;
-                            c.close().await;
-                            anyhow::Ok(((took, live), queries))
-                        })?;
-                        let (took, live) = took;
-                        let e = r.introspect.entry((n, d)).or_insert((Vec::new(), queries));
-                        e.0.push(took);
-                        e.1 = queries;
-                        let _ = live;
-
-                        if let Some(a) = alembic.get(&d) {
-                            rt.block_on(db.reset())?;
-                            let s = measure::run(&mut a.cmd(&["upgrade", "head"]))?;
-                            s.expect_ok("alembic upgrade head")?;
-                            r.steps
-                                .entry((n, d, Step::Upgrade, Tool::Alembic))
-                                .or_default()
-                                .push(s);
-                            let s = measure::run(&mut a.cmd(&["check"]))?;
-                            if !s.ok() {
-                                r.notes.push(format!(
-                                    "Alembic `check` on {d} at N = {n} did not pass: {}",
-                                    s.stderr.lines().last().unwrap_or_default()
-                                ));
-                            }
-                            r.steps
-                                .entry((n, d, Step::Check, Tool::Alembic))
-                                .or_default()
-                                .push(s);
-                            let before = a.version_files()?;
-                            let s = measure::run(&mut a.cmd(&[
-                                "revision",
-                                "--autogenerate",
-                                "-m",
-                                "noop",
-                            ]))?;
-                            s.expect_ok("alembic revision --autogenerate (no-op)")?;
-                            for f in a.version_files()? {
-                                if !before.contains(&f) {
-                                    std::fs::remove_file(f)?;
-                                }
-                            }
-                            r.steps
-                                .entry((n, d, Step::AutogenNoop, Tool::Alembic))
-                                .or_default()
-                                .push(s);
-                        }
-                    }
-                    Ok(())
-                })();
-                if let Err(e) = measured {
-                    eprintln!("bench: N = {n} {d} failed: {e:#}");
-                    r.notes.push(format!(
-                        "{d} at N = {n} stopped with an error: {}",
-                        one_line(&e)
-                    ));
-                }
-                rt.block_on(db.drop());
-            }
-            std::fs::remove_file(project.versions().join("000000000001_init.rs"))?;
-
-            for &d in &dialects {
-                diff_timings(&mut r, n, d, &schema, reps)?;
-            }
-            Ok(())
-        })();
-        if let Err(e) = measured {
-            eprintln!("bench: N = {n} failed: {e:#}");
-            r.notes
-                .push(format!("N = {n} stopped with an error: {}", one_line(&e)));
-        }
-    }
-    // Diff and render at 10,000 tables, whatever N ran, in a process of its own like
-    // every other step: what ran before in this one does not weigh on it.
-    eprintln!("bench: diff and render of 10,000 tables");
-    let out = Command::new(std::env::current_exe()?)
-        .args(["bench", "--diff-timings", "10000", &o.reps.to_string()])
-        .output()?;
-    if !out.status.success() {
-        bail!(
-            "the diff of 10,000 tables failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
-        let f: Vec<&str> = line.split_whitespace().collect();
-        let (Some(d), Some(full), Some(noop), Some(file)) = (
-            f.first()
-                .and_then(|d| Dialect::ALL.into_iter().find(|x| x.name() == *d)),
-            f.get(1).and_then(|v| v.parse().ok()),
-            f.get(2).and_then(|v| v.parse().ok()),
-            f.get(3).and_then(|v| v.parse().ok()),
-        ) else {
-            bail!("unexpected line from --diff-timings: {line}");
+    /// Every step at `n` tables.
+    fn at(&mut self, n: usize) -> anyhow::Result<()> {
+        let reps = if n >= LARGE {
+            self.o.reps_large
+        } else {
+            self.o.reps
         };
-        let e = r.diff.entry((10_000, d)).or_default();
-        e.0.push(Duration::from_nanos(full));
-        e.1.push(Duration::from_nanos(noop));
-        e.2.push(Duration::from_nanos(file));
+        let dir = self.work.join(format!("n{n}"));
+        std::fs::create_dir_all(&dir)?;
+        let tables = synth::generate(n, SEED);
+        let schema = synth::schema(&tables);
+        eprintln!("bench: N = {n}: building the runner with {n} models");
+        let project = AludelProject::create(&dir, &tables, &self.aludel_bin)?;
+        let (build_models, exe) = project.build()?;
+        let alembic = self.alembic_projects(n, &dir, &tables)?;
+        let at = AtN {
+            n,
+            reps,
+            dir,
+            project,
+            alembic,
+        };
+        let initial = self.autogen_empty(&at, &exe)?;
+        // The runner with the initial revision.
+        std::fs::copy(&initial, at.project.versions().join("000000000001_init.rs"))?;
+        eprintln!("bench: N = {n}: building the runner with the {n}-table initial revision");
+        let (build_initial, exe) = at.project.build()?;
+        self.r.builds.insert(n, (build_models, build_initial));
+        for d in self.dialects.clone() {
+            let db = BenchDb::new(d, n, &at.dir);
+            // A backend that fails at this N (PostgreSQL's lock table at 5,000 tables in
+            // one transaction) is noted; the others go on.
+            if let Err(e) = self.on_backend(&at, &exe, d, &db) {
+                eprintln!("bench: N = {n} {d} failed: {e:#}");
+                self.r.notes.push(format!(
+                    "{d} at N = {n} stopped with an error: {}",
+                    one_line(&e)
+                ));
+            }
+            self.rt.block_on(db.drop());
+        }
+        std::fs::remove_file(at.project.versions().join("000000000001_init.rs"))?;
+        for &d in &self.dialects {
+            diff_timings(&mut self.r, n, d, &schema, reps)?;
+        }
+        Ok(())
     }
-    let text = report::markdown(&r);
-    std::fs::write(&o.out, &text).with_context(|| format!("cannot write {}", o.out.display()))?;
-    eprintln!("bench: wrote {}", o.out.display());
-    print!("{}", report::summary(&r));
-    Ok(())
+
+    fn alembic_projects(
+        &self,
+        n: usize,
+        dir: &Path,
+        tables: &[synth::TableSpec],
+    ) -> anyhow::Result<BTreeMap<Dialect, AlembicProject>> {
+        let Some(venv) = &self.venv else {
+            return Ok(BTreeMap::new());
+        };
+        self.dialects
+            .iter()
+            .map(|&d| {
+                let db = BenchDb::new(d, n, dir);
+                let models = synth::python_models(tables);
+                AlembicProject::create(dir, d, &models, venv, &db.sqlalchemy_url()).map(|p| (d, p))
+            })
+            .collect()
+    }
+
+    /// a. Autogenerate against an empty database, both tools; returns the initial
+    /// revision aludel wrote (PostgreSQL's when it ran).
+    fn autogen_empty(&mut self, at: &AtN, exe: &Path) -> anyhow::Result<PathBuf> {
+        let (n, reps) = (at.n, at.reps);
+        let mut initial: Option<PathBuf> = None;
+        for d in self.dialects.clone() {
+            let db = BenchDb::new(d, n, &at.dir);
+            let url = db.aludel_url();
+            for rep in 0..reps {
+                eprintln!(
+                    "bench: N = {n} {d}: autogenerate on an empty database ({}/{reps})",
+                    rep + 1
+                );
+                self.rt.block_on(db.reset())?;
+                let s = measure::run(&mut runner_cmd(
+                    &at.project,
+                    exe,
+                    &url,
+                    &[
+                        "revision",
+                        "--autogenerate",
+                        "--rev-id",
+                        "000000000001",
+                        "-m",
+                        "init",
+                    ],
+                ))?;
+                s.expect_ok("aludel revision --autogenerate")?;
+                self.r.record(n, d, Step::AutogenEmpty, Tool::Aludel, s);
+                let file = at.project.versions().join("000000000001_init.rs");
+                let keep = at.dir.join(format!("initial-{}.rs", d.name()));
+                std::fs::rename(&file, &keep).context("the initial revision")?;
+                if initial.is_none() || d == Dialect::Postgres {
+                    initial = Some(keep);
+                }
+                if let Some(a) = at.alembic.get(&d) {
+                    self.rt.block_on(db.reset())?;
+                    a.clear_versions()?;
+                    let s =
+                        measure::run(&mut a.cmd(&["revision", "--autogenerate", "-m", "init"]))?;
+                    s.expect_ok("alembic revision --autogenerate")?;
+                    self.r.record(n, d, Step::AutogenEmpty, Tool::Alembic, s);
+                }
+            }
+        }
+        initial.context("no backend reachable")
+    }
+
+    /// b. On one backend: the DDL floor, then per rep upgrade, check, no-op autogenerate
+    /// and introspection in process, for aludel, then Alembic's same steps.
+    fn on_backend(&mut self, at: &AtN, exe: &Path, d: Dialect, db: &BenchDb) -> anyhow::Result<()> {
+        let (n, reps) = (at.n, at.reps);
+        let url = db.aludel_url();
+        self.floor(at, exe, d, db)?;
+        for rep in 0..reps {
+            eprintln!(
+                "bench: N = {n} {d}: upgrade, check, no-op autogenerate ({}/{reps})",
+                rep + 1
+            );
+            self.rt.block_on(db.reset())?;
+            let run = |args: &[&str]| measure::run(&mut runner_cmd(&at.project, exe, &url, args));
+            let s = run(&["upgrade", "head"])?;
+            s.expect_ok("aludel upgrade head")?;
+            self.r.record(n, d, Step::Upgrade, Tool::Aludel, s);
+            let s = run(&["check"])?;
+            s.expect_ok("aludel check")?;
+            self.r.record(n, d, Step::Check, Tool::Aludel, s);
+            let s = run(&["revision", "--autogenerate", "-m", "noop"])?;
+            s.expect_ok("aludel revision --autogenerate (no-op)")?;
+            if !s.stdout.contains("No changes in schema detected.") {
+                bail!(
+                    "{d} N={n}: the no-op autogenerate found changes:\n{}{}",
+                    s.stdout,
+                    s.stderr
+                );
+            }
+            self.r.record(n, d, Step::AutogenNoop, Tool::Aludel, s);
+            self.introspect_in_process(n, d, &url)?;
+            if let Some(a) = at.alembic.get(&d) {
+                self.alembic_steps(n, d, db, a)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The database's own time for the same DDL: the `--sql` script of the upgrade sent
+    /// as one batch over one connection, nothing else around it.
+    fn floor(&mut self, at: &AtN, exe: &Path, d: Dialect, db: &BenchDb) -> anyhow::Result<()> {
+        let url = db.aludel_url();
+        let script = measure::run(&mut runner_cmd(
+            &at.project,
+            exe,
+            &url,
+            &["upgrade", "head", "--sql"],
+        ))?;
+        script.expect_ok("aludel upgrade head --sql")?;
+        for _ in 0..at.reps {
+            self.rt.block_on(db.reset())?;
+            let took = self.rt.block_on(async {
+                let start = Instant::now();
+                let mut c = Database::connect(&url).await?;
+                c.execute(&script.stdout).await?;
+                c.close().await;
+                anyhow::Ok(start.elapsed())
+            })?;
+            self.r.floor.entry((at.n, d)).or_default().push(took);
+        }
+        Ok(())
+    }
+
+    /// Introspection of the matching database in this process, and its catalog queries.
+    fn introspect_in_process(&mut self, n: usize, d: Dialect, url: &str) -> anyhow::Result<()> {
+        let (took, queries) = self.rt.block_on(async {
+            let mut c = Database::connect(url).await?;
+            let before = c.query_count();
+            let start = Instant::now();
+            c.introspect(&IntrospectOptions::default()).await?;
+            let took = start.elapsed();
+            let queries = c.query_count() - before;
+            c.close().await;
+            anyhow::Ok((took, queries))
+        })?;
+        let e = self
+            .r
+            .introspect
+            .entry((n, d))
+            .or_insert((Vec::new(), queries));
+        e.0.push(took);
+        e.1 = queries;
+        Ok(())
+    }
+
+    /// Alembic's upgrade, check and no-op autogenerate on a fresh database.
+    fn alembic_steps(
+        &mut self,
+        n: usize,
+        d: Dialect,
+        db: &BenchDb,
+        a: &AlembicProject,
+    ) -> anyhow::Result<()> {
+        self.rt.block_on(db.reset())?;
+        let s = measure::run(&mut a.cmd(&["upgrade", "head"]))?;
+        s.expect_ok("alembic upgrade head")?;
+        self.r.record(n, d, Step::Upgrade, Tool::Alembic, s);
+        let s = measure::run(&mut a.cmd(&["check"]))?;
+        if !s.ok() {
+            self.r.notes.push(format!(
+                "Alembic `check` on {d} at N = {n} did not pass: {}",
+                s.stderr.lines().last().unwrap_or_default()
+            ));
+        }
+        self.r.record(n, d, Step::Check, Tool::Alembic, s);
+        let before = a.version_files()?;
+        let s = measure::run(&mut a.cmd(&["revision", "--autogenerate", "-m", "noop"]))?;
+        s.expect_ok("alembic revision --autogenerate (no-op)")?;
+        for f in a.version_files()? {
+            if !before.contains(&f) {
+                std::fs::remove_file(f)?;
+            }
+        }
+        self.r.record(n, d, Step::AutogenNoop, Tool::Alembic, s);
+        Ok(())
+    }
+
+    /// Diff and render at 10,000 tables, whatever N ran, in a process of its own like
+    /// every other step: what ran before in this one does not weigh on it.
+    fn diff_10k(&mut self) -> anyhow::Result<()> {
+        eprintln!("bench: diff and render of 10,000 tables");
+        let out = Command::new(std::env::current_exe()?)
+            .args(["bench", "--diff-timings", "10000", &self.o.reps.to_string()])
+            .output()?;
+        if !out.status.success() {
+            bail!(
+                "the diff of 10,000 tables failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            let (Some(d), Some(full), Some(noop), Some(file)) = (
+                f.first()
+                    .and_then(|d| Dialect::ALL.into_iter().find(|x| x.name() == *d)),
+                f.get(1).and_then(|v| v.parse().ok()),
+                f.get(2).and_then(|v| v.parse().ok()),
+                f.get(3).and_then(|v| v.parse().ok()),
+            ) else {
+                bail!("unexpected line from --diff-timings: {line}");
+            };
+            let e = self.r.diff.entry((10_000, d)).or_default();
+            e.0.push(Duration::from_nanos(full));
+            e.1.push(Duration::from_nanos(noop));
+            e.2.push(Duration::from_nanos(file));
+        }
+        Ok(())
+    }
 }
 
 /// Diff + render of `schema` against an empty one, and the no-op diff against itself.
