@@ -109,6 +109,24 @@ impl std::fmt::Debug for Ops {
     }
 }
 
+/// Builder methods of the shape `op.method(table, value)`: the operation `Variant` on
+/// `table`, with `value` (converted with `into` where marked) in the field of its name and
+/// the fixed fields given.
+macro_rules! table_ops {
+    ($($(#[$doc:meta])* $method:ident($field:ident: $ty:ty $(=> $conv:ident)?) => $variant:ident { $($fixed:ident: $val:expr),* };)*) => {
+        $(
+            $(#[$doc])*
+            pub fn $method(&mut self, table: impl Into<TableName>, $field: $ty) -> &mut Self {
+                self.push(Operation::$variant {
+                    table: table.into(),
+                    $field: $field$(.$conv())?,
+                    $($fixed: $val),*
+                })
+            }
+        )*
+    };
+}
+
 impl Ops {
     pub fn into_operations(self) -> Vec<Operation> {
         self.ops
@@ -157,33 +175,36 @@ impl Ops {
         })
     }
 
-    pub fn rename_table(
-        &mut self,
-        table: impl Into<TableName>,
-        to: impl Into<String>,
-    ) -> &mut Self {
-        self.push(Operation::RenameTable {
-            table: table.into(),
-            to: to.into(),
-        })
-    }
-
-    pub fn add_column(&mut self, table: impl Into<TableName>, column: Column) -> &mut Self {
-        self.push(Operation::AddColumn {
-            table: table.into(),
-            column,
-        })
-    }
-
-    pub fn drop_column(
-        &mut self,
-        table: impl Into<TableName>,
-        column: impl Into<String>,
-    ) -> &mut Self {
-        self.push(Operation::DropColumn {
-            table: table.into(),
-            column: column.into(),
-        })
+    table_ops! {
+        rename_table(to: impl Into<String> => into) => RenameTable {};
+        add_column(column: Column) => AddColumn {};
+        drop_column(column: impl Into<String> => into) => DropColumn {};
+        create_index(index: Index) => CreateIndex { concurrently: false };
+        /// Builds the index without blocking writes to the table: PostgreSQL's `CREATE INDEX
+        /// CONCURRENTLY`. That cannot run inside a transaction, so on PostgreSQL a revision
+        /// holding it runs statement by statement, and a failure part-way leaves a partial
+        /// state to resolve, as on MySQL. Other dialects build the index as `create_index` does.
+        create_index_concurrently(index: Index) => CreateIndex { concurrently: true };
+        drop_index(name: impl Into<String> => into) => DropIndex { concurrently: false };
+        /// `DROP INDEX CONCURRENTLY` on PostgreSQL; see [`Ops::create_index_concurrently`].
+        drop_index_concurrently(name: impl Into<String> => into) => DropIndex { concurrently: true };
+        create_unique(unique: Unique) => AddUnique {};
+        drop_unique(name: impl Into<String> => into) => DropUnique {};
+        create_primary_key(primary_key: PrimaryKey) => AddPrimaryKey {};
+        create_foreign_key(foreign_key: ForeignKey) => AddForeignKey { not_valid: false };
+        /// Adds a foreign key without checking the rows already there (PostgreSQL's `NOT
+        /// VALID`): a short lock instead of a scan of the table under a lock that blocks
+        /// writes. New rows are checked at once; check the old ones with
+        /// [`Ops::validate_foreign_key`] in a later revision. Other dialects add the key as
+        /// `create_foreign_key` does.
+        create_foreign_key_not_valid(foreign_key: ForeignKey) => AddForeignKey { not_valid: true };
+        /// Checks the existing rows against a foreign key added with
+        /// [`Ops::create_foreign_key_not_valid`] (`VALIDATE CONSTRAINT`, which lets writes
+        /// go on); nothing on dialects that check when the key is added.
+        validate_foreign_key(name: impl Into<String> => into) => ValidateForeignKey {};
+        drop_foreign_key(name: impl Into<String> => into) => DropForeignKey {};
+        create_check(check: Check) => AddCheck {};
+        drop_check(name: impl Into<String> => into) => DropCheck {};
     }
 
     pub fn rename_column(
@@ -204,159 +225,9 @@ impl Ops {
         self.push(Operation::AlterColumn(alter))
     }
 
-    pub fn create_index(&mut self, table: impl Into<TableName>, index: Index) -> &mut Self {
-        self.push(Operation::CreateIndex {
-            table: table.into(),
-            index,
-            concurrently: false,
-        })
-    }
-
-    /// Builds the index without blocking writes to the table: PostgreSQL's `CREATE INDEX
-    /// CONCURRENTLY`. That cannot run inside a transaction, so on PostgreSQL a revision
-    /// holding it runs statement by statement, and a failure part-way leaves a partial
-    /// state to resolve, as on MySQL. Other dialects build the index as `create_index` does.
-    pub fn create_index_concurrently(
-        &mut self,
-        table: impl Into<TableName>,
-        index: Index,
-    ) -> &mut Self {
-        self.push(Operation::CreateIndex {
-            table: table.into(),
-            index,
-            concurrently: true,
-        })
-    }
-
-    pub fn drop_index(
-        &mut self,
-        table: impl Into<TableName>,
-        name: impl Into<String>,
-    ) -> &mut Self {
-        self.push(Operation::DropIndex {
-            table: table.into(),
-            name: name.into(),
-            concurrently: false,
-        })
-    }
-
-    /// `DROP INDEX CONCURRENTLY` on PostgreSQL; see [`Ops::create_index_concurrently`].
-    pub fn drop_index_concurrently(
-        &mut self,
-        table: impl Into<TableName>,
-        name: impl Into<String>,
-    ) -> &mut Self {
-        self.push(Operation::DropIndex {
-            table: table.into(),
-            name: name.into(),
-            concurrently: true,
-        })
-    }
-
-    pub fn create_unique(&mut self, table: impl Into<TableName>, unique: Unique) -> &mut Self {
-        self.push(Operation::AddUnique {
-            table: table.into(),
-            unique,
-        })
-    }
-
-    pub fn drop_unique(
-        &mut self,
-        table: impl Into<TableName>,
-        name: impl Into<String>,
-    ) -> &mut Self {
-        self.push(Operation::DropUnique {
-            table: table.into(),
-            name: name.into(),
-        })
-    }
-
-    pub fn create_primary_key(
-        &mut self,
-        table: impl Into<TableName>,
-        primary_key: PrimaryKey,
-    ) -> &mut Self {
-        self.push(Operation::AddPrimaryKey {
-            table: table.into(),
-            primary_key,
-        })
-    }
-
     pub fn drop_primary_key(&mut self, table: impl Into<TableName>) -> &mut Self {
         self.push(Operation::DropPrimaryKey {
             table: table.into(),
-        })
-    }
-
-    pub fn create_foreign_key(
-        &mut self,
-        table: impl Into<TableName>,
-        foreign_key: ForeignKey,
-    ) -> &mut Self {
-        self.push(Operation::AddForeignKey {
-            table: table.into(),
-            foreign_key,
-            not_valid: false,
-        })
-    }
-
-    /// Adds a foreign key without checking the rows already there (PostgreSQL's `NOT
-    /// VALID`): a short lock instead of a scan of the table under a lock that blocks
-    /// writes. New rows are checked at once; check the old ones with
-    /// [`Ops::validate_foreign_key`] in a later revision. Other dialects add the key as
-    /// `create_foreign_key` does.
-    pub fn create_foreign_key_not_valid(
-        &mut self,
-        table: impl Into<TableName>,
-        foreign_key: ForeignKey,
-    ) -> &mut Self {
-        self.push(Operation::AddForeignKey {
-            table: table.into(),
-            foreign_key,
-            not_valid: true,
-        })
-    }
-
-    /// Checks the existing rows against a foreign key added with
-    /// [`Ops::create_foreign_key_not_valid`] (`VALIDATE CONSTRAINT`, which lets writes
-    /// go on); nothing on dialects that check when the key is added.
-    pub fn validate_foreign_key(
-        &mut self,
-        table: impl Into<TableName>,
-        name: impl Into<String>,
-    ) -> &mut Self {
-        self.push(Operation::ValidateForeignKey {
-            table: table.into(),
-            name: name.into(),
-        })
-    }
-
-    pub fn drop_foreign_key(
-        &mut self,
-        table: impl Into<TableName>,
-        name: impl Into<String>,
-    ) -> &mut Self {
-        self.push(Operation::DropForeignKey {
-            table: table.into(),
-            name: name.into(),
-        })
-    }
-
-    pub fn create_check(&mut self, table: impl Into<TableName>, check: Check) -> &mut Self {
-        self.push(Operation::AddCheck {
-            table: table.into(),
-            check,
-        })
-    }
-
-    pub fn drop_check(
-        &mut self,
-        table: impl Into<TableName>,
-        name: impl Into<String>,
-    ) -> &mut Self {
-        self.push(Operation::DropCheck {
-            table: table.into(),
-            name: name.into(),
         })
     }
 
