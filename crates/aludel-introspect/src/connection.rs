@@ -346,65 +346,41 @@ pub(crate) fn pg_hint(code: &str, hint: Option<&str>) -> String {
     }
 }
 
-/// A value of any simple type as text (`None` for NULL or an unreadable value).
-pub(crate) fn text_pg(r: &PgRow, i: usize) -> Option<String> {
-    r.try_get::<Option<String>, _>(i)
+/// Column `i` read as a `T` and written as text; `None` for NULL or another type.
+fn as_text<'r, R, T>(r: &'r R, i: usize) -> Option<String>
+where
+    R: Row,
+    usize: sqlx::ColumnIndex<R>,
+    T: sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database> + ToString,
+{
+    r.try_get::<Option<T>, _>(i)
         .ok()
         .flatten()
-        .or_else(|| {
-            r.try_get::<Option<i64>, _>(i)
-                .ok()
-                .flatten()
-                .map(|v| v.to_string())
-        })
-        .or_else(|| {
-            r.try_get::<Option<i32>, _>(i)
-                .ok()
-                .flatten()
-                .map(|v| v.to_string())
-        })
-        .or_else(|| {
-            r.try_get::<Option<bool>, _>(i)
-                .ok()
-                .flatten()
-                .map(|v| v.to_string())
-        })
+        .map(|v| v.to_string())
+}
+
+/// A value of any simple type as text (`None` for NULL or an unreadable value).
+pub(crate) fn text_pg(r: &PgRow, i: usize) -> Option<String> {
+    as_text::<_, String>(r, i)
+        .or_else(|| as_text::<_, i64>(r, i))
+        .or_else(|| as_text::<_, i32>(r, i))
+        .or_else(|| as_text::<_, bool>(r, i))
 }
 
 pub(crate) fn text_my(r: &MySqlRow, i: usize) -> Option<String> {
-    r.try_get::<Option<String>, _>(i)
-        .ok()
-        .flatten()
+    as_text::<_, String>(r, i)
         .or_else(|| {
             r.try_get::<Option<Vec<u8>>, _>(i)
                 .ok()
                 .flatten()
                 .map(|v| String::from_utf8_lossy(&v).into_owned())
         })
-        .or_else(|| {
-            r.try_get::<Option<i64>, _>(i)
-                .ok()
-                .flatten()
-                .map(|v| v.to_string())
-        })
-        .or_else(|| {
-            r.try_get::<Option<u64>, _>(i)
-                .ok()
-                .flatten()
-                .map(|v| v.to_string())
-        })
+        .or_else(|| as_text::<_, i64>(r, i))
+        .or_else(|| as_text::<_, u64>(r, i))
 }
 
 pub(crate) fn text_lite(r: &SqliteRow, i: usize) -> Option<String> {
-    r.try_get::<Option<String>, _>(i)
-        .ok()
-        .flatten()
-        .or_else(|| {
-            r.try_get::<Option<i64>, _>(i)
-                .ok()
-                .flatten()
-                .map(|v| v.to_string())
-        })
+    as_text::<_, String>(r, i).or_else(|| as_text::<_, i64>(r, i))
 }
 
 #[cfg(test)]

@@ -16,7 +16,8 @@ use crate::{Dialect, quote_literal};
 /// `expr` with every reference to the column `old` renamed to `new`: unquoted
 /// identifiers match case-insensitively, quoted ones exactly; string literals, comments
 /// and qualified names (`t.old`) are left alone. A bare reference stays bare when `new`
-/// is a plain identifier, and is quoted (`"..."`) otherwise.
+/// is a plain identifier, and is quoted otherwise: with backquotes when the expression
+/// already quotes that way (MySQL's catalog text), else with `"`.
 pub fn rename_identifier(expr: &str, old: &str, new: &str) -> String {
     let toks = lex::tokens(expr);
     let plain = new
@@ -24,10 +25,15 @@ pub fn rename_identifier(expr: &str, old: &str, new: &str) -> String {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && new.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let q = if toks.iter().any(|t| t.kind == Kind::Quoted('`')) {
+        '`'
+    } else {
+        '"'
+    };
     let bare = if plain {
         new.to_string()
     } else {
-        format!("\"{}\"", new.replace('"', "\"\""))
+        format!("{q}{}{q}", new.replace(q, &format!("{q}{q}")))
     };
     let mut out = String::with_capacity(expr.len());
     for (i, t) in toks.iter().enumerate() {
@@ -186,6 +192,11 @@ mod tests {
             r("c2 > 0", "c2", "my \"score"),
             "\"my \"\"score\" > 0",
             "a name that is not plain is quoted"
+        );
+        assert_eq!(
+            r("`c2` > 0 AND c2 < 9", "c2", "a b"),
+            "`a b` > 0 AND `a b` < 9",
+            "as the expression quotes"
         );
         assert_eq!(
             r("t.c2 > 0", "c2", "n9"),

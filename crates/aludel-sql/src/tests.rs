@@ -495,18 +495,49 @@ fn sea_query_quotes_names_as_the_quoting_module_does() {
         "back`tick",
         "it's",
         "a\"ON victim(id);DROP TABLE victim;--",
+        "a`ON victim(id);DROP TABLE victim;--",
         "back\\slash",
+        "dash--dash /*x*/ #h",
+        "semi;colon",
+        " two  spaces ",
         "名前",
+        "emoji😀",
         "[b]",
+        "select",
     ];
+    use sea_query::Alias;
     for d in Dialect::ALL {
         for n in names {
-            let mut st = sea_query::Table::drop();
-            st.table(crate::ddl::sq_table(&TableName::new(n)));
+            let q = quote_ident(d, n);
+            let t = crate::ddl::sq_table(&TableName::qualified(Some(n.to_string()), n));
+            let mut drop = sea_query::Table::drop();
+            drop.table(t.clone());
             assert_eq!(
-                crate::ddl::build(&st, d),
-                format!("DROP TABLE {}", quote_ident(d, n)),
+                crate::ddl::build(&drop, d),
+                format!("DROP TABLE {q}.{q}"),
                 "{d}"
+            );
+            let mut rename = sea_query::Table::rename();
+            rename.table(t.clone(), crate::ddl::sq_table(&TableName::new(n)));
+            assert!(crate::ddl::build(&rename, d).ends_with(&q), "{d}: {n}");
+            let mut alter = sea_query::Table::alter();
+            alter
+                .table(t.clone())
+                .rename_column(Alias::new(n), Alias::new(format!("{n}2")));
+            let sql = crate::ddl::build(&alter, d);
+            assert!(
+                sql.contains(&format!("{q} TO {}", quote_ident(d, &format!("{n}2")))),
+                "{d}: {sql}"
+            );
+            let mut alter = sea_query::Table::alter();
+            alter.table(t.clone()).drop_column(Alias::new(n));
+            assert!(crate::ddl::build(&alter, d).ends_with(&q), "{d}: {n}");
+            let table = Table::new(n).column(Column::new(n, T::Integer));
+            let create = crate::ddl::create_table(&table, d).unwrap();
+            assert!(
+                create[0].starts_with(&format!("CREATE TABLE {q} ( {q} INT")),
+                "{d}: {}",
+                create[0]
             );
         }
     }
