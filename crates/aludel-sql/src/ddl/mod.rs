@@ -1,41 +1,76 @@
 //! One operation to statements, per dialect.
 
 use aludel_schema::{
-    AlterColumn, Check, Column, ColumnType, Dialect, EnumType, FkAction, ForeignKey, Index,
-    Operation, PrimaryKey, Schema, Table, TableName, Unique, is_literal_default, normalize_default,
+    AlterColumn, Check, Column, ColumnType, Dialect, FkAction, ForeignKey, Index, Operation,
+    PrimaryKey, Schema, Table, TableName, Unique, is_literal_default, normalize_default,
 };
 use sea_query::{
     Alias, ColumnDef, MysqlQueryBuilder, PostgresQueryBuilder, SchemaStatementBuilder,
     SqliteQueryBuilder,
 };
 
+mod mysql;
+mod postgres;
+
 use crate::{Error, Result, sqlite};
 use aludel_schema::{quote_ident, quote_list, quote_literal, quote_table};
 
 pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<String>> {
     use Operation as O;
-    let state_err = |source| Error::State {
-        op: op.to_string(),
-        source,
-    };
-    let table_in = |name: &TableName| {
-        before
-            .table(name)
-            .ok_or_else(|| state_err(aludel_schema::Error::NoSuchTable(name.to_string())))
-    };
-    if d == Dialect::Sqlite && sqlite::needs_rebuild(op, before) {
-        let table = op
-            .table()
-            .expect("operations that need a rebuild name a table");
-        let old = table_in(&table)?;
+    if d == Dialect::Sqlite
+        && sqlite::needs_rebuild(op, before)
+        && let Some(table) = op.table()
+    {
+        let old = table_in(op, before, &table)?;
         let mut after = before.clone();
-        op.apply(&mut after).map_err(state_err)?;
-        let new = after
-            .table(&table)
-            .ok_or_else(|| state_err(aludel_schema::Error::NoSuchTable(table.to_string())))?;
+        op.apply(&mut after).map_err(|e| state_err(op, e))?;
+        let new = table_in(op, &after, &table)?;
         return sqlite::rebuild(old, new);
     }
-    let out = match op {
+    match op {
+        O::CreateTable { .. }
+        | O::DropTable { .. }
+        | O::RenameTable { .. }
+        | O::SetTableComment { .. } => render_tables(op, d),
+        O::AddColumn { .. } | O::DropColumn { .. } | O::RenameColumn { .. } | O::AlterColumn(_) => {
+            render_columns(op, before, d)
+        }
+        O::CreateIndex { .. }
+        | O::DropIndex { .. }
+        | O::AddUnique { .. }
+        | O::DropUnique { .. } => render_indexes(op, before, d),
+        O::AddPrimaryKey { .. }
+        | O::DropPrimaryKey { .. }
+        | O::AddForeignKey { .. }
+        | O::ValidateForeignKey { .. }
+        | O::DropForeignKey { .. }
+        | O::AddCheck { .. }
+        | O::DropCheck { .. } => render_keys(op, before, d),
+        O::CreateEnum { .. } | O::DropEnum { .. } | O::AlterEnum { .. } => {
+            render_enums(op, before, d)
+        }
+        O::Code { .. } | O::Execute(_) => render_raw(op, d),
+    }
+}
+
+fn state_err(op: &Operation, source: aludel_schema::Error) -> Error {
+    Error::State {
+        op: op.to_string(),
+        source,
+    }
+}
+
+/// The table `name` of `before`, or the error that names the operation and the table.
+fn table_in<'s>(op: &Operation, before: &'s Schema, name: &TableName) -> Result<&'s Table> {
+    before
+        .table(name)
+        .ok_or_else(|| state_err(op, aludel_schema::Error::NoSuchTable(name.to_string())))
+}
+
+/// The statements of an operation on tables.
+fn render_tables(op: &Operation, d: Dialect) -> Result<Vec<String>> {
+    use Operation as O;
+    Ok(match op {
         O::CreateTable { table } => create_table(table, d)?,
         O::DropTable { table } => {
             let mut st = sea_query::Table::drop();
@@ -48,8 +83,25 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
             st.table(sq_table(table), sq_table(&new));
             vec![build(&st, d)]
         }
+        O::SetTableComment { table, to, .. } => match d {
+            Dialect::Postgres => vec![postgres::comment_on_table(table, to.as_deref())],
+            Dialect::MySql => vec![format!(
+                "ALTER TABLE {} COMMENT = {}",
+                quote_table(d, table),
+                quote_literal(d, to.as_deref().unwrap_or(""))
+            )],
+            Dialect::Sqlite => Vec::new(),
+        },
+        _ => Vec::new(),
+    })
+}
+
+/// The statements of an operation on columns.
+fn render_columns(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<String>> {
+    use Operation as O;
+    Ok(match op {
         O::AddColumn { table, column } => {
-            let t = table_in(table)?;
+            let t = table_in(op, before, table)?;
             let mut st = sea_query::Table::alter();
             st.table(sq_table(table))
                 .add_column(column_def(column, t, d)?);
@@ -69,15 +121,26 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
             vec![build(&st, d)]
         }
         O::AlterColumn(a) => {
-            let t = table_in(&a.table)?;
+            let t = table_in(op, before, &a.table)?;
             let col = t.get_column(&a.column).ok_or_else(|| {
-                state_err(aludel_schema::Error::NoSuchColumn {
-                    table: a.table.to_string(),
-                    column: a.column.clone(),
-                })
+                state_err(
+                    op,
+                    aludel_schema::Error::NoSuchColumn {
+                        table: a.table.to_string(),
+                        column: a.column.clone(),
+                    },
+                )
             })?;
             alter_column(a, col, t, d)?
         }
+        _ => Vec::new(),
+    })
+}
+
+/// The statements of an operation on indexes and unique constraints.
+fn render_indexes(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<String>> {
+    use Operation as O;
+    Ok(match op {
         O::CreateIndex {
             table,
             index,
@@ -90,7 +153,7 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
         } => {
             let mut out = Vec::new();
             if d == Dialect::MySql {
-                out.extend(mysql_keep_fk_index(table_in(table)?, name));
+                out.extend(mysql::keep_fk_index(table_in(op, before, table)?, name));
             }
             out.push(drop_index(table, name, *concurrently, d));
             out
@@ -107,7 +170,7 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
         O::DropUnique { table, name } => match d {
             Dialect::Postgres => vec![drop_constraint(table, name, d)],
             Dialect::MySql => {
-                let mut out = mysql_keep_fk_index(table_in(table)?, name);
+                let mut out = mysql::keep_fk_index(table_in(op, before, table)?, name);
                 out.push(format!(
                     "ALTER TABLE {} DROP INDEX {}",
                     quote_table(d, table),
@@ -117,8 +180,16 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
             }
             Dialect::Sqlite => vec![drop_index(table, name, false, d)],
         },
+        _ => Vec::new(),
+    })
+}
+
+/// The statements of an operation on primary keys, foreign keys and checks.
+fn render_keys(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<String>> {
+    use Operation as O;
+    Ok(match op {
         O::AddPrimaryKey { table, primary_key } => {
-            let t = table_in(table)?;
+            let t = table_in(op, before, table)?;
             vec![format!(
                 "ALTER TABLE {} ADD {}",
                 quote_table(d, table),
@@ -126,7 +197,7 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
             )]
         }
         O::DropPrimaryKey { table } => {
-            let t = table_in(table)?;
+            let t = table_in(op, before, table)?;
             match d {
                 Dialect::MySql => {
                     vec![format!(
@@ -182,7 +253,10 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
                 quote_ident(d, name)
             )];
             if d == Dialect::MySql {
-                out.extend(mysql_drop_implicit_index(table_in(table)?, name));
+                out.extend(mysql::drop_implicit_index(
+                    table_in(op, before, table)?,
+                    name,
+                ));
             }
             out
         }
@@ -192,35 +266,38 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
             check_clause(check, d)
         )],
         O::DropCheck { table, name } => vec![drop_constraint(table, name, d)],
-        O::CreateEnum { ty } => create_enum(ty, d),
+        _ => Vec::new(),
+    })
+}
+
+/// The statements of an operation on enum types.
+fn render_enums(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<String>> {
+    use Operation as O;
+    Ok(match op {
+        // MySQL spells the values in the column type; SQLite checks them in a constraint.
+        O::CreateEnum { ty } if d == Dialect::Postgres => postgres::create_enum(ty),
+        O::CreateEnum { .. } => Vec::new(),
         O::DropEnum { name } => match d {
             Dialect::Postgres => vec![format!("DROP TYPE {}", quote_table(d, name))],
             _ => Vec::new(),
         },
         O::AlterEnum { name, from, to } => alter_enum(name, from, to, op, before, d)?,
-        O::SetTableComment { table, to, .. } => match d {
-            Dialect::Postgres => vec![format!(
-                "COMMENT ON TABLE {} IS {}",
-                quote_table(d, table),
-                to.as_deref()
-                    .map(|c| quote_literal(d, c))
-                    .unwrap_or_else(|| "NULL".into())
-            )],
-            Dialect::MySql => vec![format!(
-                "ALTER TABLE {} COMMENT = {}",
-                quote_table(d, table),
-                quote_literal(d, to.as_deref().unwrap_or(""))
-            )],
-            Dialect::Sqlite => Vec::new(),
-        },
+        _ => Vec::new(),
+    })
+}
+
+/// The statements of an operation on raw SQL and Rust code.
+fn render_raw(op: &Operation, d: Dialect) -> Result<Vec<String>> {
+    use Operation as O;
+    Ok(match op {
         // Runs in the runner, not as SQL.
         O::Code { .. } => Vec::new(),
         O::Execute(e) => match e.dialect {
             Some(only) if only != d => Vec::new(),
             _ => vec![e.sql.trim().trim_end_matches(';').to_string()],
         },
-    };
-    Ok(out)
+        _ => Vec::new(),
+    })
 }
 
 pub(crate) fn build<S: SchemaStatementBuilder>(st: &S, d: Dialect) -> String {
@@ -236,86 +313,6 @@ pub(crate) fn sq_table(t: &TableName) -> sea_query::TableName {
         Some(s) => (Alias::new(s), Alias::new(&t.name)).into(),
         None => Alias::new(&t.name).into(),
     }
-}
-
-/// Whether an index, unique constraint or primary key of `t` other than `except` starts
-/// with `cols`: what InnoDB needs to enforce a foreign key on `cols`.
-fn mysql_fk_supported(t: &Table, cols: &[String], except: Option<&str>) -> bool {
-    let starts = |c: &[String]| c.len() >= cols.len() && c[..cols.len()] == *cols;
-    t.primary_key.as_ref().is_some_and(|p| starts(&p.columns))
-        || t.uniques
-            .iter()
-            .any(|u| u.name.as_deref() != except && starts(&u.columns))
-        || t.indexes
-            .iter()
-            .any(|i| i.name.as_deref() != except && i.predicate.is_none() && starts(&i.columns))
-}
-
-/// InnoDB creates an index for a foreign key no index supports, named after the
-/// constraint (or after the first column when the constraint had no name, which InnoDB
-/// then calls `<table>_ibfk_<n>`). The introspector leaves it out of the schema.
-fn mysql_implicit_index_name(t: &Table, fk: &ForeignKey) -> String {
-    let name = fk.name.clone().unwrap_or_default();
-    let generated = name
-        .strip_prefix(&format!("{}_ibfk_", t.name))
-        .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit()));
-    if generated {
-        fk.columns.first().cloned().unwrap_or(name)
-    } else {
-        name
-    }
-}
-
-/// Dropping a foreign key leaves InnoDB's implicit index behind: drop it too.
-fn mysql_drop_implicit_index(t: &Table, fk_name: &str) -> Option<String> {
-    let fk = t
-        .foreign_keys
-        .iter()
-        .find(|f| f.name.as_deref() == Some(fk_name))?;
-    if mysql_fk_supported(t, &fk.columns, None) {
-        return None;
-    }
-    Some(format!(
-        "ALTER TABLE {} DROP INDEX {}",
-        quote_table(Dialect::MySql, &t.table_name()),
-        quote_ident(Dialect::MySql, &mysql_implicit_index_name(t, fk))
-    ))
-}
-
-/// InnoDB refuses to drop the last index that supports a foreign key (and drops its own
-/// implicit index when another one comes): before dropping such an index, create the one
-/// InnoDB would have made.
-fn mysql_keep_fk_index(t: &Table, index: &str) -> Vec<String> {
-    let Some(cols) = t
-        .indexes
-        .iter()
-        .find(|i| i.name.as_deref() == Some(index))
-        .map(|i| &i.columns)
-        .or_else(|| {
-            t.uniques
-                .iter()
-                .find(|u| u.name.as_deref() == Some(index))
-                .map(|u| &u.columns)
-        })
-    else {
-        return Vec::new();
-    };
-    t.foreign_keys
-        .iter()
-        .filter(|f| {
-            cols.len() >= f.columns.len()
-                && cols[..f.columns.len()] == f.columns[..]
-                && !mysql_fk_supported(t, &f.columns, Some(index))
-        })
-        .map(|f| {
-            format!(
-                "CREATE INDEX {} ON {} ({})",
-                quote_ident(Dialect::MySql, &mysql_implicit_index_name(t, f)),
-                quote_table(Dialect::MySql, &t.table_name()),
-                quote_list(Dialect::MySql, &f.columns)
-            )
-        })
-        .collect()
 }
 
 fn drop_constraint(table: &TableName, name: &str, d: Dialect) -> String {
@@ -447,14 +444,12 @@ pub(crate) fn default_sql(expr: &str, ty: &ColumnType, d: Dialect) -> String {
     }
 }
 
+/// A new column's comment: PostgreSQL sets it apart (MySQL has it in the column).
 fn column_comment(table: &TableName, col: &Column, d: Dialect) -> Option<String> {
     match (d, &col.comment) {
-        (Dialect::Postgres, Some(c)) => Some(format!(
-            "COMMENT ON COLUMN {}.{} IS {}",
-            quote_table(d, table),
-            quote_ident(d, &col.name),
-            quote_literal(d, c)
-        )),
+        (Dialect::Postgres, Some(c)) => {
+            Some(postgres::comment_on_column(table, &col.name, Some(c)))
+        }
         _ => None,
     }
 }
@@ -645,11 +640,7 @@ pub(crate) fn create_table(t: &Table, d: Dialect) -> Result<Vec<String>> {
     }
     if d == Dialect::Postgres {
         if let Some(c) = &t.comment {
-            out.push(format!(
-                "COMMENT ON TABLE {} IS {}",
-                quote_table(d, &tn),
-                quote_literal(d, c)
-            ));
+            out.push(postgres::comment_on_table(&tn, Some(c)));
         }
         for c in &t.columns {
             out.extend(column_comment(&tn, c, d));
@@ -679,85 +670,13 @@ pub(crate) fn fk_clause(f: &ForeignKey, d: Dialect) -> String {
 }
 
 fn alter_column(a: &AlterColumn, col: &Column, t: &Table, d: Dialect) -> Result<Vec<String>> {
-    let tn = &a.table;
     let new = a.applied_to(col);
     match d {
-        Dialect::MySql => {
-            let mut st = sea_query::Table::alter();
-            st.table(sq_table(tn))
-                .modify_column(column_def(&new, t, d)?);
-            Ok(vec![build(&st, d)])
-        }
-        Dialect::Postgres => {
-            let prefix = format!(
-                "ALTER TABLE {} ALTER COLUMN {}",
-                quote_table(d, tn),
-                quote_ident(d, &a.column)
-            );
-            let mut out = Vec::new();
-            if let Some(ch) = &a.auto_increment
-                && !ch.to
-            {
-                out.push(format!("{prefix} DROP IDENTITY IF EXISTS"));
-            }
-            if let Some(ch) = &a.default
-                && ch.to.is_none()
-                && ch.from.is_some()
-            {
-                out.push(format!("{prefix} DROP DEFAULT"));
-            }
-            if let Some(ch) = &a.ty {
-                let ty = ch.to.sql(d);
-                out.push(format!(
-                    "{prefix} TYPE {ty} USING {}::{ty}",
-                    quote_ident(d, &a.column)
-                ));
-            }
-            if let Some(ch) = &a.nullable {
-                out.push(format!(
-                    "{prefix} {} NOT NULL",
-                    if ch.to { "DROP" } else { "SET" }
-                ));
-            }
-            if let Some(ch) = &a.default
-                && let Some(to) = &ch.to
-            {
-                out.push(format!(
-                    "{prefix} SET DEFAULT {}",
-                    default_sql(to, &new.ty, d)
-                ));
-            }
-            if let Some(ch) = &a.auto_increment
-                && ch.to
-            {
-                out.push(format!("{prefix} ADD GENERATED BY DEFAULT AS IDENTITY"));
-                // A new identity starts at 1: move it past the rows there are.
-                let col = quote_ident(d, &a.column);
-                out.push(format!(
-                    "SELECT setval(pg_get_serial_sequence({}, {}), COALESCE(MAX({col}), 0) + 1, false) FROM {}",
-                    quote_literal(d, &quote_table(d, tn)),
-                    quote_literal(d, &a.column),
-                    quote_table(d, tn)
-                ));
-            }
-            if let Some(ch) = &a.comment {
-                out.push(format!(
-                    "COMMENT ON COLUMN {}.{} IS {}",
-                    quote_table(d, tn),
-                    quote_ident(d, &a.column),
-                    ch.to
-                        .as_deref()
-                        .map(|c| quote_literal(d, c))
-                        .unwrap_or_else(|| "NULL".into())
-                ));
-            }
-            Ok(out)
-        }
-        Dialect::Sqlite => {
-            // Only comment changes get here (everything else is a rebuild): SQLite keeps no
-            // comments, so there is nothing to do.
-            Ok(Vec::new())
-        }
+        Dialect::MySql => mysql::modify_column(a, &new, t),
+        Dialect::Postgres => Ok(postgres::alter_column(a, &new)),
+        // Only comment changes get here (everything else is a rebuild): SQLite keeps no
+        // comments, so there is nothing to do.
+        Dialect::Sqlite => Ok(Vec::new()),
     }
 }
 
@@ -784,109 +703,18 @@ fn alter_enum(
         source,
     })?;
     match d {
-        Dialect::Postgres => {
-            let ty = quote_table(d, name);
-            let mut out = Vec::new();
-            if is_subsequence(from, to) {
-                let mut have: Vec<&String> = from.iter().collect();
-                for (i, v) in to.iter().enumerate() {
-                    if have.contains(&v) {
-                        continue;
-                    }
-                    let next = to[i + 1..].iter().find(|n| have.contains(n));
-                    let place = match next {
-                        Some(n) => format!(" BEFORE {}", quote_literal(d, n)),
-                        None => String::new(),
-                    };
-                    out.push(format!(
-                        "ALTER TYPE {ty} ADD VALUE {}{place}",
-                        quote_literal(d, v)
-                    ));
-                    have.push(v);
-                }
-                return Ok(out);
-            }
-            let old =
-                TableName::qualified(name.schema.clone(), format!("{}__aludel_old", name.name));
-            out.push(format!(
-                "ALTER TYPE {ty} RENAME TO {}",
-                quote_ident(d, &old.name)
-            ));
-            let values: Vec<String> = to.iter().map(|v| quote_literal(d, v)).collect();
-            out.push(format!("CREATE TYPE {ty} AS ENUM ({})", values.join(", ")));
-            for (t, c) in &users {
-                let prefix = format!(
-                    "ALTER TABLE {} ALTER COLUMN {}",
-                    quote_table(d, &t.table_name()),
-                    quote_ident(d, &c.name)
-                );
-                if c.default.is_some() {
-                    out.push(format!("{prefix} DROP DEFAULT"));
-                }
-                out.push(format!(
-                    "{prefix} TYPE {ty} USING {}::text::{ty}",
-                    quote_ident(d, &c.name)
-                ));
-                if let Some(def) = &c.default {
-                    out.push(format!(
-                        "{prefix} SET DEFAULT {}",
-                        default_sql(def, &c.ty, d)
-                    ));
-                }
-            }
-            out.push(format!("DROP TYPE {}", quote_table(d, &old)));
-            Ok(out)
-        }
-        Dialect::MySql => {
-            let mut out = Vec::new();
-            for (t, c) in &users {
-                let new_t = after
-                    .table(&t.table_name())
-                    .expect("the table is still there");
-                let new_c = new_t
-                    .get_column(&c.name)
-                    .expect("the column is still there");
-                let mut st = sea_query::Table::alter();
-                st.table(sq_table(&t.table_name()))
-                    .modify_column(column_def(new_c, new_t, d)?);
-                out.push(build(&st, d));
-            }
-            Ok(out)
-        }
+        Dialect::Postgres => Ok(postgres::alter_enum(name, from, to, &users)),
+        Dialect::MySql => mysql::alter_enum_columns(&users, &after),
         Dialect::Sqlite => {
-            let mut seen = Vec::new();
+            let mut tables: Vec<&Table> = users.iter().map(|(t, _)| *t).collect();
+            tables.dedup_by_key(|t| t.table_name());
             let mut out = Vec::new();
-            for (t, _) in &users {
-                let tn = t.table_name();
-                if seen.contains(&tn) {
-                    continue;
+            for t in tables {
+                if let Some(new_t) = after.table(&t.table_name()) {
+                    out.extend(sqlite::rebuild(t, new_t)?);
                 }
-                let new_t = after.table(&tn).expect("the table is still there");
-                out.extend(sqlite::rebuild(t, new_t)?);
-                seen.push(tn);
             }
             Ok(out)
         }
-    }
-}
-
-fn is_subsequence(small: &[String], big: &[String]) -> bool {
-    let mut it = big.iter();
-    small.iter().all(|s| it.any(|b| b == s))
-}
-
-fn create_enum(ty: &EnumType, d: Dialect) -> Vec<String> {
-    match d {
-        Dialect::Postgres => {
-            let name = TableName::qualified(ty.schema.clone(), ty.name.clone());
-            let values: Vec<String> = ty.values.iter().map(|v| quote_literal(d, v)).collect();
-            vec![format!(
-                "CREATE TYPE {} AS ENUM ({})",
-                quote_table(d, &name),
-                values.join(", ")
-            )]
-        }
-        // MySQL spells the values in the column type; SQLite checks them in a constraint.
-        _ => Vec::new(),
     }
 }
