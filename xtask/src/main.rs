@@ -125,10 +125,11 @@ fn soak(args: Vec<String>) -> anyhow::Result<()> {
 }
 
 /// The crates whose invariant is "pure": no database driver, no async runtime.
-const PURE_CRATES: [&str; 4] = [
+const PURE_CRATES: [&str; 5] = [
     "aludel-schema",
     "aludel-diff",
     "aludel-sql",
+    "aludel-revision",
     "aludel-review",
 ];
 

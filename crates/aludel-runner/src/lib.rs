@@ -1,12 +1,11 @@
 //! aludel's runner: the revision graph, the version table, applying and reverting
-//! revisions (online, or as a SQL script offline) and writing new revision files.
+//! revisions (online, or as a SQL script offline). New revision files are written by
+//! `aludel-revision`, re-exported here.
 //!
-//! Architecture invariant: the graph, replay, planning, checksums and file writing are
-//! pure; `apply`, `lock` and `ledger` touch the database, through `aludel-introspect`'s
+//! Architecture invariant: the graph, replay, planning and checksums are pure; `apply`, `lock` and `ledger` touch the database, through `aludel-introspect`'s
 //! [`Database`](aludel_introspect::Database), and nothing else does.
 
 mod apply;
-mod codegen;
 mod error;
 mod graph;
 mod ledger;
@@ -14,12 +13,12 @@ mod lock;
 mod revision;
 mod run;
 
+pub use aludel_revision::{
+    FILE_TEMPLATE_TOKENS, NewRevision, file_name, new_revision_id, render_revision, slug,
+};
 pub use apply::{
     Progress, Quiet, Resolution, ensure_tables, execute_statements, migrate, missing_revisions,
     preflight, resolve, stamp,
-};
-pub use codegen::{
-    FILE_TEMPLATE_TOKENS, NewRevision, file_name, new_revision_id, render_revision, slug,
 };
 pub use error::{Error, Result};
 pub use graph::Graph;

@@ -1,0 +1,13 @@
+//! The revision-file format, both ways: [`write`] makes a revision file's Rust source
+//! from operations (formatted as rustfmt would), and [`read`] reads revision files back as
+//! text, without compiling them (ids, same-code comparison, `aludel-allow` comments).
+//!
+//! Architecture invariant: pure, no database, filesystem or async runtime; the one place
+//! that knows what a revision file looks like.
+
+pub mod read;
+pub mod write;
+
+pub use write::{
+    FILE_TEMPLATE_TOKENS, NewRevision, file_name, new_revision_id, render_revision, slug,
+};
