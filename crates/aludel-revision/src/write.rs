@@ -118,6 +118,13 @@ pub fn render_revision(rev: &NewRevision) -> String {
     out
 }
 
+/// Operations per generated function. A first revision of thousands of tables used to be
+/// one function of thousands of builder calls: unoptimised, such a function keeps stack
+/// slots for every call (the runner needed a huge stack), and rustc takes far longer on
+/// one giant function than on many short ones. Longer bodies are cut into `<name>_1`,
+/// `<name>_2`, ... that `<name>` calls in order.
+const OPS_PER_FUNCTION: usize = 100;
+
 fn function(name: &str, ops: &[Operation], warnings: &[String]) -> String {
     let mut body = String::new();
     for w in warnings {
@@ -133,8 +140,21 @@ fn function(name: &str, ops: &[Operation], warnings: &[String]) -> String {
     // Formatting is most of the time a large revision takes (a first revision of
     // thousands of tables): the statements are formatted on every core.
     use rayon::prelude::*;
-    body.extend(ops.par_iter().map(op_text).collect::<Vec<_>>());
-    format!("pub fn {name}(op: &mut Ops) {{\n{body}}}\n")
+    let texts: Vec<String> = ops.par_iter().map(op_text).collect();
+    if texts.len() <= OPS_PER_FUNCTION {
+        body.extend(texts);
+        return format!("pub fn {name}(op: &mut Ops) {{\n{body}}}\n");
+    }
+    let mut parts = String::new();
+    for (k, chunk) in texts.chunks(OPS_PER_FUNCTION).enumerate() {
+        let part = format!("{name}_{}", k + 1);
+        body.push_str(&format!("    {part}(op);\n"));
+        parts.push_str(&format!(
+            "\nfn {part}(op: &mut Ops) {{\n{}}}\n",
+            chunk.concat()
+        ));
+    }
+    format!("pub fn {name}(op: &mut Ops) {{\n{body}}}\n{parts}")
 }
 
 /// One operation's statement, with its DATA LOSS line when it has one.
@@ -594,15 +614,27 @@ mod tests {
             })
             .collect();
         let text = function("upgrade", &ops, &[]);
-        let mut one_by_one = String::new();
-        for op in &ops {
-            one_by_one.push_str(&statement(op_tokens(op)));
-        }
+        let statements: Vec<String> = ops.iter().map(|op| statement(op_tokens(op))).collect();
+        // Past OPS_PER_FUNCTION, the body is cut into parts called in order.
         assert_eq!(
             text,
-            format!("pub fn upgrade(op: &mut Ops) {{\n{one_by_one}}}\n")
+            format!(
+                "pub fn upgrade(op: &mut Ops) {{\n    upgrade_1(op);\n    upgrade_2(op);\n}}\n\
+                 \nfn upgrade_1(op: &mut Ops) {{\n{}}}\n\nfn upgrade_2(op: &mut Ops) {{\n{}}}\n",
+                statements[..100].concat(),
+                statements[100..].concat()
+            )
         );
         assert!(text.find("\"t9\"").unwrap() < text.find("\"t10\"").unwrap());
+        syn::parse_file(&format!("use aludel::migration::*;\n{text}")).expect("valid Rust");
+        let small = function("downgrade", &ops[..3], &[]);
+        assert_eq!(
+            small,
+            format!(
+                "pub fn downgrade(op: &mut Ops) {{\n{}}}\n",
+                statements[..3].concat()
+            )
+        );
     }
 
     #[test]
