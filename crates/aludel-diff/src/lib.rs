@@ -370,9 +370,13 @@ fn diff_valid(current: &Schema, target: &Schema, dialect: Dialect) -> Result<Pla
         },
         notes: Vec::new(),
         enum_changes: Vec::new(),
+        unmatched: Vec::new(),
     };
     d.diff_enums(&cur_enums, &tgt_enums);
     d.run();
+    if !d.unmatched.is_empty() {
+        return Err(Error::InvalidTarget(d.unmatched));
+    }
     let upgrade = d.plan.into_ops(renamed);
     let downgrade = reverse_all(&upgrade, current)?;
     Ok(Plan {
@@ -513,6 +517,9 @@ struct Differ<'a> {
     notes: Vec<Note>,
     /// Enum value changes seen on columns (MySQL, SQLite): (enum, from, to).
     enum_changes: Vec<(TableName, Vec<String>, Vec<String>)>,
+    /// What could not be matched up (a target validation lets through never has any):
+    /// reported as an error, never dropped from the plan in silence.
+    unmatched: Vec<String>,
 }
 
 impl<'a> Differ<'a> {
@@ -647,13 +654,15 @@ impl<'a> Differ<'a> {
     fn diff_table(&mut self, tn: &TableName, cur: &'a Table) {
         let (tgt_n, target, current) = (self.tgt_n, self.target, self.current);
         let k = tn.key();
-        // Both sides hold the table (the caller matched it); without it there is nothing
-        // to compare, never a panic.
+        // Both sides hold the table (the caller matched it); without it nothing can be
+        // compared, which is reported, never a panic.
         let (Some(tgt), Some(raw_tgt), Some(raw_cur)) = (
             tgt_n.get(&k),
             self.raw_tgt.get(&k).and_then(|&i| target.tables.get(i)),
             self.raw_cur.get(&k).and_then(|&i| current.tables.get(i)),
         ) else {
+            self.unmatched
+                .push(format!("internal error: table {tn} could not be compared"));
             return;
         };
 
@@ -664,6 +673,10 @@ impl<'a> Differ<'a> {
                     let (Some(raw_c), Some(raw_t)) =
                         (raw_cur.get_column(&c.name), raw_tgt.get_column(&c.name))
                     else {
+                        self.unmatched.push(format!(
+                            "internal error: column {tn}.{} could not be compared",
+                            c.name
+                        ));
                         continue;
                     };
                     let enum_change = match (&cc.ty, &c.ty, &raw_t.ty) {
@@ -689,6 +702,10 @@ impl<'a> Differ<'a> {
                 }
                 None => {
                     let Some(col) = raw_tgt.get_column(&c.name) else {
+                        self.unmatched.push(format!(
+                            "internal error: column {tn}.{} could not be added",
+                            c.name
+                        ));
                         continue;
                     };
                     let mut col = col.clone();

@@ -14,7 +14,7 @@ pub type Files = BTreeMap<String, (String, String)>;
 pub struct History<'a> {
     /// The base as the user named it.
     pub base: &'a str,
-    /// The branch's revisions, parents first.
+    /// Every revision the branch has (the base's it keeps included), parents first.
     pub branch: &'a [&'a str],
     /// The branch's heads.
     pub heads: &'a [&'a str],
@@ -182,10 +182,9 @@ mod tests {
         let tip = files(&[("a1", ""), ("c3", "")]);
         let mut here = files(&[("a1", "")]);
         let (path, text) = here["a1"].clone();
-        here.insert(
-            "a1".into(),
-            (path, text.replace("{  }", "{\n}\n// a comment")),
-        );
+        let reformatted = text.replace("{  }", "{\n}\n// a comment");
+        assert_ne!(reformatted, text, "the file is reformatted");
+        here.insert("a1".into(), (path, reformatted));
         let h = History {
             base: "main",
             branch: &["a1"],

@@ -78,6 +78,17 @@ impl Fresh {
     }
 }
 
+/// Whether MySQL's implicit default for the type is a zero date or time.
+fn zero_dated(ty: &ColumnType) -> bool {
+    match ty.canonical(Dialect::MySql) {
+        ColumnType::Date | ColumnType::Time | ColumnType::Timestamp | ColumnType::TimestampTz => {
+            true
+        }
+        ColumnType::Custom(c) => ["date", "time", "year"].iter().any(|k| c.contains(k)),
+        _ => false,
+    }
+}
+
 /// The lints `op` raises, `state` being the schema just before it.
 pub fn check(op: &Operation, state: &Schema, fresh: &Fresh, dialect: Dialect) -> Vec<Hit> {
     let pg = dialect == Dialect::Postgres;
@@ -105,8 +116,9 @@ pub fn check(op: &Operation, state: &Schema, fresh: &Fresh, dialect: Dialect) ->
         ),
         Operation::AddColumn { table, column } if old_table(table) => {
             // MySQL fills existing rows with the type's implicit default (0, '', the
-            // first enum value ...): only the other servers refuse.
-            let refused = dialect != Dialect::MySql;
+            // first enum value ...); a date's is the zero date, which strict modes with
+            // NO_ZERO_DATE refuse. The other servers refuse every such column.
+            let refused = dialect != Dialect::MySql || zero_dated(&column.ty);
             if refused && !column.nullable && column.default.is_none() && !column.auto_increment {
                 hit(
                     rules::NOT_NULL_WITHOUT_DEFAULT,
@@ -610,6 +622,14 @@ mod tests {
                 },
                 M,
                 &[],
+            ),
+            (
+                Operation::AddColumn {
+                    table: "posts".into(),
+                    column: Column::new("due", T::Date),
+                },
+                M,
+                &["AL201"],
             ),
             (
                 Operation::AlterEnum {

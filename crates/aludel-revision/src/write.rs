@@ -627,6 +627,13 @@ mod tests {
         );
         assert!(text.find("\"t9\"").unwrap() < text.find("\"t10\"").unwrap());
         syn::parse_file(&format!("use aludel::migration::*;\n{text}")).expect("valid Rust");
+        // At the limit exactly, one function; one more, two.
+        assert!(!function("upgrade", &ops[..100], &[]).contains("upgrade_1"));
+        let over = function("upgrade", &ops[..101], &["careful".into()]);
+        assert!(
+            over.starts_with("pub fn upgrade(op: &mut Ops) {\n    // WARNING: careful\n    upgrade_1(op);\n    upgrade_2(op);\n}\n"),
+            "{over}"
+        );
         let small = function("downgrade", &ops[..3], &[]);
         assert_eq!(
             small,

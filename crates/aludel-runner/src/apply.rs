@@ -550,21 +550,42 @@ async fn still_there(
             .copied()
             .filter(|r| applied.contains(&r.meta.id)),
     )?;
-    let mut touched: Vec<TableName> = rev
-        .upgrade_ops()
+    let ops = rev.upgrade_ops();
+    let mut touched: Vec<TableName> = ops
         .iter()
         .flat_map(|op| {
-            let renamed = match op {
+            let mut also: Vec<TableName> = match op {
                 Operation::RenameTable { table, to } => {
-                    Some(TableName::qualified(table.schema.clone(), to.clone()))
+                    vec![TableName::qualified(table.schema.clone(), to.clone())]
                 }
-                _ => None,
+                // On MySQL and SQLite an enum's values live in the columns that use it.
+                Operation::AlterEnum { name, from, .. } => before
+                    .tables
+                    .iter()
+                    .filter(|t| {
+                        t.columns
+                            .iter()
+                            .any(|c| aludel_schema::enum_column_of(&c.ty, name, from))
+                    })
+                    .map(|t| t.table_name())
+                    .collect(),
+                _ => Vec::new(),
             };
-            op.table().into_iter().chain(renamed)
+            also.extend(op.table());
+            also
         })
         .collect();
     touched.sort();
     touched.dedup();
+    let unchecked = ops
+        .iter()
+        .any(|op| matches!(op, Operation::Execute(_) | Operation::Code { .. }));
+    if touched.is_empty() && unchecked {
+        return Err(Error::NotReverted {
+            id: revision.to_string(),
+            left: vec!["it runs only SQL or Rust code, which aludel cannot check".into()],
+        });
+    }
     let extra_schemas = before
         .tables
         .iter()

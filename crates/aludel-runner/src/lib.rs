@@ -2,7 +2,8 @@
 //! revisions (online, or as a SQL script offline). New revision files are written by
 //! `aludel-revision`, re-exported here.
 //!
-//! Architecture invariant: the graph, replay, planning and checksums are pure; `apply`, `lock` and `ledger` touch the database, through `aludel-introspect`'s
+//! Architecture invariant: the graph, replay, planning and checksums are pure; `apply`,
+//! `lock` and `ledger` touch the database, through `aludel-introspect`'s
 //! [`Database`](aludel_introspect::Database), and nothing else does.
 
 mod apply;

@@ -28,7 +28,7 @@ pub(super) fn reverse_tables(op: &Operation, before: &Schema) -> Result<Vec<Oper
             from: to.clone(),
             to: from.clone(),
         }],
-        _ => Vec::new(),
+        _ => return Err(super::apply::misrouted(op)),
     })
 }
 
@@ -99,7 +99,7 @@ pub(super) fn reverse_columns(op: &Operation, before: &Schema) -> Result<Vec<Ope
             to: from.clone(),
         }],
         O::AlterColumn(a) => vec![O::AlterColumn(a.clone().reversed())],
-        _ => Vec::new(),
+        _ => return Err(super::apply::misrouted(op)),
     })
 }
 
@@ -166,7 +166,7 @@ pub(super) fn reverse_indexes(op: &Operation, before: &Schema) -> Result<Vec<Ope
                 }
             }
         }
-        _ => Vec::new(),
+        _ => return Err(super::apply::misrouted(op)),
     })
 }
 
@@ -225,7 +225,7 @@ pub(super) fn reverse_keys(op: &Operation, before: &Schema) -> Result<Vec<Operat
                 check: c.clone(),
             }]
         }
-        _ => Vec::new(),
+        _ => return Err(super::apply::misrouted(op)),
     })
 }
 
@@ -249,6 +249,6 @@ pub(super) fn reverse_enums(op: &Operation, before: &Schema) -> Result<Vec<Opera
             from: to.clone(),
             to: from.clone(),
         }],
-        _ => Vec::new(),
+        _ => return Err(super::apply::misrouted(op)),
     })
 }

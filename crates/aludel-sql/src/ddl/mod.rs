@@ -53,6 +53,15 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
     }
 }
 
+/// An operation handed to the function of another concern: a bug of aludel's, reported
+/// as an error rather than rendered as nothing.
+fn misrouted(op: &Operation) -> Error {
+    Error::Internal {
+        op: op.to_string(),
+        message: "reached the wrong renderer".into(),
+    }
+}
+
 fn state_err(op: &Operation, source: aludel_schema::Error) -> Error {
     Error::State {
         op: op.to_string(),
@@ -92,7 +101,7 @@ fn render_tables(op: &Operation, d: Dialect) -> Result<Vec<String>> {
             )],
             Dialect::Sqlite => Vec::new(),
         },
-        _ => Vec::new(),
+        _ => return Err(misrouted(op)),
     })
 }
 
@@ -133,7 +142,7 @@ fn render_columns(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<Str
             })?;
             alter_column(a, col, t, d)?
         }
-        _ => Vec::new(),
+        _ => return Err(misrouted(op)),
     })
 }
 
@@ -180,7 +189,7 @@ fn render_indexes(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<Str
             }
             Dialect::Sqlite => vec![drop_index(table, name, false, d)],
         },
-        _ => Vec::new(),
+        _ => return Err(misrouted(op)),
     })
 }
 
@@ -266,7 +275,7 @@ fn render_keys(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<String
             check_clause(check, d)
         )],
         O::DropCheck { table, name } => vec![drop_constraint(table, name, d)],
-        _ => Vec::new(),
+        _ => return Err(misrouted(op)),
     })
 }
 
@@ -282,7 +291,7 @@ fn render_enums(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<Strin
             _ => Vec::new(),
         },
         O::AlterEnum { name, from, to } => alter_enum(name, from, to, op, before, d)?,
-        _ => Vec::new(),
+        _ => return Err(misrouted(op)),
     })
 }
 
@@ -296,7 +305,7 @@ fn render_raw(op: &Operation, d: Dialect) -> Result<Vec<String>> {
             Some(only) if only != d => Vec::new(),
             _ => vec![e.sql.trim().trim_end_matches(';').to_string()],
         },
-        _ => Vec::new(),
+        _ => return Err(misrouted(op)),
     })
 }
 
@@ -710,9 +719,8 @@ fn alter_enum(
             tables.dedup_by_key(|t| t.table_name());
             let mut out = Vec::new();
             for t in tables {
-                if let Some(new_t) = after.table(&t.table_name()) {
-                    out.extend(sqlite::rebuild(t, new_t)?);
-                }
+                let new_t = table_in(op, &after, &t.table_name())?;
+                out.extend(sqlite::rebuild(t, new_t)?);
             }
             Ok(out)
         }
