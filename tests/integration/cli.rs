@@ -799,7 +799,13 @@ fn no_output_carries_a_password() {
     assert!(std::fs::read_to_string(&config).unwrap().contains(PW));
     let mut cmd = p.command(&["upgrade", "head"]);
     cmd.env_remove("DATABASE_URL");
-    clean("url in aludel.toml", p.run(cmd));
+    let out = p.run(cmd);
+    assert_eq!(
+        out.stderr.matches("holds a database password").count(),
+        1,
+        "aludel.toml is read once, and warned about once: {out:?}"
+    );
+    clean("url in aludel.toml", out);
 }
 
 /// Two projects that share one cargo target directory (as every test project here

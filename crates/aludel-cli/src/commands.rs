@@ -35,10 +35,15 @@ pub struct Compiled {
 struct Ctx {
     cli: Cli,
     compiled: Compiled,
+    /// aludel.toml, read once per command (and its password warning said once).
+    project: std::cell::OnceCell<Project>,
 }
 
 impl Ctx {
-    fn project(&self) -> anyhow::Result<Project> {
+    fn project(&self) -> anyhow::Result<&Project> {
+        if let Some(p) = self.project.get() {
+            return Ok(p);
+        }
         let cwd = std::env::current_dir().context("cannot read the current folder")?;
         let project = config::load(
             self.cli.config.as_deref(),
@@ -48,7 +53,7 @@ impl Ctx {
         if let Some(w) = project.config.password_warning() {
             eprintln!("{w}");
         }
-        Ok(project)
+        Ok(self.project.get_or_init(|| project))
     }
 
     fn url(&self, project: &Project) -> anyhow::Result<(String, UrlSource)> {
@@ -86,7 +91,11 @@ impl Ctx {
 }
 
 pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<ExitCode> {
-    let ctx = Ctx { cli, compiled };
+    let ctx = Ctx {
+        cli,
+        compiled,
+        project: std::cell::OnceCell::new(),
+    };
     match &ctx.cli.command {
         Command::Init { dir } => {
             crate::init::init(&std::env::current_dir()?, dir)?;
@@ -139,10 +148,10 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
         } => {
             let project = ctx.project()?;
             let graph = ctx.graph()?;
-            let d = crate::review::dialect(*dialect, ctx.cli.url.as_deref(), &project)?;
-            let models = target_schema(&ctx, &project, d)?;
+            let d = crate::review::dialect(*dialect, ctx.cli.url.as_deref(), project)?;
+            let models = target_schema(&ctx, project, d)?;
             crate::review::review_diff(
-                &project,
+                project,
                 &graph,
                 models,
                 crate::review::ReviewArgs {
@@ -162,8 +171,8 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
         } => {
             let project = ctx.project()?;
             let graph = ctx.graph()?;
-            let opts = ctx.runner_options(&project)?;
-            let mut db = ctx.connect(&project).await?;
+            let opts = ctx.runner_options(project)?;
+            let mut db = ctx.connect(project).await?;
             let how = match resolution {
                 crate::args::Resolution::Applied => aludel_runner::Resolution::Applied,
                 crate::args::Resolution::Reverted if *force => {
@@ -179,7 +188,7 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
         }
         Command::Database { action } => {
             let project = ctx.project()?;
-            let (url, _) = ctx.url(&project)?;
+            let (url, _) = ctx.url(project)?;
             crate::database::run(&url, action).await?;
             Ok(ExitCode::SUCCESS)
         }
@@ -331,7 +340,7 @@ async fn revision(
     let mut heads: Vec<String> = graph.heads().iter().map(|h| h.to_string()).collect();
     heads.sort();
     let (upgrade, downgrade, warnings) = if autogenerate {
-        let plan = autogenerate_plan(ctx, &project, &graph).await?;
+        let plan = autogenerate_plan(ctx, project, &graph).await?;
         if plan.is_empty() {
             println!("No changes in schema detected.");
             return Ok(ExitCode::SUCCESS);
@@ -351,7 +360,7 @@ async fn revision(
         (Vec::new(), Vec::new(), Vec::new())
     };
     write_revision(
-        &project, &graph, message, rev_id, heads, upgrade, downgrade, warnings,
+        project, &graph, message, rev_id, heads, upgrade, downgrade, warnings,
     )?;
     Ok(ExitCode::SUCCESS)
 }
@@ -417,9 +426,9 @@ async fn migrate(
 ) -> anyhow::Result<ExitCode> {
     let project = ctx.project()?;
     let graph = ctx.graph()?;
-    let opts = ctx.runner_options(&project)?;
+    let opts = ctx.runner_options(project)?;
     if sql {
-        let (url, _) = ctx.url(&project)?;
+        let (url, _) = ctx.url(project)?;
         let dialect = Dialect::from_url(&url).with_context(|| {
             format!(
                 "cannot tell the SQL dialect from the URL {}",
@@ -459,7 +468,7 @@ async fn migrate(
             "FROM:TO ranges are for --sql only; against a database the starting point is its current revision"
         );
     }
-    let mut db = ctx.connect(&project).await?;
+    let mut db = ctx.connect(project).await?;
     let models = (ctx.compiled.models)().map_err(anyhow::Error::msg)?;
     let introspect = introspect_options(&models);
     let mut progress = crate::progress::Reporter::new(opts.lock_timeout);
@@ -527,7 +536,7 @@ fn describe_heads(heads: &[String]) -> String {
 async fn current(ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let project = ctx.project()?;
     let graph = ctx.graph()?;
-    let mut db = ctx.connect(&project).await?;
+    let mut db = ctx.connect(project).await?;
     let current = current_heads(&mut db, &project.config.version_table).await?;
     db.close().await;
     if current.is_empty() {
@@ -569,7 +578,7 @@ async fn history(ctx: &Ctx, range: Option<&str>) -> anyhow::Result<ExitCode> {
                 if s == "current" {
                     if current.is_none() {
                         let project = ctx.project()?;
-                        let mut db = ctx.connect(&project).await?;
+                        let mut db = ctx.connect(project).await?;
                         let heads = current_heads(&mut db, &project.config.version_table).await?;
                         db.close().await;
                         current = Some(heads);
@@ -664,7 +673,7 @@ fn show(ctx: &Ctx, spec: &str) -> anyhow::Result<ExitCode> {
 async fn check(ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let project = ctx.project()?;
     let graph = ctx.graph()?;
-    let plan = autogenerate_plan(ctx, &project, &graph).await?;
+    let plan = autogenerate_plan(ctx, project, &graph).await?;
     if plan.is_empty() {
         println!("No new upgrade operations detected.");
         return Ok(ExitCode::SUCCESS);
@@ -682,9 +691,9 @@ fn check_offline(ctx: &Ctx, dialect: Option<crate::args::DialectArg>) -> anyhow:
     let project = ctx.project()?;
     let graph = ctx.graph()?;
     graph.single_head()?;
-    let d = crate::review::dialect(dialect, ctx.cli.url.as_deref(), &project)?;
-    let models = target_schema(ctx, &project, d)?;
-    let plan = crate::review::offline_plan(&graph, &project, models, d)?;
+    let d = crate::review::dialect(dialect, ctx.cli.url.as_deref(), project)?;
+    let models = target_schema(ctx, project, d)?;
+    let plan = crate::review::offline_plan(&graph, project, models, d)?;
     if plan.is_empty() {
         println!("No new upgrade operations detected.");
         return Ok(ExitCode::SUCCESS);
@@ -705,8 +714,8 @@ async fn stamp(ctx: &Ctx, spec: &str) -> anyhow::Result<ExitCode> {
         .into_iter()
         .map(str::to_string)
         .collect();
-    let opts = ctx.runner_options(&project)?;
-    let mut db = ctx.connect(&project).await?;
+    let opts = ctx.runner_options(project)?;
+    let mut db = ctx.connect(project).await?;
     aludel_runner::stamp(&mut db, &graph, &heads, &opts).await?;
     db.close().await;
     eprintln!(
@@ -734,7 +743,7 @@ fn merge(ctx: &Ctx, message: &str, revisions: &[String]) -> anyhow::Result<ExitC
         );
     }
     write_revision(
-        &project,
+        project,
         &graph,
         message,
         None,
