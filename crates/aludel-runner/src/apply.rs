@@ -198,7 +198,7 @@ async fn migrate_locked(
         dialect: d,
     };
     let ledger = Ledger::new(&opts.version_table, d);
-    let transactional = d != Dialect::MySql;
+    let transactional = d.transactional_ddl();
     let whole_run = transactional && opts.transaction_mode == TransactionMode::All;
     // Revisions this run committed, across plans (another runner may move the version
     // table between two revisions; then the rest is planned again).
@@ -230,7 +230,7 @@ async fn migrate_locked(
         }
         progress.planned(&steps);
         if whole_run {
-            db.execute(begin(d)).await.map_err(busy)?;
+            db.execute(d.begin()).await.map_err(busy)?;
         }
         let mut replan = false;
         let mut done = 0;
@@ -278,14 +278,6 @@ async fn finish(db: &mut Database, result: Result<()>) -> Result<()> {
     }
 }
 
-fn begin(d: Dialect) -> &'static str {
-    match d {
-        // Takes the write lock now, so that the version table read next stays true.
-        Dialect::Sqlite => "BEGIN IMMEDIATE",
-        _ => "BEGIN",
-    }
-}
-
 /// SQLite's "database is locked" after the busy timeout: another runner holds it.
 fn busy(e: aludel_introspect::Error) -> Error {
     let text = e.to_string().to_ascii_lowercase();
@@ -313,7 +305,7 @@ async fn run_step(
     let transactional = step.transactional;
     let id = step.revision.meta.id.to_string();
     if own_transaction {
-        db.execute(begin(d)).await.map_err(busy)?;
+        db.execute(d.begin()).await.map_err(busy)?;
     }
     // Under the lock (or in the transaction): has another runner moved the version?
     let now = current_heads(db, vt.name).await?;
@@ -385,7 +377,7 @@ async fn run_step(
     }
     if !transactional {
         // The version change and the ledger row commit together.
-        db.execute(begin(d)).await?;
+        db.execute(d.begin()).await?;
     }
     for sql in vt.update(&step.heads_before, &step.heads_after) {
         db.execute(&sql).await?;
@@ -431,13 +423,13 @@ pub async fn execute_statements(
 ) -> Result<()> {
     let d = db.dialect();
     let sqlite = d == Dialect::Sqlite;
-    let transactional = d != Dialect::MySql;
+    let transactional = d.transactional_ddl();
     if sqlite {
         db.execute("PRAGMA foreign_keys = OFF").await?;
     }
     let result = async {
         if transactional {
-            db.execute(begin(d)).await?;
+            db.execute(d.begin()).await?;
         }
         for sql in statements {
             if let Err(e) = db.execute(sql).await {
@@ -490,7 +482,7 @@ pub async fn stamp(
         };
         let ledger = Ledger::new(&opts.version_table, d);
         // The version table and the ledger change together or not at all.
-        db.execute(begin(d)).await.map_err(busy)?;
+        db.execute(d.begin()).await.map_err(busy)?;
         let written: Result<()> = async {
             let before = current_heads(db, &opts.version_table).await?;
             let mut statements = vt.update(&before, heads);
@@ -678,7 +670,7 @@ pub async fn resolve(
             statements.push(ledger.set_checksum(p.id, &sum));
         }
         // The version table and the ledger change together or not at all.
-        db.execute(begin(d)).await.map_err(busy)?;
+        db.execute(d.begin()).await.map_err(busy)?;
         let written: Result<()> = async {
             for sql in &statements {
                 db.execute(sql).await?;

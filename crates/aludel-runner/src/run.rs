@@ -343,7 +343,7 @@ pub fn script(
         name: &opts.version_table,
         dialect,
     };
-    let transactional = dialect != Dialect::MySql;
+    let transactional = dialect.transactional_ddl();
     let whole_run = transactional && opts.transaction_mode == TransactionMode::All;
     let mut out = String::new();
     let mut line = |s: &str| {

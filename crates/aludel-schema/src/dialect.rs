@@ -43,6 +43,21 @@ impl Dialect {
         }
     }
 
+    /// Whether DDL is transactional: PostgreSQL and SQLite roll a failed revision back;
+    /// MySQL commits each statement as it goes.
+    pub fn transactional_ddl(self) -> bool {
+        self != Dialect::MySql
+    }
+
+    /// The statement that opens a revision's transaction. SQLite's takes the write lock
+    /// at once, so that the version table read next stays true.
+    pub fn begin(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "BEGIN IMMEDIATE",
+            _ => "BEGIN",
+        }
+    }
+
     /// Why `name` cannot name an object on this dialect, when it cannot: what the server
     /// would refuse, or (PostgreSQL) silently cut, so that the object would no longer be
     /// found by the name the models give it.
