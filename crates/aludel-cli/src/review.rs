@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use aludel_review::history::History;
+use aludel_review::history::{Files, History};
 use aludel_review::{Input, RevisionInput, rules, source};
 use aludel_runner::{Direction, Graph, Item, plan, replay, replay_onto};
 use aludel_schema::{Dialect, Schema};
@@ -170,13 +170,17 @@ pub(crate) struct ReviewArgs<'a> {
     pub output: Option<&'a Path>,
 }
 
-pub(crate) fn review_diff(
-    project: &Project,
-    graph: &Graph<'_>,
-    models: Schema,
-    args: ReviewArgs<'_>,
-) -> anyhow::Result<ExitCode> {
-    let d = args.dialect;
+/// The revision files review-diff compares: at the commit the branch forked from, at the
+/// base's tip now, and in the working tree; and the fork's short hash.
+struct Sides {
+    merge_base: String,
+    at_fork: Files,
+    at_tip: Files,
+    here: Files,
+}
+
+/// Finds the fork with git and reads the three sets of files.
+fn sides(project: &Project, base: &str) -> anyhow::Result<Sides> {
     let root = std::fs::canonicalize(&project.root).unwrap_or(project.root.clone());
     let top = PathBuf::from(
         git(&root, &["rev-parse", "--show-toplevel"])
@@ -197,7 +201,6 @@ pub(crate) fn review_diff(
         })?
         .to_string_lossy()
         .replace('\\', "/");
-    let base = args.base;
     let base_sha = git(&top, &["rev-parse", "--verify", &format!("{base}^{{commit}}")])
         .with_context(|| {
             format!(
@@ -219,7 +222,7 @@ pub(crate) fn review_diff(
     };
 
     // The branch's files, as they are in the working tree.
-    let mut here: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut here: Files = BTreeMap::new();
     for entry in std::fs::read_dir(&versions)
         .with_context(|| format!("cannot read {}", versions.display()))?
     {
@@ -234,6 +237,119 @@ pub(crate) fn review_diff(
         }
     }
 
+    Ok(Sides {
+        merge_base: short,
+        at_fork,
+        at_tip,
+        here,
+    })
+}
+
+/// Each added revision's statements for the dialect, rendered on top of `replayed` (the
+/// base's schema); a revision that cannot render says why instead.
+fn branch_sql<'g>(
+    graph: &Graph<'g>,
+    d: Dialect,
+    before_ids: &HashSet<&str>,
+    replayed: Schema,
+    added: &[&'g str],
+) -> BTreeMap<&'g str, Vec<String>> {
+    let before_heads = graph.heads_of(before_ids);
+    let mut sql: BTreeMap<&'g str, Vec<String>> = BTreeMap::new();
+    match plan(
+        graph,
+        d,
+        &before_heads,
+        "heads",
+        Direction::Upgrade,
+        Some(replayed),
+    ) {
+        Ok(steps) => {
+            for step in steps {
+                let lines = step
+                    .items
+                    .iter()
+                    .map(|item| match item {
+                        Item::Sql(s) => s.clone(),
+                        Item::Code { name, .. } => format!(
+                            "-- NOT RENDERED: the Rust code {name:?} runs only against a database"
+                        ),
+                    })
+                    .collect();
+                sql.insert(step.revision.meta.id, lines);
+            }
+        }
+        Err(e) => {
+            for id in added {
+                sql.insert(id, vec![format!("-- cannot render: {e}")]);
+            }
+        }
+    }
+    sql
+}
+
+/// The added revisions as the review takes them, with their `aludel-allow` comments.
+fn revision_inputs<'g>(
+    graph: &Graph<'g>,
+    added: &[&'g str],
+    here: &Files,
+    mut sql: BTreeMap<&'g str, Vec<String>>,
+) -> anyhow::Result<Vec<RevisionInput>> {
+    let mut revisions = Vec::new();
+    for id in added {
+        let def = graph.get(id).expect("listed from the graph");
+        let (file, text) = here
+            .get(*id)
+            .cloned()
+            .unwrap_or_else(|| (def.file.to_string(), String::new()));
+        let allows = source::allows(&text).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+        revisions.push(RevisionInput {
+            id: id.to_string(),
+            revises: def.meta.revises.iter().map(|s| s.to_string()).collect(),
+            message: def.meta.message.to_string(),
+            file,
+            operations: def.upgrade_ops(),
+            sql: sql.remove(id).unwrap_or_default(),
+            allows,
+        });
+    }
+    Ok(revisions)
+}
+
+/// Writes the report where the arguments say; the exit code says whether it failed.
+fn write_report(report: &aludel_review::Report, args: &ReviewArgs<'_>) -> anyhow::Result<ExitCode> {
+    let rendered = match args.format {
+        ReportFormat::Markdown => aludel_review::markdown(report),
+        ReportFormat::Text => aludel_review::text(report),
+        ReportFormat::Json => aludel_review::json(report) + "\n",
+    };
+    match args.output {
+        Some(path) => std::fs::write(path, &rendered)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => print!("{rendered}"),
+    }
+    eprintln!("review-diff: {}", report.summary);
+    Ok(if report.failed() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+pub(crate) fn review_diff(
+    project: &Project,
+    graph: &Graph<'_>,
+    models: Schema,
+    args: ReviewArgs<'_>,
+) -> anyhow::Result<ExitCode> {
+    let d = args.dialect;
+    let base = args.base;
+    let Sides {
+        merge_base: short,
+        at_fork,
+        at_tip,
+        here,
+    } = sides(project, base)?;
     let branch: Vec<&str> = graph.topo().iter().map(|r| r.meta.id).collect();
     let heads = graph.heads();
     let history = History {
@@ -281,55 +397,8 @@ pub(crate) fn review_diff(
         ));
     }
 
-    let before_heads = graph.heads_of(&before_ids);
-    let mut sql: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    match plan(
-        graph,
-        d,
-        &before_heads,
-        "heads",
-        Direction::Upgrade,
-        Some(replayed),
-    ) {
-        Ok(steps) => {
-            for step in steps {
-                let lines = step
-                    .items
-                    .iter()
-                    .map(|item| match item {
-                        Item::Sql(s) => s.clone(),
-                        Item::Code { name, .. } => format!(
-                            "-- NOT RENDERED: the Rust code {name:?} runs only against a database"
-                        ),
-                    })
-                    .collect();
-                sql.insert(step.revision.meta.id, lines);
-            }
-        }
-        Err(e) => {
-            for id in &added {
-                sql.insert(id, vec![format!("-- cannot render: {e}")]);
-            }
-        }
-    }
-    let mut revisions = Vec::new();
-    for id in &added {
-        let def = graph.get(id).expect("listed from the graph");
-        let (file, text) = here
-            .get(*id)
-            .cloned()
-            .unwrap_or_else(|| (def.file.to_string(), String::new()));
-        let allows = source::allows(&text).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
-        revisions.push(RevisionInput {
-            id: id.to_string(),
-            revises: def.meta.revises.iter().map(|s| s.to_string()).collect(),
-            message: def.meta.message.to_string(),
-            file,
-            operations: def.upgrade_ops(),
-            sql: sql.remove(id).unwrap_or_default(),
-            allows,
-        });
-    }
+    let sql = branch_sql(graph, d, &before_ids, replayed, &added);
+    let revisions = revision_inputs(graph, &added, &here, sql)?;
     let report = aludel_review::review(Input {
         base: base.to_string(),
         merge_base: short,
@@ -345,20 +414,5 @@ pub(crate) fn review_diff(
             .clone()
             .unwrap_or_else(|| aludel_review::rules::DOCS_BASE.to_string()),
     });
-    let rendered = match args.format {
-        ReportFormat::Markdown => aludel_review::markdown(&report),
-        ReportFormat::Text => aludel_review::text(&report),
-        ReportFormat::Json => aludel_review::json(&report) + "\n",
-    };
-    match args.output {
-        Some(path) => std::fs::write(path, &rendered)
-            .with_context(|| format!("cannot write {}", path.display()))?,
-        None => print!("{rendered}"),
-    }
-    eprintln!("review-diff: {}", report.summary);
-    Ok(if report.failed() {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    })
+    write_report(&report, &args)
 }
