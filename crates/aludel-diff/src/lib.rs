@@ -77,8 +77,6 @@ pub fn validate(target: &Schema, dialect: Dialect) -> Result<()> {
             name_problem(&mut problems, dialect, "enum type", &e.name);
         }
     }
-    let same_set =
-        |a: &[String], b: &[String]| a.len() == b.len() && a.iter().all(|x| b.contains(x));
     for t in &target.tables {
         let tn = t.display_name();
         table_name_problems(&mut problems, dialect, t);
@@ -114,42 +112,7 @@ pub fn validate(target: &Schema, dialect: Dialect) -> Result<()> {
                     f.columns.join(", "),
                     f.ref_table
                 )),
-                Some(rt) => {
-                    for rc in &f.ref_columns {
-                        if rt.get_column(rc).is_none() {
-                            problems.push(format!(
-                                "foreign key of {tn} ({}) references {}.{rc}, which does not exist",
-                                f.columns.join(", "),
-                                f.ref_table
-                            ));
-                        }
-                    }
-                    if f.ref_columns.len() != f.columns.len() {
-                        problems.push(format!(
-                            "foreign key of {tn} has {} columns but references {}",
-                            f.columns.len(),
-                            f.ref_columns.len()
-                        ));
-                    }
-                    let wanted = &f.ref_columns;
-                    let keyed = rt
-                        .primary_key
-                        .as_ref()
-                        .is_some_and(|p| same_set(&p.columns, wanted))
-                        || rt.uniques.iter().any(|u| same_set(&u.columns, wanted))
-                        || rt.indexes.iter().any(|i| {
-                            i.unique && i.predicate.is_none() && same_set(&i.columns, wanted)
-                        });
-                    if !keyed {
-                        problems.push(format!(
-                            "foreign key of {tn} ({}) references {} ({}), which is neither its primary key \
-                             nor unique: the databases refuse it; reference the primary key or add a unique constraint",
-                            f.columns.join(", "),
-                            f.ref_table,
-                            f.ref_columns.join(", ")
-                        ));
-                    }
-                }
+                Some(rt) => referenced_key_problems(&mut problems, &tn, f, rt),
             }
         }
         let named: Vec<&str> = t
@@ -169,6 +132,53 @@ pub fn validate(target: &Schema, dialect: Dialect) -> Result<()> {
         Ok(())
     } else {
         Err(Error::InvalidTarget(problems))
+    }
+}
+
+/// A foreign key's referenced columns: they exist, match its columns in number, and are
+/// the referenced table's primary key or a unique key.
+fn referenced_key_problems(
+    problems: &mut Vec<String>,
+    tn: &impl std::fmt::Display,
+    f: &ForeignKey,
+    rt: &Table,
+) {
+    let same_set =
+        |a: &[String], b: &[String]| a.len() == b.len() && a.iter().all(|x| b.contains(x));
+    for rc in &f.ref_columns {
+        if rt.get_column(rc).is_none() {
+            problems.push(format!(
+                "foreign key of {tn} ({}) references {}.{rc}, which does not exist",
+                f.columns.join(", "),
+                f.ref_table
+            ));
+        }
+    }
+    if f.ref_columns.len() != f.columns.len() {
+        problems.push(format!(
+            "foreign key of {tn} has {} columns but references {}",
+            f.columns.len(),
+            f.ref_columns.len()
+        ));
+    }
+    let wanted = &f.ref_columns;
+    let keyed = rt
+        .primary_key
+        .as_ref()
+        .is_some_and(|p| same_set(&p.columns, wanted))
+        || rt.uniques.iter().any(|u| same_set(&u.columns, wanted))
+        || rt
+            .indexes
+            .iter()
+            .any(|i| i.unique && i.predicate.is_none() && same_set(&i.columns, wanted));
+    if !keyed {
+        problems.push(format!(
+                "foreign key of {tn} ({}) references {} ({}), which is neither its primary key \
+                 nor unique: the databases refuse it; reference the primary key or add a unique constraint",
+                f.columns.join(", "),
+                f.ref_table,
+                f.ref_columns.join(", ")
+            ));
     }
 }
 
@@ -718,30 +728,7 @@ impl<'a> Differ<'a> {
                 }
             }
         }
-        let mut dropped = Vec::new();
-        for c in &cur.columns {
-            if tgt.get_column(&c.name).is_none() {
-                dropped.push(c.clone());
-                self.plan.drop_columns.push(Operation::DropColumn {
-                    table: tn.clone(),
-                    column: c.name.clone(),
-                });
-                self.notes.push(Note {
-                    kind: NoteKind::Destructive,
-                    message: format!("column {tn}.{} is dropped with all its values", c.name),
-                });
-                if !c.nullable && c.default.is_none() {
-                    self.notes.push(Note {
-                        kind: NoteKind::Destructive,
-                        message: format!(
-                            "the downgrade re-adds {tn}.{} as NOT NULL without a default, which fails while \
-                             the table has rows: give the column a default in the downgrade, or fill it there",
-                            c.name
-                        ),
-                    });
-                }
-            }
-        }
+        let dropped = self.dropped_columns(tn, cur, tgt);
         for d in &dropped {
             for a in &added {
                 if d.ty == a.ty.canonical(self.dialect) {
@@ -767,6 +754,35 @@ impl<'a> Differ<'a> {
         self.diff_uniques_and_indexes(tn, cur, tgt, raw_cur, raw_tgt);
         self.diff_foreign_keys(tn, cur, tgt, raw_tgt);
         self.diff_checks(tn, cur, tgt, raw_tgt);
+    }
+
+    /// The columns of `cur` that `tgt` lacks: dropped, each with its note.
+    fn dropped_columns(&mut self, tn: &TableName, cur: &Table, tgt: &Table) -> Vec<Column> {
+        let mut dropped = Vec::new();
+        for c in &cur.columns {
+            if tgt.get_column(&c.name).is_none() {
+                dropped.push(c.clone());
+                self.plan.drop_columns.push(Operation::DropColumn {
+                    table: tn.clone(),
+                    column: c.name.clone(),
+                });
+                self.notes.push(Note {
+                    kind: NoteKind::Destructive,
+                    message: format!("column {tn}.{} is dropped with all its values", c.name),
+                });
+                if !c.nullable && c.default.is_none() {
+                    self.notes.push(Note {
+                        kind: NoteKind::Destructive,
+                        message: format!(
+                            "the downgrade re-adds {tn}.{} as NOT NULL without a default, which fails while \
+                             the table has rows: give the column a default in the downgrade, or fill it there",
+                            c.name
+                        ),
+                    });
+                }
+            }
+        }
+        dropped
     }
 
     fn diff_primary_key(&mut self, tn: &TableName, cur: &Table, tgt: &Table, raw_tgt: &Table) {
