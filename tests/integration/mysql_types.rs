@@ -104,3 +104,58 @@ fn unsigned_integers_are_refused_elsewhere() {
         );
     }
 }
+
+/// What aludel refuses when the plan is made, the server really does wrong: an index on a
+/// LONGTEXT column fails on MySQL (1170) and is quietly cut to a prefix on MariaDB (note
+/// 1071), and an emoji in a comment is kept as `?`.
+#[test]
+fn mysql_refusals_match_what_the_server_does() {
+    let Some(db) = TestDb::new(Dialect::MySql) else {
+        return;
+    };
+    block_on(async {
+        let mut c = db.connect().await;
+        c.execute("CREATE TABLE docs (id INT PRIMARY KEY, body LONGTEXT) COMMENT 'rocket 🚀'")
+            .await
+            .unwrap();
+        match c.execute("CREATE INDEX ix_docs_body ON docs (body)").await {
+            Err(e) => assert!(e.to_string().contains("1170"), "{e}"),
+            Ok(_) => {
+                let prefix = c
+                    .query_column(
+                        "SELECT SUB_PART FROM information_schema.STATISTICS \
+                         WHERE TABLE_SCHEMA = DATABASE() AND INDEX_NAME = 'ix_docs_body'",
+                    )
+                    .await
+                    .unwrap();
+                assert!(
+                    prefix[0].is_some(),
+                    "not the whole column, as a model would say: {prefix:?}"
+                );
+            }
+        }
+        let kept = c
+            .query_column(
+                "SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_NAME = 'docs' AND TABLE_SCHEMA = DATABASE()",
+            )
+            .await
+            .unwrap();
+        assert_ne!(kept[0].as_deref(), Some("rocket 🚀"), "{kept:?}");
+        c.close().await;
+    });
+    let mut s = Schema::new();
+    s.tables.push(
+        Table::new("docs")
+            .column(Column::new("id", T::Integer))
+            .column(Column::new("body", T::Text))
+            .primary_key(["id"])
+            .index(aludel_schema::Index::new(["body"]))
+            .comment("rocket 🚀"),
+    );
+    NamingConvention::default().apply(&mut s, Dialect::MySql);
+    let err = aludel_diff::diff(&Schema::new(), &s, Dialect::MySql)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("which MySQL cannot index whole"), "{err}");
+    assert!(err.contains("store as '?'"), "{err}");
+}

@@ -894,3 +894,60 @@ fn resolve_reverted_compares_as_autogenerate_does() {
         c.close().await;
     });
 }
+
+/// The runner's 63-bit FNV-1a key of a lock name.
+fn lock_key(name: &str) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in name.bytes() {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    (h >> 1) as i64
+}
+
+/// The lock-timeout error names the holder and its statement, but never a statement that
+/// mentions a password (it may hold one).
+#[test]
+fn the_lock_holder_is_named_without_a_password() {
+    for d in [Dialect::Postgres, Dialect::MySql] {
+        let Some(db) = TestDb::new(d) else {
+            continue;
+        };
+        block_on(async {
+            let mut holder = db.connect().await;
+            let (take, sleep) = if d == Dialect::Postgres {
+                let key = lock_key("aludel:aludel_version");
+                (
+                    format!("SELECT pg_advisory_lock({key})"),
+                    "SELECT pg_sleep(3), 'PASSWORD hunter2-secret'",
+                )
+            } else {
+                let name = holder.query_column("SELECT DATABASE()").await.unwrap()[0]
+                    .clone()
+                    .unwrap();
+                let key = lock_key(&format!("{name}:aludel_version"));
+                (
+                    format!("SELECT GET_LOCK('aludel:{key:x}', 0)"),
+                    "SELECT SLEEP(3), 'PASSWORD hunter2-secret'",
+                )
+            };
+            holder.query_column(&take).await.unwrap();
+            let mut c = db.connect().await;
+            let impatient = RunnerOptions {
+                lock_timeout: std::time::Duration::from_secs(1),
+                ..opts()
+            };
+            let defs = one(create_a);
+            let busy = holder.query_column(sleep);
+            let (_, err) = tokio::join!(busy, up(&mut c, &defs, &impatient));
+            let err = err.unwrap_err().to_string();
+            assert!(err.contains("The holder: "), "{d}: {err}");
+            assert!(
+                err.contains("(not shown: it mentions a password)"),
+                "{d}: {err}"
+            );
+            assert!(!err.contains("hunter2"), "{d}: {err}");
+            holder.close().await;
+            c.close().await;
+        });
+    }
+}

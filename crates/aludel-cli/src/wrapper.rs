@@ -96,10 +96,7 @@ fn runner_lock() -> Option<std::fs::File> {
 /// `built` copied to `<its folder>/runners/<hash of the manifest path>/`, unless the
 /// copy there is already the same file.
 fn private_copy(built: &Path, manifest: &Path) -> anyhow::Result<PathBuf> {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in manifest.as_os_str().as_encoded_bytes() {
-        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-    }
+    let h = aludel_schema::fnv1a_64(manifest.as_os_str().as_encoded_bytes());
     let dir = built
         .parent()
         .unwrap_or(Path::new("."))

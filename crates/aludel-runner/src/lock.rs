@@ -30,16 +30,12 @@ pub struct Lock {
 
 /// A stable 63-bit key for PostgreSQL's advisory lock.
 fn pg_key(name: &str) -> i64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in name.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    (h >> 1) as i64
+    (aludel_schema::fnv1a_64(name.as_bytes()) >> 1) as i64
 }
 
 /// Who holds PostgreSQL's advisory lock `key`: pid, application, since when, and the
-/// statement it runs, with the command that ends it; empty when nobody does (any more).
+/// statement it runs (unless it mentions a password), with the command that ends it;
+/// empty when nobody does (any more).
 async fn pg_holder(db: &mut Database, key: i64) -> Result<String> {
     // A bigint advisory key is kept as two 32-bit halves.
     let (hi, lo) = (key >> 32, key & 0xffff_ffff);
@@ -47,7 +43,8 @@ async fn pg_holder(db: &mut Database, key: i64) -> Result<String> {
         "SELECT 'pid ' || a.pid || ' (application ' || quote_literal(coalesce(a.application_name, '')) \
          || ', ' || coalesce(a.state, 'unknown state') || ' since ' \
          || coalesce(date_trunc('second', coalesce(a.query_start, a.backend_start))::text, '?') \
-         || ', statement: ' || left(coalesce(a.query, ''), 200) \
+         || ', statement: ' || CASE WHEN a.query ILIKE '%password%' \
+            THEN '(not shown: it mentions a password)' ELSE left(coalesce(a.query, ''), 200) END \
          || '); to end it: SELECT pg_terminate_backend(' || a.pid || ')' \
          FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid \
          WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {hi} AND l.objid = {lo} AND l.objsubid = 1"
@@ -131,7 +128,8 @@ pub async fn acquire(
 async fn mysql_holder(db: &mut Database, lit: &str) -> Result<String> {
     let sql = format!(
         "SELECT CONCAT('connection ', p.ID, ' (user ', p.USER, ', ', p.COMMAND, ' for ', p.TIME, ' s', \
-         IFNULL(CONCAT(', statement: ', LEFT(p.INFO, 200)), ''), '); to end it: KILL ', p.ID) \
+         IFNULL(CONCAT(', statement: ', IF(p.INFO LIKE '%password%', \
+         '(not shown: it mentions a password)', LEFT(p.INFO, 200))), ''), '); to end it: KILL ', p.ID) \
          FROM information_schema.PROCESSLIST p WHERE p.ID = IS_USED_LOCK({lit})"
     );
     first_text(db, &sql).await

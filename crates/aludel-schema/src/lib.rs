@@ -28,8 +28,10 @@ pub use model::{
     Check, Column, EnumType, FkAction, ForeignKey, Index, PrimaryKey, Schema, Table, TableName,
     Unique,
 };
-pub use naming::NamingConvention;
+pub use naming::{NamingConvention, fnv1a_64};
 pub use normalize::{enum_check, enum_check_name, normalize, normalize_enums, normalize_table};
-pub use ops::{AlterColumn, Applier, Change, Execute, Operation, enum_column_of, reverse_all};
+pub use ops::{
+    AlterColumn, Applier, Change, Concern, Execute, Operation, enum_column_of, reverse_all,
+};
 pub use quote::{ident_quote, quote_ident, quote_list, quote_literal, quote_table};
 pub use types::ColumnType;

@@ -123,6 +123,16 @@ pub(crate) fn shorten(name: String, max: usize) -> String {
     format!("{}{suffix}", &name[..cut])
 }
 
+/// 64-bit FNV-1a: a stable hash for names (lock keys, per-project paths) that must not
+/// change between builds or platforms, as `std`'s hasher may.
+pub fn fnv1a_64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
 fn fnv1a(bytes: &[u8]) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
     for &b in bytes {
@@ -135,6 +145,13 @@ fn fnv1a(bytes: &[u8]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fnv1a_64_is_the_published_function() {
+        // Lock keys and runner paths depend on it never changing.
+        assert_eq!(fnv1a_64(b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a_64(b"a"), 0xaf63_dc4c_8601_ec8c);
+    }
     use crate::{Column, ColumnType, ForeignKey, Index, Unique};
 
     #[test]

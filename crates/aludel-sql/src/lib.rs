@@ -47,6 +47,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// applies to.
 pub fn render(op: &Operation, before: &Schema, dialect: Dialect) -> Result<Vec<String>> {
     names::check(op, dialect)?;
+    render_checked(op, before, dialect)
+}
+
+/// [`render`] of an operation whose names were checked already.
+fn render_checked(op: &Operation, before: &Schema, dialect: Dialect) -> Result<Vec<String>> {
     // sea-query panics on some inputs; aludel never feeds it those, and a bug that did
     // must still reach the user as an error, not a crash.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -107,7 +112,7 @@ pub fn render_all(
             let (rendered, applied) = rayon::join(
                 || {
                     run.par_iter()
-                        .map(|op| render(op, &empty, dialect))
+                        .map(|op| render_checked(op, &empty, dialect))
                         .collect::<Vec<_>>()
                 },
                 || {
@@ -143,7 +148,7 @@ pub fn render_all(
                 continue;
             }
         }
-        out.extend(render(&ops[i], &state, dialect)?);
+        out.extend(render_checked(&ops[i], &state, dialect)?);
         apply(&mut applier, &ops[i], &mut state)?;
         i += 1;
     }

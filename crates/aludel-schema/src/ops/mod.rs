@@ -20,6 +20,19 @@ use crate::{
     TableName, Unique,
 };
 
+/// What an operation is about ([`Operation::concern`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Concern {
+    Tables,
+    Columns,
+    Indexes,
+    /// Primary keys, foreign keys and checks.
+    Keys,
+    Enums,
+    /// Raw SQL and Rust code.
+    Raw,
+}
+
 /// One change from an old value to a new one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change<T> {
@@ -336,62 +349,55 @@ impl Operation {
 
     /// Replays the operation on `schema`.
     pub fn apply(&self, schema: &mut Schema) -> Result<()> {
+        match self.concern() {
+            Concern::Tables => apply_tables(self, schema),
+            Concern::Columns => apply_columns(self, schema),
+            Concern::Indexes => apply_indexes(self, schema),
+            Concern::Keys => apply_keys(self, schema),
+            Concern::Enums => apply_enums(self, schema),
+            Concern::Raw => Ok(()),
+        }
+    }
+
+    /// What the operation is about: apply, reverse and the renderer each have one
+    /// function per concern, and route by this one match.
+    pub fn concern(&self) -> Concern {
         use Operation as O;
         match self {
             O::CreateTable { .. }
             | O::DropTable { .. }
             | O::RenameTable { .. }
-            | O::SetTableComment { .. } => apply_tables(self, schema),
+            | O::SetTableComment { .. } => Concern::Tables,
             O::AddColumn { .. }
             | O::DropColumn { .. }
             | O::RenameColumn { .. }
-            | O::AlterColumn(_) => apply_columns(self, schema),
+            | O::AlterColumn(_) => Concern::Columns,
             O::CreateIndex { .. }
             | O::DropIndex { .. }
             | O::AddUnique { .. }
-            | O::DropUnique { .. } => apply_indexes(self, schema),
+            | O::DropUnique { .. } => Concern::Indexes,
             O::AddPrimaryKey { .. }
             | O::DropPrimaryKey { .. }
             | O::AddForeignKey { .. }
             | O::ValidateForeignKey { .. }
             | O::DropForeignKey { .. }
             | O::AddCheck { .. }
-            | O::DropCheck { .. } => apply_keys(self, schema),
-            O::CreateEnum { .. } | O::DropEnum { .. } | O::AlterEnum { .. } => {
-                apply_enums(self, schema)
-            }
-            O::Execute(_) | O::Code { .. } => Ok(()),
+            | O::DropCheck { .. } => Concern::Keys,
+            O::CreateEnum { .. } | O::DropEnum { .. } | O::AlterEnum { .. } => Concern::Enums,
+            O::Execute(_) | O::Code { .. } => Concern::Raw,
         }
     }
 
     /// The operations that undo this one, given `before`, the schema it is applied to.
     /// `None` for raw SQL, which only its author can reverse.
     pub fn reverse(&self, before: &Schema) -> Result<Option<Vec<Operation>>> {
-        use Operation as O;
-        let ops = match self {
-            O::CreateTable { .. }
-            | O::DropTable { .. }
-            | O::RenameTable { .. }
-            | O::SetTableComment { .. } => reverse_tables(self, before)?,
-            O::AddColumn { .. }
-            | O::DropColumn { .. }
-            | O::RenameColumn { .. }
-            | O::AlterColumn(_) => reverse_columns(self, before)?,
-            O::CreateIndex { .. }
-            | O::DropIndex { .. }
-            | O::AddUnique { .. }
-            | O::DropUnique { .. } => reverse_indexes(self, before)?,
-            O::AddPrimaryKey { .. }
-            | O::DropPrimaryKey { .. }
-            | O::AddForeignKey { .. }
-            | O::ValidateForeignKey { .. }
-            | O::DropForeignKey { .. }
-            | O::AddCheck { .. }
-            | O::DropCheck { .. } => reverse_keys(self, before)?,
-            O::CreateEnum { .. } | O::DropEnum { .. } | O::AlterEnum { .. } => {
-                reverse_enums(self, before)?
-            }
-            O::Execute(_) | O::Code { .. } => return Ok(None),
+        let ops = match self.concern() {
+            Concern::Tables => reverse_tables(self, before)?,
+            Concern::Columns => reverse_columns(self, before)?,
+            Concern::Indexes => reverse_indexes(self, before)?,
+            Concern::Keys => reverse_keys(self, before)?,
+            Concern::Enums => reverse_enums(self, before)?,
+            Concern::Raw => return Ok(None),
         };
         Ok(Some(ops))
     }

@@ -1,8 +1,8 @@
 //! One operation to statements, per dialect.
 
 use aludel_schema::{
-    AlterColumn, Check, Column, ColumnType, Dialect, FkAction, ForeignKey, Index, Operation,
-    PrimaryKey, Schema, Table, TableName, Unique, is_literal_default, normalize_default,
+    AlterColumn, Check, Column, ColumnType, Concern, Dialect, FkAction, ForeignKey, Index,
+    Operation, PrimaryKey, Schema, Table, TableName, Unique, is_literal_default, normalize_default,
 };
 use sea_query::{
     Alias, ColumnDef, MysqlQueryBuilder, PostgresQueryBuilder, SchemaStatementBuilder,
@@ -16,7 +16,6 @@ use crate::{Error, Result, sqlite};
 use aludel_schema::{quote_ident, quote_list, quote_literal, quote_table};
 
 pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<String>> {
-    use Operation as O;
     if d == Dialect::Sqlite
         && sqlite::needs_rebuild(op, before)
         && let Some(table) = op.table()
@@ -27,29 +26,13 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
         let new = table_in(op, &after, &table)?;
         return sqlite::rebuild(old, new);
     }
-    match op {
-        O::CreateTable { .. }
-        | O::DropTable { .. }
-        | O::RenameTable { .. }
-        | O::SetTableComment { .. } => render_tables(op, d),
-        O::AddColumn { .. } | O::DropColumn { .. } | O::RenameColumn { .. } | O::AlterColumn(_) => {
-            render_columns(op, before, d)
-        }
-        O::CreateIndex { .. }
-        | O::DropIndex { .. }
-        | O::AddUnique { .. }
-        | O::DropUnique { .. } => render_indexes(op, before, d),
-        O::AddPrimaryKey { .. }
-        | O::DropPrimaryKey { .. }
-        | O::AddForeignKey { .. }
-        | O::ValidateForeignKey { .. }
-        | O::DropForeignKey { .. }
-        | O::AddCheck { .. }
-        | O::DropCheck { .. } => render_keys(op, before, d),
-        O::CreateEnum { .. } | O::DropEnum { .. } | O::AlterEnum { .. } => {
-            render_enums(op, before, d)
-        }
-        O::Code { .. } | O::Execute(_) => render_raw(op, d),
+    match op.concern() {
+        Concern::Tables => render_tables(op, d),
+        Concern::Columns => render_columns(op, before, d),
+        Concern::Indexes => render_indexes(op, before, d),
+        Concern::Keys => render_keys(op, before, d),
+        Concern::Enums => render_enums(op, before, d),
+        Concern::Raw => render_raw(op, d),
     }
 }
 
