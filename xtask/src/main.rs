@@ -125,11 +125,12 @@ fn soak(args: Vec<String>) -> anyhow::Result<()> {
 }
 
 /// The crates whose invariant is "pure": no database driver, no async runtime.
-const PURE_CRATES: [&str; 5] = [
+const PURE_CRATES: [&str; 6] = [
     "aludel-schema",
     "aludel-diff",
     "aludel-sql",
     "aludel-revision",
+    "aludel-plan",
     "aludel-review",
 ];
 

@@ -12,13 +12,10 @@ use aludel_schema::{Dialect, Operation, TableName};
 use aludel_sql::quote_literal;
 
 use crate::error::{Error, Result};
-use crate::graph::Graph;
-use crate::ledger::{self, Ledger, Status};
+use crate::ledger::{self, Ledger, Status, current_heads};
 use crate::lock;
-use crate::run::{
-    Direction, Item, RunnerOptions, Step, TransactionMode, VersionTable, check_current,
-    current_heads, plan,
-};
+use crate::{Graph, Item, Step};
+use aludel_plan::{Direction, RunnerOptions, TransactionMode, VersionTable, check_current, plan};
 
 /// What a run reports as it goes.
 pub trait Progress {
@@ -101,7 +98,7 @@ pub async fn preflight(
     let current = current_heads(db, &opts.version_table).await?;
     check_current(graph, &current)?;
     let ledger = Ledger::new(&opts.version_table, db.dialect());
-    let entries = ledger.entries(db).await?;
+    let entries = ledger::entries(db, &ledger).await?;
     let partial = ledger::partial(&entries);
     if !partial.is_empty() {
         return Err(Error::PartialRevisions(partial));
@@ -130,7 +127,10 @@ pub async fn missing_revisions(
     if columns_of(db, &ledger.name).await?.is_empty() {
         return Ok(Vec::new());
     }
-    Ok(ledger::missing_from_code(graph, &ledger.entries(db).await?))
+    Ok(ledger::missing_from_code(
+        graph,
+        &ledger::entries(db, &ledger).await?,
+    ))
 }
 
 enum Outcome {
@@ -212,7 +212,8 @@ async fn migrate_locked(
         }
         if direction == Direction::Downgrade {
             let reverting: Vec<&str> = steps.iter().map(|s| s.revision.meta.id).collect();
-            let edited = ledger::downgrade_edited(graph, &reverting, &ledger.entries(db).await?);
+            let edited =
+                ledger::downgrade_edited(graph, &reverting, &ledger::entries(db, &ledger).await?);
             if !edited.is_empty() {
                 return Err(Error::EditedDowngrade(
                     edited
@@ -259,9 +260,10 @@ async fn migrate_locked(
             return Ok(ran);
         }
     }
-    Err(Error::Ledger(
+    Err(aludel_plan::Error::Ledger(
         "the version table kept changing under this run; run it again".into(),
-    ))
+    )
+    .into())
 }
 
 /// Commits the open transaction after `result`, or rolls it back.
@@ -328,7 +330,7 @@ async fn run_step(
         // so before it starts, then run the statements one by one.
         db.execute(&ledger.insert(&id, action, Status::Running, &step.checksum, message))
             .await?;
-        running = Some(ledger.last_id(db).await?);
+        running = Some(ledger::last_id(db, ledger).await?);
         db.execute("COMMIT").await?;
     }
     for (n, item) in step.items.iter().enumerate() {
@@ -535,7 +537,7 @@ async fn still_there(
     applied: &[&str],
 ) -> Result<()> {
     let rev = graph.get(revision).expect("resolved");
-    let before = crate::run::replay(
+    let before = aludel_plan::replay(
         graph
             .topo()
             .iter()
@@ -624,7 +626,7 @@ pub async fn resolve(
         ensure_tables(db, &opts.version_table).await?;
         let d = db.dialect();
         let ledger = Ledger::new(&opts.version_table, d);
-        let entries = ledger.entries(db).await?;
+        let entries = ledger::entries(db, &ledger).await?;
         let sum = ledger::revision_checksum(graph.get(&id).expect("resolved"));
         if resolution == Resolution::AcceptEdit {
             db.execute(&ledger.insert(&id, "resolve", Status::Applied, &sum, "edit accepted"))

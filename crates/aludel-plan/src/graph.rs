@@ -7,9 +7,9 @@ use crate::error::{Error, Result};
 use crate::revision::RevisionDef;
 
 /// The revisions of a project as a directed acyclic graph.
-pub struct Graph<'a> {
+pub struct Graph<'a, Db> {
     /// Topological order: every revision after the ones it revises.
-    revs: Vec<&'a RevisionDef>,
+    revs: Vec<&'a RevisionDef<Db>>,
     index: HashMap<&'a str, usize>,
     parents: Vec<Vec<usize>>,
     children: Vec<Vec<usize>>,
@@ -19,10 +19,10 @@ fn valid_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 32 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-impl<'a> Graph<'a> {
+impl<'a, Db> Graph<'a, Db> {
     /// Builds the graph; duplicate ids, unknown parents and cycles are errors.
-    pub fn new(defs: &'a [RevisionDef]) -> Result<Graph<'a>> {
-        let mut by_id: HashMap<&str, &RevisionDef> = HashMap::new();
+    pub fn new(defs: &'a [RevisionDef<Db>]) -> Result<Graph<'a, Db>> {
+        let mut by_id: HashMap<&str, &RevisionDef<Db>> = HashMap::new();
         for d in defs {
             if !valid_id(d.meta.id) {
                 return Err(Error::InvalidRevisionId {
@@ -81,7 +81,7 @@ impl<'a> Graph<'a> {
             stuck.sort();
             return Err(Error::Cycle(stuck));
         }
-        let revs: Vec<&RevisionDef> = order.iter().map(|&i| &defs[i]).collect();
+        let revs: Vec<&RevisionDef<Db>> = order.iter().map(|&i| &defs[i]).collect();
         let index: HashMap<&str, usize> = revs
             .iter()
             .enumerate()
@@ -110,11 +110,11 @@ impl<'a> Graph<'a> {
     }
 
     /// Every revision, each after the ones it revises.
-    pub fn topo(&self) -> &[&'a RevisionDef] {
+    pub fn topo(&self) -> &[&'a RevisionDef<Db>] {
         &self.revs
     }
 
-    pub fn get(&self, id: &str) -> Option<&'a RevisionDef> {
+    pub fn get(&self, id: &str) -> Option<&'a RevisionDef<Db>> {
         self.index.get(id).map(|&i| self.revs[i])
     }
 
@@ -231,7 +231,7 @@ impl<'a> Graph<'a> {
 
     /// The revisions from `from` to `to` (each included; `None` is the base or the heads),
     /// in topological order.
-    pub fn between(&self, from: Option<&str>, to: Option<&str>) -> Vec<&'a RevisionDef> {
+    pub fn between(&self, from: Option<&str>, to: Option<&str>) -> Vec<&'a RevisionDef<Db>> {
         let upto = to.map(|t| self.ancestors(&[t]));
         let after = from.map(|f| {
             let mut seen = HashSet::new();
@@ -265,7 +265,7 @@ impl<'a> Graph<'a> {
     }
 
     /// The revisions applied when `current` are the heads of the database.
-    pub fn applied(&self, current: &[String]) -> Vec<&'a RevisionDef> {
+    pub fn applied(&self, current: &[String]) -> Vec<&'a RevisionDef<Db>> {
         let cur: Vec<&str> = current.iter().map(String::as_str).collect();
         let set = self.ancestors(&cur);
         (0..self.revs.len())
@@ -292,10 +292,14 @@ impl<'a> Graph<'a> {
 
     /// The revisions to apply, in order, to go from `current` to `target`:
     /// `head`, `heads`, `+N`, a revision id or a unique prefix of one.
-    pub fn upgrade_path(&self, current: &[String], target: &str) -> Result<Vec<&'a RevisionDef>> {
+    pub fn upgrade_path(
+        &self,
+        current: &[String],
+        target: &str,
+    ) -> Result<Vec<&'a RevisionDef<Db>>> {
         let cur: Vec<&str> = current.iter().map(String::as_str).collect();
         let applied = self.ancestors(&cur);
-        let pending = |goal: &HashSet<usize>| -> Vec<&'a RevisionDef> {
+        let pending = |goal: &HashSet<usize>| -> Vec<&'a RevisionDef<Db>> {
             (0..self.revs.len())
                 .filter(|i| goal.contains(i) && !applied.contains(i))
                 .map(|i| self.revs[i])
@@ -338,7 +342,11 @@ impl<'a> Graph<'a> {
 
     /// The revisions to revert, in order, to go from `current` down to `target`: `base`,
     /// `-N`, a revision id or a unique prefix of one.
-    pub fn downgrade_path(&self, current: &[String], target: &str) -> Result<Vec<&'a RevisionDef>> {
+    pub fn downgrade_path(
+        &self,
+        current: &[String],
+        target: &str,
+    ) -> Result<Vec<&'a RevisionDef<Db>>> {
         let cur: Vec<&str> = current.iter().map(String::as_str).collect();
         let applied = self.ancestors(&cur);
         let mut applied_rev: Vec<usize> = (0..self.revs.len())
@@ -398,7 +406,9 @@ fn split_relative(spec: &str) -> (&str, i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::revision::{Ops, Revision};
+    use crate::revision::Revision;
+    type RevisionDef = crate::revision::RevisionDef<()>;
+    type Ops = crate::revision::Ops<()>;
 
     fn noop(_: &mut Ops) {}
 
@@ -586,7 +596,7 @@ mod tests {
         for bad in ["", "head+1", "head-3", "zzz", "aaa111+5"] {
             assert!(g.resolve_heads(bad).is_err(), "{bad:?}");
         }
-        let empty = Graph::new(&[]).unwrap();
+        let empty = Graph::<()>::new(&[]).unwrap();
         assert!(empty.resolve_heads("head").unwrap().is_empty());
     }
 }

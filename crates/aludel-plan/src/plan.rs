@@ -1,11 +1,11 @@
-//! Applying and reverting revisions on a database, and the same as SQL text (offline).
+//! Planning a run: the steps that take a database from its heads to a target, each
+//! rendered to statements, and the same as a SQL script (`--sql`).
 //!
 //! Every revision of a run is replayed and rendered before the first statement runs, so
 //! a revision that cannot be rendered stops the run with the database untouched.
 
 use std::collections::HashSet;
 
-use aludel_introspect::Database;
 use aludel_schema::{Dialect, Operation, Schema};
 use aludel_sql::{quote_ident, quote_literal, render_all};
 
@@ -49,13 +49,25 @@ pub enum Direction {
 }
 
 /// What a step runs: a statement, or a data migration's Rust code.
-#[derive(Clone)]
-pub enum Item {
+pub enum Item<Db> {
     Sql(String),
-    Code { name: String, code: DataFn },
+    Code { name: String, code: DataFn<Db> },
 }
 
-impl std::fmt::Debug for Item {
+// By hand: a derive would ask `Db: Clone`.
+impl<Db> Clone for Item<Db> {
+    fn clone(&self) -> Self {
+        match self {
+            Item::Sql(s) => Item::Sql(s.clone()),
+            Item::Code { name, code } => Item::Code {
+                name: name.clone(),
+                code: *code,
+            },
+        }
+    }
+}
+
+impl<Db> std::fmt::Debug for Item<Db> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Item::Sql(s) => write!(f, "Sql({s:?})"),
@@ -65,13 +77,13 @@ impl std::fmt::Debug for Item {
 }
 
 /// One revision of a run, rendered.
-pub struct Step<'a> {
-    pub revision: &'a RevisionDef,
+pub struct Step<'a, Db> {
+    pub revision: &'a RevisionDef<Db>,
     pub direction: Direction,
     /// The version table's heads before and after this step.
     pub heads_before: Vec<String>,
     pub heads_after: Vec<String>,
-    pub items: Vec<Item>,
+    pub items: Vec<Item<Db>>,
     /// The checksum of the revision's operations, both ways, for the ledger.
     pub checksum: String,
     /// Whether the revision runs in one transaction: the dialect's DDL is transactional
@@ -79,7 +91,7 @@ pub struct Step<'a> {
     pub transactional: bool,
 }
 
-impl Step<'_> {
+impl<Db> Step<'_, Db> {
     /// `Running upgrade  -> 1975ea83b712, create posts table`, as Alembic says it.
     pub fn describe(&self) -> String {
         let parents = if self.revision.meta.revises.is_empty() {
@@ -104,14 +116,16 @@ impl Step<'_> {
 }
 
 /// The schema the revisions `applied` (in topological order) build from nothing.
-pub fn replay<'a>(applied: impl IntoIterator<Item = &'a RevisionDef>) -> Result<Schema> {
+pub fn replay<'a, Db: 'a>(
+    applied: impl IntoIterator<Item = &'a RevisionDef<Db>>,
+) -> Result<Schema> {
     replay_onto(Schema::new(), applied)
 }
 
 /// The schema the revisions `applied` (in topological order) build on top of `s`.
-pub fn replay_onto<'a>(
+pub fn replay_onto<'a, Db: 'a>(
     mut s: Schema,
-    applied: impl IntoIterator<Item = &'a RevisionDef>,
+    applied: impl IntoIterator<Item = &'a RevisionDef<Db>>,
 ) -> Result<Schema> {
     let mut applier = aludel_schema::Applier::new(&s);
     for d in applied {
@@ -132,14 +146,14 @@ pub fn replay_onto<'a>(
 /// `live` is the database's schema when there is a database: steps render against it
 /// (simulated forward, step by step), so tables that no revision created are known.
 /// Without one (`--sql`) the applied revisions are replayed instead.
-pub fn plan<'a>(
-    graph: &Graph<'a>,
+pub fn plan<'a, Db>(
+    graph: &Graph<'a, Db>,
     dialect: Dialect,
     current: &[String],
     target: &str,
     direction: Direction,
     live: Option<Schema>,
-) -> Result<Vec<Step<'a>>> {
+) -> Result<Vec<Step<'a, Db>>> {
     let path = match direction {
         Direction::Upgrade => graph.upgrade_path(current, target)?,
         Direction::Downgrade => graph.downgrade_path(current, target)?,
@@ -215,11 +229,11 @@ pub fn plan<'a>(
 }
 
 /// The statements of recorded operations, with each data migration where it runs.
-fn render_items(
-    recorded: &Ops,
+fn render_items<Db>(
+    recorded: &Ops<Db>,
     start: &Schema,
     dialect: Dialect,
-) -> aludel_sql::Result<(Vec<Item>, Schema)> {
+) -> aludel_sql::Result<(Vec<Item<Db>>, Schema)> {
     let mut items = Vec::new();
     let mut state = start.clone();
     let ops = recorded.operations();
@@ -305,27 +319,8 @@ impl VersionTable<'_> {
     }
 }
 
-/// The heads the database's version table holds (none when it has no version table).
-pub async fn current_heads(db: &mut Database, version_table: &str) -> Result<Vec<String>> {
-    let vt = VersionTable {
-        name: version_table,
-        dialect: db.dialect(),
-    };
-    if db.query_column(&vt.exists_query()).await?.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut heads: Vec<String> = db
-        .query_column(&vt.select())
-        .await?
-        .into_iter()
-        .flatten()
-        .collect();
-    heads.sort();
-    Ok(heads)
-}
-
 /// Checks that every head the database names exists in the code.
-pub fn check_current(graph: &Graph, current: &[String]) -> Result<()> {
+pub fn check_current<Db>(graph: &Graph<'_, Db>, current: &[String]) -> Result<()> {
     match current.iter().find(|c| graph.get(c).is_none()) {
         Some(unknown) => Err(Error::UnknownCurrent(unknown.clone())),
         None => Ok(()),
@@ -333,8 +328,8 @@ pub fn check_current(graph: &Graph, current: &[String]) -> Result<()> {
 }
 
 /// The SQL a run would execute, as a script (`--sql`).
-pub fn script(
-    steps: &[Step<'_>],
+pub fn script<Db>(
+    steps: &[Step<'_, Db>],
     dialect: Dialect,
     opts: &RunnerOptions,
     create_version_table: bool,

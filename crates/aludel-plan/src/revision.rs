@@ -3,7 +3,6 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use aludel_introspect::Database;
 use aludel_schema::{
     AlterColumn, Check, Column, Dialect, EnumType, Execute, ForeignKey, Index, Operation,
     PrimaryKey, Table, TableName, Unique,
@@ -12,23 +11,26 @@ use aludel_schema::{
 /// The error a data migration returns.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// A data migration: Rust code that runs against the database, inside the revision's
-/// transaction where the dialect has one.
+/// A data migration: Rust code that runs against the database `Db` (the runner's
+/// connection), inside the revision's transaction where the dialect has one. This crate
+/// never calls it: it only carries it to the runner, in order.
 ///
 /// ```
-/// use aludel_runner::{DataFn, Ops};
+/// use aludel_plan::{DataFn, Ops};
 ///
-/// let backfill: DataFn = |db| {
+/// struct Db(Vec<String>);
+/// let backfill: DataFn<Db> = |db| {
 ///     Box::pin(async move {
-///         db.execute("UPDATE posts SET slug = lower(title) WHERE slug IS NULL").await?;
+///         db.0.push("UPDATE posts SET slug = lower(title)".into());
 ///         Ok(())
 ///     })
 /// };
-/// let mut op = Ops::default();
+/// let mut op = Ops::<Db>::default();
 /// op.run("backfill slugs", backfill);
+/// assert_eq!(op.operations().len(), 1);
 /// ```
-pub type DataFn =
-    for<'c> fn(&'c mut Database) -> Pin<Box<dyn Future<Output = Result<(), BoxError>> + Send + 'c>>;
+pub type DataFn<Db> =
+    for<'c> fn(&'c mut Db) -> Pin<Box<dyn Future<Output = Result<(), BoxError>> + Send + 'c>>;
 
 /// The header of a revision file: `pub const REVISION: Revision = Revision { ... };`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,16 +43,24 @@ pub struct Revision {
 }
 
 /// A revision as the runner holds it: its header and its two functions.
-#[derive(Clone, Copy)]
-pub struct RevisionDef {
+pub struct RevisionDef<Db> {
     pub meta: Revision,
-    pub upgrade: fn(&mut Ops),
-    pub downgrade: fn(&mut Ops),
+    pub upgrade: fn(&mut Ops<Db>),
+    pub downgrade: fn(&mut Ops<Db>),
     /// The file it came from, relative to the runner crate.
     pub file: &'static str,
 }
 
-impl std::fmt::Debug for RevisionDef {
+// By hand: a derive would ask `Db: Clone`, and the connection type is not.
+impl<Db> Clone for RevisionDef<Db> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<Db> Copy for RevisionDef<Db> {}
+
+impl<Db> std::fmt::Debug for RevisionDef<Db> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RevisionDef")
             .field("meta", &self.meta)
@@ -59,7 +69,7 @@ impl std::fmt::Debug for RevisionDef {
     }
 }
 
-impl RevisionDef {
+impl<Db> RevisionDef<Db> {
     pub fn upgrade_ops(&self) -> Vec<Operation> {
         self.record_upgrade().into_operations()
     }
@@ -68,13 +78,13 @@ impl RevisionDef {
         self.record_downgrade().into_operations()
     }
 
-    pub fn record_upgrade(&self) -> Ops {
+    pub fn record_upgrade(&self) -> Ops<Db> {
         let mut ops = Ops::default();
         (self.upgrade)(&mut ops);
         ops
     }
 
-    pub fn record_downgrade(&self) -> Ops {
+    pub fn record_downgrade(&self) -> Ops<Db> {
         let mut ops = Ops::default();
         (self.downgrade)(&mut ops);
         ops
@@ -84,10 +94,10 @@ impl RevisionDef {
 /// Records the operations of a revision's `upgrade` or `downgrade`.
 ///
 /// ```
-/// use aludel_runner::Ops;
+/// use aludel_plan::Ops;
 /// use aludel_schema::{Column, ColumnType, Table};
 ///
-/// let mut op = Ops::default();
+/// let mut op = Ops::<()>::default();
 /// op.create_table(
 ///     Table::new("posts")
 ///         .column(Column::new("id", ColumnType::BigInt).auto_increment())
@@ -97,13 +107,21 @@ impl RevisionDef {
 /// op.add_column("posts", Column::new("body", ColumnType::Text).nullable());
 /// assert_eq!(op.into_operations().len(), 2);
 /// ```
-#[derive(Default)]
-pub struct Ops {
+pub struct Ops<Db> {
     ops: Vec<Operation>,
-    code: Vec<(String, DataFn)>,
+    code: Vec<(String, DataFn<Db>)>,
 }
 
-impl std::fmt::Debug for Ops {
+impl<Db> Default for Ops<Db> {
+    fn default() -> Self {
+        Ops {
+            ops: Vec::new(),
+            code: Vec::new(),
+        }
+    }
+}
+
+impl<Db> std::fmt::Debug for Ops<Db> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Ops").field("ops", &self.ops).finish()
     }
@@ -127,7 +145,7 @@ macro_rules! table_ops {
     };
 }
 
-impl Ops {
+impl<Db> Ops<Db> {
     pub fn into_operations(self) -> Vec<Operation> {
         self.ops
     }
@@ -137,7 +155,7 @@ impl Ops {
     }
 
     /// The `k`-th data migration recorded (bodies run by position, not by name).
-    pub fn code_at(&self, k: usize) -> Option<DataFn> {
+    pub fn code_at(&self, k: usize) -> Option<DataFn<Db>> {
         self.code.get(k).map(|(_, f)| *f)
     }
 
@@ -154,7 +172,7 @@ impl Ops {
     /// Runs Rust code against the database at this point of the revision (a data
     /// migration); `name` says what it does in logs, reports and `--sql` output, which
     /// cannot render it.
-    pub fn run(&mut self, name: impl Into<String>, code: DataFn) -> &mut Self {
+    pub fn run(&mut self, name: impl Into<String>, code: DataFn<Db>) -> &mut Self {
         let name = name.into();
         self.code.push((name.clone(), code));
         self.push(Operation::Code { name })
