@@ -37,7 +37,8 @@ fn before() -> Schema {
                 .column(Column::new("id", T::Integer))
                 .column(Column::new("label", T::Varchar(20)))
                 .primary_key(["id"]),
-        ],
+        ]
+        .into(),
         enums: vec![],
     }
 }
@@ -70,7 +71,8 @@ fn after() -> Schema {
                 .foreign_key(
                     ForeignKey::new(["post_id"], "posts", ["id"]).on_delete(FkAction::Cascade),
                 ),
-        ],
+        ]
+        .into(),
         enums: vec![],
     }
 }
@@ -189,7 +191,7 @@ fn auto_increment_key_to_composite_key_and_back() {
             t.primary_key(["id"])
         };
         Schema {
-            tables: vec![t],
+            tables: vec![t].into(),
             enums: vec![],
         }
     };
@@ -242,7 +244,8 @@ fn sqlite_rebuilds_keep_declared_types() {
                         n.default("0")
                     })
                     .primary_key(["id"]),
-            ],
+            ]
+            .into(),
             enums: vec![],
         }
     };

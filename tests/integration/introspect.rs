@@ -38,7 +38,8 @@ fn blog() -> Schema {
                 .foreign_key(
                     ForeignKey::new(["post_id"], "posts", ["id"]).on_delete(FkAction::Cascade),
                 ),
-        ],
+        ]
+        .into(),
         enums: vec![],
     };
     NamingConvention::default().apply(&mut s, Dialect::Postgres);
@@ -129,7 +130,7 @@ fn catalog_query_count_is_exact_at_5_and_1000_tables() {
             for n in [5, 1000] {
                 let target = wide(n);
                 let have = Schema {
-                    tables: target.tables[..created].to_vec(),
+                    tables: target.tables[..created].to_vec().into(),
                     enums: vec![],
                 };
                 let plan = aludel_diff::diff(&have, &target, db.dialect).unwrap();
@@ -237,7 +238,8 @@ fn postgres_index_methods_round_trip() {
                     .index(ix)
                     .index(Index::new(["body"]).using("gin"))
                     .index(Index::new(["at"]).using("BRIN")),
-            ],
+            ]
+            .into(),
             enums: vec![],
         };
         NamingConvention::default().apply(&mut s, d);

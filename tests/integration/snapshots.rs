@@ -10,7 +10,7 @@ use aludel_schema::{
 
 fn schema(tables: Vec<Table>) -> Schema {
     let mut s = Schema {
-        tables,
+        tables: tables.into(),
         enums: Vec::new(),
     };
     NamingConvention::default().apply(&mut s, Dialect::Postgres);

@@ -233,7 +233,7 @@ impl Config {
         schema
             .enums
             .retain(|e| ours.contains(&e.name) || (!only_included && !theirs.contains(&e.name)));
-        schema.tables = kept;
+        schema.tables = kept.into();
     }
 
     /// A warning when the config file holds a password in `url`.
@@ -404,7 +404,8 @@ mod tests {
                 Table::new("payment").column(col("status")),
                 Table::new("spatial_x").column(col("shared")),
                 Table::new("orders").column(col("shared")),
-            ],
+            ]
+            .into(),
             enums: vec![e("mpaa_rating"), e("status"), e("shared"), e("orphan")],
         };
         let names = |s: &Schema| s.enums.iter().map(|e| e.name.clone()).collect::<Vec<_>>();

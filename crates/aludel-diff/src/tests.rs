@@ -8,7 +8,7 @@ use super::*;
 
 fn schema(tables: Vec<Table>) -> Schema {
     Schema {
-        tables,
+        tables: tables.into(),
         enums: Vec::new(),
     }
 }

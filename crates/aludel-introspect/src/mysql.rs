@@ -191,7 +191,7 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
     }
 
     Ok(Schema {
-        tables,
+        tables: tables.into(),
         enums: Vec::new(),
     })
 }

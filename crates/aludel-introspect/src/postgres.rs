@@ -225,7 +225,10 @@ pub(crate) async fn introspect(db: &mut Database, opts: &IntrospectOptions) -> R
         });
     }
 
-    Ok(Schema { tables, enums })
+    Ok(Schema {
+        tables: tables.into(),
+        enums,
+    })
 }
 
 /// What depends on each of `tables` and would stop a `DROP TABLE` (views, materialized

@@ -208,7 +208,7 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
         }
     }
     let mut schema = Schema {
-        tables,
+        tables: tables.into(),
         enums: Vec::new(),
     };
     // SQLite keeps no name for an unnamed constraint: give it the conventional one, so

@@ -127,10 +127,9 @@ pub fn replay_onto<'a, Db: 'a>(
     mut s: Schema,
     applied: impl IntoIterator<Item = &'a RevisionDef<Db>>,
 ) -> Result<Schema> {
-    let mut applier = aludel_schema::Applier::new(&s);
     for d in applied {
         for op in d.upgrade_ops() {
-            applier.apply(&op, &mut s).map_err(|source| Error::Replay {
+            op.apply(&mut s).map_err(|source| Error::Replay {
                 id: d.meta.id.to_string(),
                 file: d.file.to_string(),
                 op: op.to_string(),

@@ -433,7 +433,8 @@ mod tests {
                     .column(Column::new("id", T::BigInt))
                     .column(Column::new("owner_id", T::BigInt).nullable())
                     .column(Column::new("score", T::Integer)),
-            ],
+            ]
+            .into(),
             enums: vec![EnumType {
                 name: "role".into(),
                 schema: None,

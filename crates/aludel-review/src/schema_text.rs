@@ -259,7 +259,8 @@ mod tests {
                             .named("fk_posts_owner_id_users")
                             .on_delete(FkAction::Cascade),
                     ),
-            ],
+            ]
+            .into(),
             enums: Vec::new(),
         }
     }

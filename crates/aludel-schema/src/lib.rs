@@ -18,6 +18,7 @@ mod naming;
 mod normalize;
 mod ops;
 mod quote;
+mod tables;
 mod types;
 
 pub use default_expr::{is_literal_default, normalize_default};
@@ -30,8 +31,7 @@ pub use model::{
 };
 pub use naming::{NamingConvention, fnv1a_64};
 pub use normalize::{enum_check, enum_check_name, normalize, normalize_enums, normalize_table};
-pub use ops::{
-    AlterColumn, Applier, Change, Concern, Execute, Operation, enum_column_of, reverse_all,
-};
+pub use ops::{AlterColumn, Change, Concern, Execute, Operation, enum_column_of, reverse_all};
 pub use quote::{ident_quote, quote_ident, quote_list, quote_literal, quote_table};
+pub use tables::Tables;
 pub use types::ColumnType;

@@ -7,13 +7,14 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::ColumnType;
 use crate::error::{Error, Result};
+use crate::{ColumnType, Tables};
 
 /// A database schema: tables and (PostgreSQL) enum types.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Schema {
-    pub tables: Vec<Table>,
+    /// The tables, in order, with the index of their names ([`Tables`]).
+    pub tables: Tables,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub enums: Vec<EnumType>,
 }
@@ -545,16 +546,14 @@ impl Schema {
         Schema::default()
     }
 
+    /// The table named `name`, found through the index of names.
     pub fn table(&self, name: &TableName) -> Option<&Table> {
-        self.tables
-            .iter()
-            .find(|t| t.name == name.name && t.schema == name.schema)
+        self.tables.by_name(name)
     }
 
+    /// The table named `name`, to change (its name too: the index follows).
     pub fn table_mut(&mut self, name: &TableName) -> Option<&mut Table> {
-        self.tables
-            .iter_mut()
-            .find(|t| t.name == name.name && t.schema == name.schema)
+        self.tables.by_name_mut(name)
     }
 
     pub(crate) fn require_table(&mut self, name: &TableName) -> Result<&mut Table> {

@@ -86,10 +86,9 @@ pub fn render_all(
         names::check(op, dialect)?;
     }
     let mut state = start.clone();
-    let mut applier = aludel_schema::Applier::new(&state);
     let mut out = Vec::new();
-    let apply = |applier: &mut aludel_schema::Applier, op: &Operation, state: &mut Schema| {
-        applier.apply(op, state).map_err(|source| Error::State {
+    let apply = |op: &Operation, state: &mut Schema| {
+        op.apply(state).map_err(|source| Error::State {
             op: op.to_string(),
             source,
         })
@@ -116,11 +115,8 @@ pub fn render_all(
                         .collect::<Vec<_>>()
                 },
                 || {
-                    run.iter().position(|op| {
-                        apply(&mut applier, op, &mut state)
-                            .map_err(|e| failed = Some(e))
-                            .is_err()
-                    })
+                    run.iter()
+                        .position(|op| apply(op, &mut state).map_err(|e| failed = Some(e)).is_err())
                 },
             );
             for (k, sql) in rendered.into_iter().enumerate() {
@@ -133,15 +129,15 @@ pub fn render_all(
             continue;
         }
         if dialect == Dialect::Sqlite {
-            let run = sqlite::rebuild_run(&ops[i..], &state, &applier);
+            let run = sqlite::rebuild_run(&ops[i..], &state);
             if run > 1 {
                 // One rebuild for consecutive changes to one table, not one each.
                 let table = ops[i].table().expect("a rebuild run names its table");
-                let old = applier.table(&state, &table).cloned();
+                let old = state.table(&table).cloned();
                 for op in &ops[i..i + run] {
-                    apply(&mut applier, op, &mut state)?;
+                    apply(op, &mut state)?;
                 }
-                if let (Some(old), Some(new)) = (old, applier.table(&state, &table)) {
+                if let (Some(old), Some(new)) = (old, state.table(&table)) {
                     out.extend(sqlite::rebuild(&old, new)?);
                 }
                 i += run;
@@ -149,7 +145,7 @@ pub fn render_all(
             }
         }
         out.extend(render_checked(&ops[i], &state, dialect)?);
-        apply(&mut applier, &ops[i], &mut state)?;
+        apply(&ops[i], &mut state)?;
         i += 1;
     }
     Ok((out, state))

@@ -4,7 +4,7 @@
 //! The runner turns foreign-key enforcement off around the revision (so that dropping the
 //! old table cascades nowhere) and runs `PRAGMA foreign_key_check` before it commits.
 
-use aludel_schema::{Applier, Column, Dialect, Operation, Schema, Table, is_literal_default};
+use aludel_schema::{Column, Dialect, Operation, Schema, Table, is_literal_default};
 
 use crate::Result;
 use crate::ddl::create_table;
@@ -15,13 +15,13 @@ const D: Dialect = Dialect::Sqlite;
 /// How many operations from the start of `ops` one rebuild can perform: the run of
 /// consecutive changes to one table, when one of them needs a rebuild. Creating,
 /// dropping and renaming are never part of a run (a rebuild copies columns by name).
-pub(crate) fn rebuild_run(ops: &[Operation], before: &Schema, tables: &Applier) -> usize {
+pub(crate) fn rebuild_run(ops: &[Operation], before: &Schema) -> usize {
     let Some(table) = ops.first().and_then(Operation::local_table) else {
         return 0;
     };
     // The run touches one table: simulate it on that table alone.
     let mut state = Schema {
-        tables: tables.table(before, table).cloned().into_iter().collect(),
+        tables: before.table(table).cloned().into_iter().collect(),
         enums: before.enums.clone(),
     };
     let mut len = 0;

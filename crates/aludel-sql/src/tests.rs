@@ -32,7 +32,7 @@ fn posts() -> Table {
 
 fn blog() -> Schema {
     Schema {
-        tables: vec![users(), posts()],
+        tables: vec![users(), posts()].into(),
         enums: vec![],
     }
 }
@@ -67,7 +67,7 @@ fn create_table_with_everything() {
 #[test]
 fn create_table_with_foreign_key_and_index() {
     let before = Schema {
-        tables: vec![users()],
+        tables: vec![users()].into(),
         enums: vec![],
     };
     check(
@@ -551,7 +551,7 @@ fn index_methods_are_postgres_keywords_only() {
         concurrently: false,
     };
     let s = Schema {
-        tables: vec![Table::new("docs").column(Column::new("body", T::Jsonb))],
+        tables: vec![Table::new("docs").column(Column::new("body", T::Jsonb))].into(),
         enums: vec![],
     };
     assert_eq!(

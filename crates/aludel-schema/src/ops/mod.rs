@@ -407,7 +407,7 @@ impl Operation {
 /// reverse order. Fails on raw SQL, which has no automatic reverse.
 pub fn reverse_all(ops: &[Operation], before: &Schema) -> Result<Vec<Operation>> {
     // The state is copied only once an operation needs it.
-    let mut copy: Option<(Schema, Applier)> = None;
+    let mut copy: Option<Schema> = None;
     let mut reversed = Vec::with_capacity(ops.len());
     // Created tables join the state only when a later operation needs it: a plan that
     // only creates tables (a first revision) copies none of them.
@@ -422,13 +422,9 @@ pub fn reverse_all(ops: &[Operation], before: &Schema) -> Result<Vec<Operation>>
             created.push(op);
             continue;
         }
-        let (state, applier) = copy.get_or_insert_with(|| {
-            let s = before.clone();
-            let a = Applier::new(&s);
-            (s, a)
-        });
+        let state = copy.get_or_insert_with(|| before.clone());
         for c in created.drain(..) {
-            applier.apply(c, state)?;
+            c.apply(state)?;
         }
         let rev = op.reverse(state)?;
         let Some(rev) = rev else {
@@ -437,13 +433,13 @@ pub fn reverse_all(ops: &[Operation], before: &Schema) -> Result<Vec<Operation>>
                 op
             )));
         };
-        applier.apply(op, state)?;
+        op.apply(state)?;
         reversed.extend(rev.into_iter().rev());
     }
     // Two creations of one table are still an error.
     let mut names = std::collections::HashSet::with_capacity(created.len());
     let existing = match &copy {
-        Some((state, _)) => state,
+        Some(state) => state,
         None => before,
     };
     let mut existing_names = std::collections::HashSet::new();
@@ -460,92 +456,6 @@ pub fn reverse_all(ops: &[Operation], before: &Schema) -> Result<Vec<Operation>>
     }
     reversed.reverse();
     Ok(reversed)
-}
-
-/// Applies operations one after another, as [`Operation::apply`] does, finding tables
-/// through an index of their names instead of a scan: replaying or rendering thousands
-/// of tables stays linear. Operations that change several tables or the table list
-/// (drop, rename, enum changes) apply as usual and rebuild the index.
-pub struct Applier {
-    index: std::collections::HashMap<TableName, usize>,
-}
-
-impl Applier {
-    pub fn new(schema: &Schema) -> Applier {
-        let mut a = Applier {
-            index: std::collections::HashMap::with_capacity(schema.tables.len()),
-        };
-        a.rebuild(schema);
-        a
-    }
-
-    fn rebuild(&mut self, schema: &Schema) {
-        self.index.clear();
-        for (i, t) in schema.tables.iter().enumerate() {
-            self.index.insert(t.table_name(), i);
-        }
-    }
-
-    /// The table named `name`, found through the index.
-    pub fn table<'s>(&self, schema: &'s Schema, name: &TableName) -> Option<&'s Table> {
-        let i = *self.index.get(name)?;
-        schema
-            .tables
-            .get(i)
-            .filter(|t| t.name == name.name && t.schema == name.schema)
-    }
-
-    pub fn apply(&mut self, op: &Operation, schema: &mut Schema) -> Result<()> {
-        use Operation as O;
-        match op {
-            O::CreateTable { table } => {
-                let name = table.table_name();
-                if self.index.contains_key(&name) {
-                    return Err(Error::TableExists(name.to_string()));
-                }
-                self.index.insert(name, schema.tables.len());
-                schema.tables.push(table.clone());
-                Ok(())
-            }
-            _ if op.local_table().is_some() => {
-                let table = op.local_table().expect("checked");
-                self.apply_local(op, table, schema)
-            }
-            _ => {
-                let result = op.apply(schema);
-                self.rebuild(schema);
-                result
-            }
-        }
-    }
-
-    /// An operation that changes only its own table: applied to that table alone.
-    fn apply_local(&mut self, op: &Operation, name: &TableName, schema: &mut Schema) -> Result<()> {
-        let found = |a: &Applier, schema: &Schema| {
-            a.index.get(name).copied().filter(|&i| {
-                schema
-                    .tables
-                    .get(i)
-                    .is_some_and(|t| t.name == name.name && t.schema == name.schema)
-            })
-        };
-        let i = match found(self, schema) {
-            Some(i) => i,
-            None => {
-                // Changed behind the index's back: look again.
-                self.rebuild(schema);
-                found(self, schema).ok_or_else(|| Error::NoSuchTable(name.to_string()))?
-            }
-        };
-        let mut one = Schema {
-            tables: vec![std::mem::replace(&mut schema.tables[i], Table::new(""))],
-            enums: std::mem::take(&mut schema.enums),
-        };
-        let result = op.apply(&mut one);
-        schema.enums = one.enums;
-        schema.tables[i] = one.tables.pop().expect("the table comes back");
-        result
-    }
 }
 
 /// Whether a column of type `ty` is of the enum `name` whose values are `from`: by name,

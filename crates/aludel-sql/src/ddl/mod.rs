@@ -21,7 +21,14 @@ pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<
         && let Some(table) = op.table()
     {
         let old = table_in(op, before, &table)?;
-        let mut after = before.clone();
+        // An operation on one table is simulated on a copy of that table alone.
+        let mut after = match op.local_table() {
+            Some(_) => Schema {
+                tables: vec![old.clone()].into(),
+                enums: before.enums.clone(),
+            },
+            None => before.clone(),
+        };
         op.apply(&mut after).map_err(|e| state_err(op, e))?;
         let new = table_in(op, &after, &table)?;
         return sqlite::rebuild(old, new);

@@ -1,0 +1,127 @@
+//! What each dialect knows, one module per dialect, in the style of sea-query's backend
+//! traits: its names and URL schemes, its identifier rules and quoting, its transaction
+//! rules, and the catalog, ledger and script SQL the planner, the runner and the CLI send
+//! it. [`Dialect::backend`] hands out the one for a dialect; adding a dialect (or a
+//! variant) is a new module here, an arm there, and its DDL and catalog reader in
+//! `aludel-sql` and `aludel-introspect`.
+//!
+//! Everything here is SQL text or a fact: no database is touched.
+
+mod mysql;
+mod postgres;
+mod sqlite;
+
+use crate::Dialect;
+
+pub use mysql::MySql;
+pub use postgres::Postgres;
+pub use sqlite::Sqlite;
+
+/// The column types of the ledger table on a dialect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LedgerTypes {
+    /// The row id, generated.
+    pub id: &'static str,
+    /// When the row was written, filled by the server.
+    pub at: &'static str,
+    /// Long text (the revision's message).
+    pub text: &'static str,
+}
+
+/// What a dialect knows. Methods with a default hold what most dialects share.
+pub trait Backend: Sync {
+    fn dialect(&self) -> Dialect;
+
+    /// The dialect's name in messages and `aludel.toml`.
+    fn name(&self) -> &'static str;
+
+    /// The URL schemes that select it.
+    fn url_schemes(&self) -> &'static [&'static str];
+
+    /// The longest identifier it accepts (a bound for generated names).
+    fn max_identifier_len(&self) -> usize;
+
+    /// Why `name` cannot name an object here (beyond what no dialect accepts).
+    fn identifier_problem(&self, name: &str) -> Option<String>;
+
+    /// The character that quotes identifiers.
+    fn ident_quote(&self) -> char {
+        '"'
+    }
+
+    /// Whether a backslash in a string literal escapes (so must be doubled).
+    fn backslash_escapes(&self) -> bool {
+        false
+    }
+
+    /// Whether DDL is transactional: a failed revision rolls back as a whole.
+    fn transactional_ddl(&self) -> bool {
+        true
+    }
+
+    /// The statement that opens a revision's transaction.
+    fn begin(&self) -> &'static str {
+        "BEGIN"
+    }
+
+    /// Whether `CREATE INDEX CONCURRENTLY` exists, which runs outside a transaction.
+    fn concurrent_indexes(&self) -> bool {
+        false
+    }
+
+    /// A query that returns a row when the table `table` (a quoted literal) exists in the
+    /// connection's schema or database.
+    fn table_exists_query(&self, table: &str) -> String;
+
+    /// A query of the column names of `table` (a quoted literal).
+    fn columns_query(&self, table: &str) -> String;
+
+    /// The ledger's column types.
+    fn ledger_types(&self) -> LedgerTypes;
+
+    /// `column` read as text.
+    fn as_text(&self, column: &str) -> String;
+
+    /// The query of the id of the row this connection inserted last.
+    fn last_insert_id_query(&self) -> &'static str;
+
+    /// The statements a `--sql` script starts and ends with.
+    fn script_prologue(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    fn script_epilogue(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// A check a revision's transaction runs before its commit (SQLite's foreign keys).
+    fn before_commit_check(&self) -> Option<&'static str> {
+        None
+    }
+
+    /// The database to connect to for creating or dropping another (empty: none).
+    fn maintenance_database(&self) -> &'static str {
+        ""
+    }
+
+    /// A query that returns a row when the database `name` (a quoted literal) exists.
+    fn database_exists_query(&self, name: &str) -> String {
+        format!("SELECT 1 FROM information_schema.schemata WHERE schema_name = {name}")
+    }
+
+    /// The databases the server needs for itself, which aludel never drops.
+    fn system_databases(&self) -> &'static [&'static str] {
+        &[]
+    }
+}
+
+impl Dialect {
+    /// What this dialect knows.
+    pub fn backend(self) -> &'static dyn Backend {
+        match self {
+            Dialect::Postgres => &Postgres,
+            Dialect::MySql => &MySql,
+            Dialect::Sqlite => &Sqlite,
+        }
+    }
+}
