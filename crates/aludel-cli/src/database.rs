@@ -20,10 +20,7 @@ fn split_url(url: &str, dialect: Dialect) -> anyhow::Result<(String, String)> {
         .rsplit_once('/')
         .filter(|(s, n)| s.contains("://") && !s.ends_with('/') && !n.is_empty())
         .with_context(|| format!("the URL {} names no database", redact_url(url)))?;
-    let maintenance = match dialect {
-        Dialect::Postgres => "postgres",
-        _ => "",
-    };
+    let maintenance = dialect.backend().maintenance_database();
     let mut admin = format!("{server}/{maintenance}");
     if let Some(q) = query {
         admin.push('?');
@@ -101,10 +98,7 @@ pub(crate) async fn run(url: &str, action: &DatabaseAction) -> anyhow::Result<()
     }
     let mut db = Database::connect(&admin).await?;
     let lit = aludel_sql::quote_literal(dialect, &name);
-    let exists_sql = match dialect {
-        Dialect::Postgres => format!("SELECT 1 FROM pg_database WHERE datname = {lit}"),
-        _ => format!("SELECT 1 FROM information_schema.schemata WHERE schema_name = {lit}"),
-    };
+    let exists_sql = dialect.backend().database_exists_query(&lit);
     let exists = !db.query_column(&exists_sql).await?.is_empty();
     match (action, exists) {
         (DatabaseAction::Create, true) => {
@@ -142,11 +136,7 @@ pub(crate) async fn run(url: &str, action: &DatabaseAction) -> anyhow::Result<()
 
 /// The databases a server needs for itself.
 fn is_system_database(dialect: Dialect, name: &str) -> bool {
-    let system: &[&str] = match dialect {
-        Dialect::Postgres => &["postgres", "template0", "template1"],
-        Dialect::MySql => &["mysql", "information_schema", "performance_schema", "sys"],
-        Dialect::Sqlite => &[],
-    };
+    let system = dialect.backend().system_databases();
     // MySQL's names are case-insensitive on some systems; PostgreSQL's are not, but no
     // one means `Postgres` as another database.
     system.iter().any(|s| s.eq_ignore_ascii_case(name))

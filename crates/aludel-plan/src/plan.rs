@@ -217,11 +217,8 @@ pub fn plan<'a, Db>(
             heads_after: graph.heads_of(&applied_ids),
             items,
             checksum: crate::ledger::revision_checksum(d),
-            transactional: match dialect {
-                Dialect::MySql => false,
-                Dialect::Postgres => !concurrent,
-                Dialect::Sqlite => true,
-            },
+            transactional: dialect.transactional_ddl()
+                && !(concurrent && dialect.backend().concurrent_indexes()),
         });
     }
     Ok(steps)
@@ -280,17 +277,7 @@ impl VersionTable<'_> {
 
     pub fn exists_query(&self) -> String {
         let lit = quote_literal(self.dialect, self.name);
-        match self.dialect {
-            Dialect::Postgres => format!(
-                "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = {lit}"
-            ),
-            Dialect::MySql => format!(
-                "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {lit}"
-            ),
-            Dialect::Sqlite => {
-                format!("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = {lit}")
-            }
-        }
+        self.dialect.backend().table_exists_query(&lit)
     }
 
     pub fn select(&self) -> String {
@@ -344,14 +331,9 @@ pub fn script<Db>(
         out.push_str(s);
         out.push('\n');
     };
-    if dialect == Dialect::Sqlite {
-        line("PRAGMA foreign_keys = OFF;");
-        line("");
-    }
-    if dialect == Dialect::MySql {
-        // The script's string literals double their backslashes, as aludel's own sessions
-        // read them: whatever the server's sql_mode.
-        line("SET SESSION sql_mode = REPLACE(@@SESSION.sql_mode, 'NO_BACKSLASH_ESCAPES', '');");
+    let backend = dialect.backend();
+    for s in backend.script_prologue() {
+        line(&format!("{s};"));
         line("");
     }
     let ledger = crate::ledger::Ledger::new(&opts.version_table, dialect);
@@ -406,8 +388,8 @@ pub fn script<Db>(
                 step.revision.meta.message
             )
         ));
-        if dialect == Dialect::Sqlite {
-            line("PRAGMA foreign_key_check;");
+        if let Some(check) = backend.before_commit_check() {
+            line(&format!("{check};"));
         }
         if transactional && !whole_run {
             line("COMMIT;");
@@ -418,8 +400,8 @@ pub fn script<Db>(
         line("COMMIT;");
         line("");
     }
-    if dialect == Dialect::Sqlite {
-        line("PRAGMA foreign_keys = ON;");
+    for s in backend.script_epilogue() {
+        line(&format!("{s};"));
     }
     out
 }

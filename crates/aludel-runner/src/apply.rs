@@ -74,17 +74,7 @@ pub async fn ensure_tables(db: &mut Database, version_table: &str) -> Result<()>
 
 async fn columns_of(db: &mut Database, table: &str) -> Result<Vec<String>> {
     let lit = quote_literal(db.dialect(), table);
-    let sql = match db.dialect() {
-        Dialect::Postgres => format!(
-            "SELECT a.attname::text FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
-             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-             WHERE n.nspname = current_schema() AND c.relname = {lit} AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped"
-        ),
-        Dialect::MySql => format!(
-            "SELECT CAST(COLUMN_NAME AS CHAR) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {lit}"
-        ),
-        Dialect::Sqlite => format!("SELECT name FROM pragma_table_info({lit})"),
-    };
+    let sql = db.dialect().backend().columns_query(&lit);
     Ok(db.query_column(&sql).await?.into_iter().flatten().collect())
 }
 
@@ -153,10 +143,10 @@ pub async fn migrate(
         progress.waiting(holder)
     })
     .await?;
-    let sqlite = db.dialect() == Dialect::Sqlite;
-    if sqlite {
-        // Table rebuilds drop tables; with enforcement on, that would cascade.
-        db.execute("PRAGMA foreign_keys = OFF").await?;
+    let backend = db.dialect().backend();
+    // SQLite: table rebuilds drop tables; with enforcement on, that would cascade.
+    for s in backend.run_prologue() {
+        db.execute(s).await?;
     }
     let result = migrate_locked(db, graph, target, direction, opts, introspect, progress).await;
     if result.is_err() {
@@ -164,8 +154,8 @@ pub async fn migrate(
         // aborted one would also refuse the unlock below and keep the lock.
         let _ = db.execute("ROLLBACK").await;
     }
-    if sqlite {
-        let _ = db.execute("PRAGMA foreign_keys = ON").await;
+    for s in backend.run_epilogue() {
+        let _ = db.execute(s).await;
     }
     let released = lock::release(db, lock).await;
     let n = result?;
@@ -369,11 +359,7 @@ async fn run_step(
         }
         return Err(Error::PartiallyApplied {
             id,
-            why: if d == Dialect::MySql {
-                "MySQL commits DDL as it goes"
-            } else {
-                "it builds or drops an index CONCURRENTLY, which runs outside a transaction"
-            },
+            why: d.backend().partial_reason(),
             source: Box::new(err),
         });
     }
@@ -391,9 +377,9 @@ async fn run_step(
                 .await?
         }
     };
-    if d == Dialect::Sqlite {
+    if let Some(check) = d.backend().before_commit_check() {
         let violations: Vec<String> = db
-            .query_column("PRAGMA foreign_key_check")
+            .query_column(check)
             .await?
             .into_iter()
             .flatten()
@@ -424,10 +410,10 @@ pub async fn execute_statements(
     statements: &[String],
 ) -> Result<()> {
     let d = db.dialect();
-    let sqlite = d == Dialect::Sqlite;
+    let backend = d.backend();
     let transactional = d.transactional_ddl();
-    if sqlite {
-        db.execute("PRAGMA foreign_keys = OFF").await?;
+    for s in backend.run_prologue() {
+        db.execute(s).await?;
     }
     let result = async {
         if transactional {
@@ -444,8 +430,8 @@ pub async fn execute_statements(
                 });
             }
         }
-        if sqlite {
-            let violations = db.query_column("PRAGMA foreign_key_check").await?;
+        if let Some(check) = backend.before_commit_check() {
+            let violations = db.query_column(check).await?;
             if !violations.is_empty() {
                 let _ = db.execute("ROLLBACK").await;
                 return Err(Error::ForeignKeyViolation {
@@ -460,8 +446,8 @@ pub async fn execute_statements(
         Ok(())
     }
     .await;
-    if sqlite {
-        db.execute("PRAGMA foreign_keys = ON").await?;
+    for s in backend.run_epilogue() {
+        db.execute(s).await?;
     }
     result
 }

@@ -17,45 +17,31 @@ impl Dialect {
     /// The dialect of a database URL, from its scheme.
     pub fn from_url(url: &str) -> Option<Dialect> {
         let scheme = url.split_once(':')?.0.to_ascii_lowercase();
-        match scheme.as_str() {
-            "postgres" | "postgresql" => Some(Dialect::Postgres),
-            "mysql" | "mariadb" => Some(Dialect::MySql),
-            "sqlite" => Some(Dialect::Sqlite),
-            _ => None,
-        }
+        Dialect::ALL
+            .into_iter()
+            .find(|d| d.backend().url_schemes().contains(&scheme.as_str()))
     }
 
     pub fn name(self) -> &'static str {
-        match self {
-            Dialect::Postgres => "postgresql",
-            Dialect::MySql => "mysql",
-            Dialect::Sqlite => "sqlite",
-        }
+        self.backend().name()
     }
 
     /// The longest identifier the dialect accepts, in bytes (MySQL counts characters;
     /// 64 bytes is the safe bound for generated names).
     pub fn max_identifier_len(self) -> usize {
-        match self {
-            Dialect::Postgres => 63,
-            Dialect::MySql => 64,
-            Dialect::Sqlite => usize::MAX,
-        }
+        self.backend().max_identifier_len()
     }
 
     /// Whether DDL is transactional: PostgreSQL and SQLite roll a failed revision back;
     /// MySQL commits each statement as it goes.
     pub fn transactional_ddl(self) -> bool {
-        self != Dialect::MySql
+        self.backend().transactional_ddl()
     }
 
     /// The statement that opens a revision's transaction. SQLite's takes the write lock
     /// at once, so that the version table read next stays true.
     pub fn begin(self) -> &'static str {
-        match self {
-            Dialect::Sqlite => "BEGIN IMMEDIATE",
-            _ => "BEGIN",
-        }
+        self.backend().begin()
     }
 
     /// Why `name` cannot name an object on this dialect, when it cannot: what the server
@@ -68,24 +54,7 @@ impl Dialect {
         if name.contains('\0') {
             return Some("contains a NUL character, which no database keeps in a name".into());
         }
-        match self {
-            Dialect::Postgres if name.len() > 63 => Some(format!(
-                "is {} bytes long; PostgreSQL keeps at most 63 bytes of a name and cuts the rest (shorten it)",
-                name.len()
-            )),
-            Dialect::MySql if name.chars().count() > 64 => Some(format!(
-                "is {} characters long; MySQL and MariaDB allow at most 64 (shorten it)",
-                name.chars().count()
-            )),
-            Dialect::MySql if name.ends_with(' ') => {
-                Some("ends with a space, which MySQL and MariaDB refuse".into())
-            }
-            Dialect::MySql if name.chars().any(|c| u32::from(c) > 0xFFFF) => Some(
-                "has a character outside the Basic Multilingual Plane (such as an emoji), which MariaDB and MySQL cannot keep in a name"
-                    .into(),
-            ),
-            _ => None,
-        }
+        self.backend().identifier_problem(name)
     }
 }
 

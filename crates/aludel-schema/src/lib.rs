@@ -8,6 +8,7 @@
 //! Architecture invariant: this crate touches no database, no filesystem and no async
 //! runtime. Every function is pure.
 
+pub mod backend;
 mod default_expr;
 mod dialect;
 mod error;
@@ -21,6 +22,7 @@ mod quote;
 mod tables;
 mod types;
 
+pub use backend::Backend;
 pub use default_expr::{is_literal_default, normalize_default};
 pub use dialect::Dialect;
 pub use error::{Error, Result};

@@ -11,10 +11,7 @@ use crate::{Dialect, TableName};
 
 /// The character that quotes identifiers on `dialect`.
 pub fn ident_quote(dialect: Dialect) -> char {
-    match dialect {
-        Dialect::MySql => '`',
-        Dialect::Postgres | Dialect::Sqlite => '"',
-    }
+    dialect.backend().ident_quote()
 }
 
 /// Quotes an identifier for `dialect`, doubling any embedded quote character.
@@ -37,12 +34,13 @@ pub fn quote_ident(dialect: Dialect, name: &str) -> String {
 /// doubled there. PostgreSQL's `standard_conforming_strings` (on since 9.1) and SQLite
 /// take a backslash literally.
 pub fn quote_literal(dialect: Dialect, s: &str) -> String {
+    let backslash = dialect.backend().backslash_escapes();
     let mut out = String::with_capacity(s.len() + 2);
     out.push('\'');
     for c in s.chars() {
         match c {
             '\'' => out.push_str("''"),
-            '\\' if dialect == Dialect::MySql => out.push_str("\\\\"),
+            '\\' if backslash => out.push_str("\\\\"),
             c => out.push(c),
         }
     }

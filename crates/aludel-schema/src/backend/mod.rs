@@ -94,7 +94,22 @@ pub trait Backend: Sync {
         &[]
     }
 
-    /// A check a revision's transaction runs before its commit (SQLite's foreign keys).
+    /// What the runner's session runs before a run, and after it.
+    fn run_prologue(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    fn run_epilogue(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// Why a revision that ran outside a transaction stopped part-way.
+    fn partial_reason(&self) -> &'static str {
+        "it builds or drops an index CONCURRENTLY, which runs outside a transaction"
+    }
+
+    /// A query a revision's transaction runs before its commit, whose rows are
+    /// violations (SQLite's deferred foreign-key check).
     fn before_commit_check(&self) -> Option<&'static str> {
         None
     }

@@ -52,6 +52,10 @@ impl Backend for MySql {
         false
     }
 
+    fn partial_reason(&self) -> &'static str {
+        "MySQL commits DDL as it goes"
+    }
+
     fn table_exists_query(&self, table: &str) -> String {
         format!(
             "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {table}"

@@ -65,6 +65,14 @@ impl Backend for Sqlite {
         &["PRAGMA foreign_keys = ON"]
     }
 
+    fn run_prologue(&self) -> &'static [&'static str] {
+        &["PRAGMA foreign_keys = OFF"]
+    }
+
+    fn run_epilogue(&self) -> &'static [&'static str] {
+        &["PRAGMA foreign_keys = ON"]
+    }
+
     fn before_commit_check(&self) -> Option<&'static str> {
         Some("PRAGMA foreign_key_check")
     }
