@@ -110,7 +110,12 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
         Command::Downgrade { target, sql } => {
             migrate(&ctx, target, *sql, Direction::Downgrade).await
         }
-        Command::Current => current(&ctx).await,
+        Command::Current => {
+            let project = ctx.project()?;
+            let graph = ctx.graph()?;
+            let db = ctx.connect(project).await?;
+            current(&graph, db, &project.config.version_table).await
+        }
         Command::Heads => {
             let g = ctx.graph()?;
             for h in g.heads() {
@@ -119,7 +124,7 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
             Ok(ExitCode::SUCCESS)
         }
         Command::History { range } => history(&ctx, range.as_deref()).await,
-        Command::Show { revision } => show(&ctx, revision),
+        Command::Show { revision } => show(&ctx.graph()?, revision),
         Command::Branches => {
             let g = ctx.graph()?;
             for d in g.topo() {
@@ -163,7 +168,9 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
             )
         }
         Command::Stamp { revision } => stamp(&ctx, revision).await,
-        Command::Merge { message, revisions } => merge(&ctx, message, revisions),
+        Command::Merge { message, revisions } => {
+            merge(ctx.project()?, &ctx.graph()?, message, revisions)
+        }
         Command::Resolve {
             revision,
             resolution,
@@ -533,11 +540,12 @@ fn describe_heads(heads: &[String]) -> String {
     }
 }
 
-async fn current(ctx: &Ctx) -> anyhow::Result<ExitCode> {
-    let project = ctx.project()?;
-    let graph = ctx.graph()?;
-    let mut db = ctx.connect(project).await?;
-    let current = current_heads(&mut db, &project.config.version_table).await?;
+async fn current(
+    graph: &Graph<'_>,
+    mut db: Database,
+    version_table: &str,
+) -> anyhow::Result<ExitCode> {
+    let current = current_heads(&mut db, version_table).await?;
     db.close().await;
     if current.is_empty() {
         eprintln!("The database is at base: no revision applied.");
@@ -624,8 +632,7 @@ async fn history(ctx: &Ctx, range: Option<&str>) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn show(ctx: &Ctx, spec: &str) -> anyhow::Result<ExitCode> {
-    let g = ctx.graph()?;
+fn show(g: &Graph<'_>, spec: &str) -> anyhow::Result<ExitCode> {
     let id = match g.resolve_heads(spec)?.as_slice() {
         [one] => *one,
         [] => bail!(
@@ -725,9 +732,12 @@ async fn stamp(ctx: &Ctx, spec: &str) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn merge(ctx: &Ctx, message: &str, revisions: &[String]) -> anyhow::Result<ExitCode> {
-    let project = ctx.project()?;
-    let graph = ctx.graph()?;
+fn merge(
+    project: &Project,
+    graph: &Graph<'_>,
+    message: &str,
+    revisions: &[String],
+) -> anyhow::Result<ExitCode> {
     let parents: Vec<String> = if revisions.is_empty() || revisions == ["heads"] {
         graph.heads().iter().map(|h| h.to_string()).collect()
     } else {
@@ -744,7 +754,7 @@ fn merge(ctx: &Ctx, message: &str, revisions: &[String]) -> anyhow::Result<ExitC
     }
     write_revision(
         project,
-        &graph,
+        graph,
         message,
         None,
         parents,

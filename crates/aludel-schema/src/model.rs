@@ -571,5 +571,6 @@ impl Schema {
         for t in &mut self.tables {
             t.sort_constraints();
         }
+        self.tables.reindex();
     }
 }

@@ -101,6 +101,12 @@ impl Tables {
         self.list.iter_mut()
     }
 
+    /// Rebuilds the index now if a change left it stale, so that lookups through `&`
+    /// use it again.
+    pub fn reindex(&mut self) {
+        self.refresh();
+    }
+
     pub fn into_vec(self) -> Vec<Table> {
         self.list
     }
