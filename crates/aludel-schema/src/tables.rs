@@ -12,9 +12,13 @@ use crate::{Table, TableName};
 /// change goes through a method of its own, and none can leave the index wrong:
 ///
 /// - a table lent to change (`by_name_mut`, `[i]` as a place) may come back renamed: the
-///   next access checks that one table's name and moves its entry (constant time);
-/// - a change that lends every table (`iter_mut`) or reorders them marks the index
-///   stale: the next lookup through `&mut` rebuilds it, one through `&` scans.
+///   next access checks that one table's name (constant time), and a rename marks the
+///   index stale;
+/// - a change that lends every table (`iter_mut`) or reorders them marks it stale too;
+/// - a stale index is rebuilt by the next lookup through `&mut`; one through `&` scans.
+///
+/// Two tables of one name (an error their reader reports) are found as a scan finds
+/// them: the first.
 #[derive(Clone, Default)]
 pub struct Tables {
     list: Vec<Table>,
@@ -27,13 +31,8 @@ pub struct Tables {
 impl Tables {
     /// The table named `name`.
     pub fn by_name(&self, name: &TableName) -> Option<&Table> {
-        if self.stale {
+        if self.stale || self.lent_renamed() {
             return self.list.iter().find(|t| is(t, name));
-        }
-        if let Some((i, _)) = &self.lent
-            && is(&self.list[*i], name)
-        {
-            return Some(&self.list[*i]);
         }
         let t = self.list.get(*self.index.get(name)?)?;
         is(t, name).then_some(t)
@@ -59,7 +58,11 @@ impl Tables {
     pub fn push(&mut self, table: Table) {
         self.settle();
         if !self.stale {
-            self.index.insert(table.table_name(), self.list.len());
+            // A second table of one name (an error the caller reports) is found as a scan
+            // finds it: the first one stays indexed.
+            self.index
+                .entry(table.table_name())
+                .or_insert(self.list.len());
         }
         self.list.push(table);
     }
@@ -119,25 +122,31 @@ impl Tables {
         &mut self.list[i]
     }
 
-    /// Moves the index entry of the table lent last if it came back renamed.
+    /// Whether the table lent last came back renamed.
+    fn lent_renamed(&self) -> bool {
+        self.lent
+            .as_ref()
+            .is_some_and(|(i, was)| !is(&self.list[*i], was))
+    }
+
+    /// Marks the index stale if the table lent last came back renamed (a rename is
+    /// followed by a pass over every table's foreign keys anyway).
     fn settle(&mut self) {
-        if let Some((i, was)) = self.lent.take()
-            && !is(&self.list[i], &was)
-        {
-            self.index.remove(&was);
-            self.index.insert(self.list[i].table_name(), i);
+        if self.lent_renamed() {
+            self.stale = true;
         }
+        self.lent = None;
     }
 
     fn refresh(&mut self) {
         self.settle();
-        if !self.stale && self.index.len() == self.list.len() {
+        if !self.stale {
             return;
         }
         self.index.clear();
         self.index.reserve(self.list.len());
         for (i, t) in self.list.iter().enumerate() {
-            self.index.insert(t.table_name(), i);
+            self.index.entry(t.table_name()).or_insert(i);
         }
         self.stale = false;
     }
@@ -279,6 +288,21 @@ mod tests {
         assert!(back.contains(&named(None, "d")));
     }
 
+    #[test]
+    fn a_second_table_of_one_name_is_found_as_a_scan_finds_it() {
+        let mut t: Tables = ["a", "b"].into_iter().map(Table::new).collect();
+        let mut dup = Table::new("a");
+        dup.comment = Some("second".into());
+        t.push(dup.clone());
+        let a = named(None, "a");
+        assert_eq!(t.by_name(&a).unwrap().comment, None);
+        assert_eq!(t.position(&a), Some(0));
+        let fresh: Tables = vec![Table::new("a"), Table::new("b"), dup].into();
+        assert_eq!(fresh.clone().position(&a), Some(0));
+        assert_eq!(t.pop().unwrap().comment.as_deref(), Some("second"));
+        assert_eq!(t.position(&a), Some(0));
+    }
+
     #[derive(Clone, Debug)]
     enum Step {
         Push(u8),
@@ -319,7 +343,7 @@ mod tests {
             for s in steps {
                 let len = t.len();
                 match s {
-                    Step::Push(n) if !t.contains(&name(n)) => {
+                    Step::Push(n) => {
                         let n = name(n);
                         let mut table = Table::new(n.name);
                         table.schema = n.schema;

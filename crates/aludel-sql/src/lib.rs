@@ -12,7 +12,6 @@
 
 mod ddl;
 mod names;
-mod sqlite;
 
 use aludel_schema::{Dialect, Operation, Schema};
 
@@ -128,21 +127,19 @@ pub fn render_all(
             i += creates;
             continue;
         }
-        if dialect == Dialect::Sqlite {
-            let run = sqlite::rebuild_run(&ops[i..], &state);
-            if run > 1 {
-                // One rebuild for consecutive changes to one table, not one each.
-                let table = ops[i].table().expect("a rebuild run names its table");
-                let old = state.table(&table).cloned();
-                for op in &ops[i..i + run] {
-                    apply(op, &mut state)?;
-                }
-                if let (Some(old), Some(new)) = (old, state.table(&table)) {
-                    out.extend(sqlite::rebuild(&old, new)?);
-                }
-                i += run;
-                continue;
+        let run = ddl::ddl(dialect).rebuild_run(&ops[i..], &state);
+        if run > 1 {
+            // One rebuild for consecutive changes to one table, not one each.
+            let table = ops[i].table().expect("a rebuild run names its table");
+            let old = state.table(&table).cloned();
+            for op in &ops[i..i + run] {
+                apply(op, &mut state)?;
             }
+            if let (Some(old), Some(new)) = (old, state.table(&table)) {
+                out.extend(ddl::ddl(dialect).rebuild_table(&old, new)?);
+            }
+            i += run;
+            continue;
         }
         out.extend(render_checked(&ops[i], &state, dialect)?);
         apply(&ops[i], &mut state)?;

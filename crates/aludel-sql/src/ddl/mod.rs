@@ -1,8 +1,11 @@
-//! One operation to statements, per dialect.
+//! One operation to statements. What every dialect writes the same way is here, by
+//! concern (tables, columns, indexes, keys, enums); what a dialect writes its own way is
+//! a method of [`Ddl`], in the style of sea-query's backends, implemented once per
+//! dialect in `postgres.rs`, `mysql.rs` and `sqlite.rs` (which also rebuilds tables).
 
 use aludel_schema::{
     AlterColumn, Check, Column, ColumnType, Concern, Dialect, FkAction, ForeignKey, Index,
-    Operation, PrimaryKey, Schema, Table, TableName, Unique, is_literal_default, normalize_default,
+    Operation, PrimaryKey, Schema, Table, TableName, Unique, is_literal_default,
 };
 use sea_query::{
     Alias, ColumnDef, MysqlQueryBuilder, PostgresQueryBuilder, SchemaStatementBuilder,
@@ -11,27 +14,230 @@ use sea_query::{
 
 mod mysql;
 mod postgres;
+mod sqlite;
 
-use crate::{Error, Result, sqlite};
-use aludel_schema::{quote_ident, quote_list, quote_literal, quote_table};
+use crate::{Error, Result};
+use aludel_schema::{quote_ident, quote_list, quote_table};
+
+/// What a dialect writes its own way. A default is what the dialects without a quirk
+/// there write; each dialect's module overrides what it spells differently.
+pub(crate) trait Ddl: Sync {
+    fn dialect(&self) -> Dialect;
+
+    /// The statements of `op` when the dialect cannot change the table in place (SQLite
+    /// rebuilds it); `None` when it can.
+    fn rebuild(&self, _op: &Operation, _before: &Schema) -> Option<Result<Vec<String>>> {
+        None
+    }
+
+    /// How many operations from the start of `ops` one table rebuild performs (0: none).
+    fn rebuild_run(&self, _ops: &[Operation], _before: &Schema) -> usize {
+        0
+    }
+
+    /// The statements that turn table `old` into `new` by a rebuild (for the runs
+    /// [`Ddl::rebuild_run`] finds).
+    fn rebuild_table(&self, old: &Table, _new: &Table) -> Result<Vec<String>> {
+        Err(Error::Internal {
+            op: format!("rebuild {}", old.name),
+            message: format!("{} does not rebuild tables", self.dialect()),
+        })
+    }
+
+    // Tables.
+
+    fn set_table_comment(&self, _table: &TableName, _to: Option<&str>) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// What follows `CREATE TABLE (...)` (MySQL's table comment).
+    fn table_suffix(&self, _t: &Table) -> String {
+        String::new()
+    }
+
+    /// The statements after `CREATE TABLE` and its indexes (PostgreSQL's comments).
+    fn after_create(&self, _t: &Table) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Whether the primary key is declared on its column rather than as a table clause
+    /// (SQLite's rowid alias).
+    fn key_on_column(&self, _t: &Table) -> bool {
+        false
+    }
+
+    /// Whether unique constraints are unique indexes (SQLite).
+    fn uniques_as_indexes(&self) -> bool {
+        false
+    }
+
+    // Columns.
+
+    /// The column's SQL type in `CREATE TABLE` and `ADD COLUMN`.
+    fn column_type(&self, col: &Column, _t: &Table) -> String {
+        col.ty.sql(self.dialect())
+    }
+
+    /// A column the dialect would change silently, refused with the fix.
+    fn refuse_column(&self, _col: &Column, _t: &Table) -> Result<()> {
+        Ok(())
+    }
+
+    /// What follows the type of an auto-increment column.
+    fn auto_increment(&self, col: &Column, t: &Table) -> Result<&'static str>;
+
+    /// A default expression after `DEFAULT`, where the dialect spells it its own way.
+    fn default_sql(&self, _expr: &str, _ty: &ColumnType) -> Option<String> {
+        None
+    }
+
+    /// What follows a column's default in its definition (MySQL's comment, SQLite's
+    /// enum check).
+    fn column_suffix(&self, _col: &Column, _t: &Table) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// The statement that sets a new column's comment apart (PostgreSQL).
+    fn column_comment(&self, _table: &TableName, _col: &Column) -> Option<String> {
+        None
+    }
+
+    /// The statements of a column change; `new` is the column after it.
+    fn alter_column(&self, a: &AlterColumn, new: &Column, t: &Table) -> Result<Vec<String>>;
+
+    // Indexes and unique constraints.
+
+    /// `CONCURRENTLY ` where the dialect has it.
+    fn concurrently(&self, _concurrently: bool) -> &'static str {
+        ""
+    }
+
+    /// Whether indexes may have a `WHERE` (partial indexes).
+    fn partial_indexes(&self) -> bool {
+        true
+    }
+
+    /// Whether indexes may name an access method (`USING gin`).
+    fn index_methods(&self) -> bool {
+        false
+    }
+
+    /// Whether the server names an index created without a name.
+    fn names_unnamed_indexes(&self) -> bool {
+        false
+    }
+
+    fn drop_index(
+        &self,
+        cx: &Cx,
+        table: &TableName,
+        name: &str,
+        conc: bool,
+    ) -> Result<Vec<String>> {
+        let index = TableName::qualified(table.schema.clone(), name.to_string());
+        let _ = cx;
+        Ok(vec![format!(
+            "DROP INDEX {}{}",
+            self.concurrently(conc),
+            quote_table(self.dialect(), &index)
+        )])
+    }
+
+    fn add_unique(&self, table: &TableName, unique: &Unique) -> Result<Vec<String>> {
+        let d = self.dialect();
+        Ok(vec![format!(
+            "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
+            quote_table(d, table),
+            quote_ident(d, unique.name.as_deref().unwrap_or_default()),
+            quote_list(d, &unique.columns)
+        )])
+    }
+
+    fn drop_unique(&self, _cx: &Cx, table: &TableName, name: &str) -> Result<Vec<String>> {
+        Ok(vec![drop_constraint(table, name, self.dialect())])
+    }
+
+    // Keys.
+
+    /// Whether a primary key keeps the name it is given.
+    fn names_primary_key(&self) -> bool {
+        true
+    }
+
+    fn drop_primary_key(&self, t: &Table) -> Vec<String> {
+        let name = t
+            .primary_key
+            .as_ref()
+            .and_then(|p| p.name.clone())
+            .unwrap_or_else(|| format!("{}_pkey", t.name));
+        vec![drop_constraint(&t.table_name(), &name, self.dialect())]
+    }
+
+    /// What follows a foreign key added without checking the existing rows.
+    fn not_valid(&self) -> &'static str {
+        ""
+    }
+
+    /// The check of the rows a `NOT VALID` foreign key skipped. MySQL checks the rows
+    /// when it adds the key; SQLite checks none until `PRAGMA foreign_key_check`, which
+    /// every revision runs.
+    fn validate_foreign_key(&self, _table: &TableName, _name: &str) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn drop_foreign_key(&self, _cx: &Cx, table: &TableName, name: &str) -> Result<Vec<String>> {
+        Ok(vec![drop_constraint(table, name, self.dialect())])
+    }
+
+    // Enum types: PostgreSQL's are types; MySQL spells the values in the column type and
+    // SQLite checks them in a constraint.
+
+    fn create_enum(&self, _ty: &aludel_schema::EnumType) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn drop_enum(&self, _name: &TableName) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// An enum type's new values; `users` are the columns of the enum in `cx.before`,
+    /// `after` the schema with the change.
+    fn alter_enum(&self, cx: &Cx, change: &EnumChange, after: &Schema) -> Result<Vec<String>>;
+}
+
+/// An enum type's change and the columns that use it.
+pub(crate) struct EnumChange<'a> {
+    pub name: &'a TableName,
+    pub from: &'a [String],
+    pub to: &'a [String],
+    pub users: Vec<(&'a Table, &'a Column)>,
+}
+
+/// The operation being rendered and the schema before it, for the methods that need a
+/// table of it.
+pub(crate) struct Cx<'a> {
+    pub op: &'a Operation,
+    pub before: &'a Schema,
+}
+
+impl Cx<'_> {
+    fn table(&self, name: &TableName) -> Result<&Table> {
+        table_in(self.op, self.before, name)
+    }
+}
+
+/// What `d` writes its own way.
+pub(crate) fn ddl(d: Dialect) -> &'static dyn Ddl {
+    match d {
+        Dialect::Postgres => &postgres::Postgres,
+        Dialect::MySql => &mysql::MySql,
+        Dialect::Sqlite => &sqlite::Sqlite,
+    }
+}
 
 pub(crate) fn render(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<String>> {
-    if d == Dialect::Sqlite
-        && sqlite::needs_rebuild(op, before)
-        && let Some(table) = op.table()
-    {
-        let old = table_in(op, before, &table)?;
-        // An operation on one table is simulated on a copy of that table alone.
-        let mut after = match op.local_table() {
-            Some(_) => Schema {
-                tables: vec![old.clone()].into(),
-                enums: before.enums.clone(),
-            },
-            None => before.clone(),
-        };
-        op.apply(&mut after).map_err(|e| state_err(op, e))?;
-        let new = table_in(op, &after, &table)?;
-        return sqlite::rebuild(old, new);
+    if let Some(rebuilt) = ddl(d).rebuild(op, before) {
+        return rebuilt;
     }
     match op.concern() {
         Concern::Tables => render_tables(op, d),
@@ -82,15 +288,7 @@ fn render_tables(op: &Operation, d: Dialect) -> Result<Vec<String>> {
             st.table(sq_table(table), sq_table(&new));
             vec![build(&st, d)]
         }
-        O::SetTableComment { table, to, .. } => match d {
-            Dialect::Postgres => vec![postgres::comment_on_table(table, to.as_deref())],
-            Dialect::MySql => vec![format!(
-                "ALTER TABLE {} COMMENT = {}",
-                quote_table(d, table),
-                quote_literal(d, to.as_deref().unwrap_or(""))
-            )],
-            Dialect::Sqlite => Vec::new(),
-        },
+        O::SetTableComment { table, to, .. } => ddl(d).set_table_comment(table, to.as_deref()),
         _ => return Err(misrouted(op)),
     })
 }
@@ -105,7 +303,7 @@ fn render_columns(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<Str
             st.table(sq_table(table))
                 .add_column(column_def(column, t, d)?);
             let mut out = vec![build(&st, d)];
-            out.extend(column_comment(table, column, d));
+            out.extend(ddl(d).column_comment(table, column));
             out
         }
         O::DropColumn { table, column } => {
@@ -130,7 +328,7 @@ fn render_columns(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<Str
                     },
                 )
             })?;
-            alter_column(a, col, t, d)?
+            ddl(d).alter_column(a, &a.applied_to(col), t)?
         }
         _ => return Err(misrouted(op)),
     })
@@ -139,6 +337,7 @@ fn render_columns(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<Str
 /// The statements of an operation on indexes and unique constraints.
 fn render_indexes(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<String>> {
     use Operation as O;
+    let cx = Cx { op, before };
     Ok(match op {
         O::CreateIndex {
             table,
@@ -149,36 +348,9 @@ fn render_indexes(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<Str
             table,
             name,
             concurrently,
-        } => {
-            let mut out = Vec::new();
-            if d == Dialect::MySql {
-                out.extend(mysql::keep_fk_index(table_in(op, before, table)?, name));
-            }
-            out.push(drop_index(table, name, *concurrently, d));
-            out
-        }
-        O::AddUnique { table, unique } => match d {
-            Dialect::Sqlite => vec![create_index(table, &unique_index(unique), false, d)?],
-            _ => vec![format!(
-                "ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({})",
-                quote_table(d, table),
-                quote_ident(d, unique.name.as_deref().unwrap_or_default()),
-                quote_list(d, &unique.columns)
-            )],
-        },
-        O::DropUnique { table, name } => match d {
-            Dialect::Postgres => vec![drop_constraint(table, name, d)],
-            Dialect::MySql => {
-                let mut out = mysql::keep_fk_index(table_in(op, before, table)?, name);
-                out.push(format!(
-                    "ALTER TABLE {} DROP INDEX {}",
-                    quote_table(d, table),
-                    quote_ident(d, name)
-                ));
-                out
-            }
-            Dialect::Sqlite => vec![drop_index(table, name, false, d)],
-        },
+        } => ddl(d).drop_index(&cx, table, name, *concurrently)?,
+        O::AddUnique { table, unique } => ddl(d).add_unique(table, unique)?,
+        O::DropUnique { table, name } => ddl(d).drop_unique(&cx, table, name)?,
         _ => return Err(misrouted(op)),
     })
 }
@@ -186,79 +358,31 @@ fn render_indexes(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<Str
 /// The statements of an operation on primary keys, foreign keys and checks.
 fn render_keys(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<String>> {
     use Operation as O;
+    let cx = Cx { op, before };
     Ok(match op {
         O::AddPrimaryKey { table, primary_key } => {
-            let t = table_in(op, before, table)?;
+            cx.table(table)?;
             vec![format!(
                 "ALTER TABLE {} ADD {}",
                 quote_table(d, table),
-                primary_key_clause(primary_key, t, d)
+                primary_key_clause(primary_key, d)
             )]
         }
-        O::DropPrimaryKey { table } => {
-            let t = table_in(op, before, table)?;
-            match d {
-                Dialect::MySql => {
-                    vec![format!(
-                        "ALTER TABLE {} DROP PRIMARY KEY",
-                        quote_table(d, table)
-                    )]
-                }
-                _ => {
-                    let name = t
-                        .primary_key
-                        .as_ref()
-                        .and_then(|p| p.name.clone())
-                        .unwrap_or_else(|| format!("{}_pkey", table.name));
-                    vec![drop_constraint(table, &name, d)]
-                }
-            }
-        }
+        O::DropPrimaryKey { table } => ddl(d).drop_primary_key(cx.table(table)?),
         O::AddForeignKey {
             table,
             foreign_key,
             not_valid,
         } => {
-            let valid = if *not_valid && d == Dialect::Postgres {
-                " NOT VALID"
-            } else {
-                ""
-            };
+            let valid = if *not_valid { ddl(d).not_valid() } else { "" };
             vec![format!(
                 "ALTER TABLE {} ADD {}{valid}",
                 quote_table(d, table),
                 fk_clause(foreign_key, d)
             )]
         }
-        O::ValidateForeignKey { table, name } => match d {
-            Dialect::Postgres => vec![format!(
-                "ALTER TABLE {} VALIDATE CONSTRAINT {}",
-                quote_table(d, table),
-                quote_ident(d, name)
-            )],
-            // MySQL checks the rows when it adds the key; SQLite checks none until
-            // `PRAGMA foreign_key_check`, which every revision runs.
-            _ => Vec::new(),
-        },
-        O::DropForeignKey { table, name } => {
-            let what = if d == Dialect::MySql {
-                "FOREIGN KEY"
-            } else {
-                "CONSTRAINT"
-            };
-            let mut out = vec![format!(
-                "ALTER TABLE {} DROP {what} {}",
-                quote_table(d, table),
-                quote_ident(d, name)
-            )];
-            if d == Dialect::MySql {
-                out.extend(mysql::drop_implicit_index(
-                    table_in(op, before, table)?,
-                    name,
-                ));
-            }
-            out
-        }
+        O::ValidateForeignKey { table, name } => ddl(d).validate_foreign_key(table, name),
+        O::DropForeignKey { table, name } => ddl(d).drop_foreign_key(&cx, table, name)?,
         O::AddCheck { table, check } => vec![format!(
             "ALTER TABLE {} ADD {}",
             quote_table(d, table),
@@ -273,13 +397,8 @@ fn render_keys(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<String
 fn render_enums(op: &Operation, before: &Schema, d: Dialect) -> Result<Vec<String>> {
     use Operation as O;
     Ok(match op {
-        // MySQL spells the values in the column type; SQLite checks them in a constraint.
-        O::CreateEnum { ty } if d == Dialect::Postgres => postgres::create_enum(ty),
-        O::CreateEnum { .. } => Vec::new(),
-        O::DropEnum { name } => match d {
-            Dialect::Postgres => vec![format!("DROP TYPE {}", quote_table(d, name))],
-            _ => Vec::new(),
-        },
+        O::CreateEnum { ty } => ddl(d).create_enum(ty),
+        O::DropEnum { name } => ddl(d).drop_enum(name),
         O::AlterEnum { name, from, to } => alter_enum(name, from, to, op, before, d)?,
         _ => return Err(misrouted(op)),
     })
@@ -334,38 +453,16 @@ pub(crate) fn sqlite_rowid_alias(col: &Column, t: &Table) -> bool {
 /// The column's SQL type, with what must follow the type directly (identity, auto
 /// increment), as sea-query's `ColumnDef`.
 pub(crate) fn column_def(col: &Column, t: &Table, d: Dialect) -> Result<ColumnDef> {
-    let mut extra: Vec<String> = Vec::new();
-    let lone_pk = t
-        .primary_key
-        .as_ref()
-        .is_some_and(|pk| pk.columns.len() == 1 && pk.columns[0] == col.name);
-    let ty = match col.ty.sql(d) {
-        _ if d == Dialect::Sqlite && sqlite_rowid_alias(col, t) => "INTEGER".to_string(),
-        // A lone INTEGER primary key would become the rowid and number rows by itself;
-        // INT keeps the same storage without that.
-        ty if d == Dialect::Sqlite && lone_pk && ty == "INTEGER" => "INT".to_string(),
-        ty => ty,
-    };
+    let backend = ddl(d);
+    backend.refuse_column(col, t)?;
     let mut def = ColumnDef::new(Alias::new(&col.name));
-    def.custom(Alias::new(ty));
+    def.custom(Alias::new(backend.column_type(col, t)));
     if col.nullable {
         def.null();
     } else {
         def.not_null();
     }
-    if d == Dialect::MySql
-        && let ColumnType::Decimal {
-            precision: None, ..
-        } = col.ty
-    {
-        return Err(Error::Unsupported {
-            dialect: d,
-            what: format!(
-                "create {}.{} as a DECIMAL without precision: MySQL makes it DECIMAL(10, 0) and drops every fraction; give the field precision = P, scale = S",
-                t.name, col.name
-            ),
-        });
-    }
+    let mut extra: Vec<String> = Vec::new();
     if col.auto_increment {
         if !col.ty.is_integer() {
             return Err(Error::Unsupported {
@@ -376,41 +473,14 @@ pub(crate) fn column_def(col: &Column, t: &Table, d: Dialect) -> Result<ColumnDe
                 ),
             });
         }
-        match d {
-            Dialect::Postgres => extra.push("GENERATED BY DEFAULT AS IDENTITY".into()),
-            Dialect::MySql => extra.push("AUTO_INCREMENT".into()),
-            Dialect::Sqlite if sqlite_rowid_alias(col, t) => {
-                extra.push("PRIMARY KEY AUTOINCREMENT".into())
-            }
-            Dialect::Sqlite => {
-                return Err(Error::Unsupported {
-                    dialect: d,
-                    what: format!(
-                        "auto-increment column {}.{} that is not the table's single-column primary key",
-                        t.name, col.name
-                    ),
-                });
-            }
-        }
+        extra.push(backend.auto_increment(col, t)?.to_string());
     }
     if let Some(default) = &col.default
         && !col.auto_increment
     {
         extra.push(format!("DEFAULT {}", default_sql(default, &col.ty, d)));
     }
-    if d == Dialect::MySql
-        && let Some(comment) = &col.comment
-    {
-        extra.push(format!("COMMENT {}", quote_literal(d, comment)));
-    }
-    if d == Dialect::Sqlite
-        && let Some(check) = aludel_schema::enum_check(col)
-        && !t.checks.iter().any(|k| k.name == check.name)
-    {
-        // SQLite has no enum type: the column's own CHECK holds it to its values, so
-        // that ADD COLUMN and table rebuilds carry it along.
-        extra.push(check_clause(&check, d));
-    }
+    extra.extend(backend.column_suffix(col, t));
     if !extra.is_empty() {
         def.extra(extra.join(" "));
     }
@@ -420,21 +490,8 @@ pub(crate) fn column_def(col: &Column, t: &Table, d: Dialect) -> Result<ColumnDe
 /// A default expression as the dialect accepts it after `DEFAULT`.
 pub(crate) fn default_sql(expr: &str, ty: &ColumnType, d: Dialect) -> String {
     let expr = expr.trim();
-    let canonical = ty.canonical(d);
-    if d == Dialect::MySql {
-        let norm = normalize_default(expr, ty, d);
-        if canonical == ColumnType::Timestamp && norm.as_deref() == Some("current_timestamp") {
-            // DATETIME(6) wants a default of the same precision.
-            return "CURRENT_TIMESTAMP(6)".into();
-        }
-        if ty.is_mysql_lob() {
-            // MySQL accepts only expression defaults on these types.
-            return format!("({expr})");
-        }
-        if matches!(norm.as_deref(), Some("current_date" | "current_time")) {
-            // Only CURRENT_TIMESTAMP may stand without parentheses.
-            return format!("({expr})");
-        }
+    if let Some(own) = ddl(d).default_sql(expr, ty) {
+        return own;
     }
     if is_literal_default(expr) {
         expr.to_string()
@@ -443,22 +500,11 @@ pub(crate) fn default_sql(expr: &str, ty: &ColumnType, d: Dialect) -> String {
     }
 }
 
-/// A new column's comment: PostgreSQL sets it apart (MySQL has it in the column).
-fn column_comment(table: &TableName, col: &Column, d: Dialect) -> Option<String> {
-    match (d, &col.comment) {
-        (Dialect::Postgres, Some(c)) => {
-            Some(postgres::comment_on_column(table, &col.name, Some(c)))
-        }
-        _ => None,
-    }
-}
-
-fn primary_key_clause(pk: &PrimaryKey, t: &Table, d: Dialect) -> String {
-    let name = match (d, &pk.name) {
-        (Dialect::MySql, _) | (_, None) => String::new(),
-        (_, Some(n)) => format!("CONSTRAINT {} ", quote_ident(d, n)),
+fn primary_key_clause(pk: &PrimaryKey, d: Dialect) -> String {
+    let name = match &pk.name {
+        Some(n) if ddl(d).names_primary_key() => format!("CONSTRAINT {} ", quote_ident(d, n)),
+        _ => String::new(),
     };
-    let _ = t;
     format!("{name}PRIMARY KEY ({})", quote_list(d, &pk.columns))
 }
 
@@ -469,7 +515,7 @@ fn check_clause(check: &Check, d: Dialect) -> String {
     }
 }
 
-fn unique_index(u: &Unique) -> Index {
+pub(crate) fn unique_index(u: &Unique) -> Index {
     Index {
         name: u.name.clone(),
         columns: u.columns.clone(),
@@ -487,7 +533,8 @@ pub(crate) fn create_index(
     concurrently: bool,
     d: Dialect,
 ) -> Result<String> {
-    if index.predicate.is_some() && d == Dialect::MySql {
+    let backend = ddl(d);
+    if index.predicate.is_some() && !backend.partial_indexes() {
         return Err(Error::Unsupported {
             dialect: d,
             what: format!(
@@ -496,10 +543,10 @@ pub(crate) fn create_index(
             ),
         });
     }
-    let method = match (&index.method, d) {
-        (None, _) => String::new(),
-        (Some(m), Dialect::Postgres) => format!(" USING {}", index_method(m)?),
-        (Some(m), _) => {
+    let method = match &index.method {
+        None => String::new(),
+        Some(m) if backend.index_methods() => format!(" USING {}", index_method(m)?),
+        Some(m) => {
             return Err(Error::Unsupported {
                 dialect: d,
                 what: format!(
@@ -510,10 +557,10 @@ pub(crate) fn create_index(
         }
     };
     // PostgreSQL names an unnamed index itself; the others need a name.
-    let name = match (&index.name, d) {
-        (Some(n), _) => format!("{} ", quote_ident(d, n)),
-        (None, Dialect::Postgres) => String::new(),
-        (None, _) => {
+    let name = match &index.name {
+        Some(n) => format!("{} ", quote_ident(d, n)),
+        None if backend.names_unnamed_indexes() => String::new(),
+        None => {
             return Err(Error::Unsupported {
                 dialect: d,
                 what: format!(
@@ -526,11 +573,7 @@ pub(crate) fn create_index(
     let mut sql = format!(
         "CREATE {}INDEX {}{name}ON {}{method} ({})",
         if index.unique { "UNIQUE " } else { "" },
-        if concurrently && d == Dialect::Postgres {
-            "CONCURRENTLY "
-        } else {
-            ""
-        },
+        backend.concurrently(concurrently),
         quote_table(d, table),
         quote_list(d, &index.columns)
     );
@@ -556,25 +599,6 @@ fn index_method(m: &str) -> Result<&'static str> {
         })
 }
 
-/// `DROP INDEX`: MySQL names the table; PostgreSQL qualifies the index with the
-/// table's schema.
-fn drop_index(table: &TableName, name: &str, concurrently: bool, d: Dialect) -> String {
-    let conc = if concurrently && d == Dialect::Postgres {
-        "CONCURRENTLY "
-    } else {
-        ""
-    };
-    let index = TableName::qualified(table.schema.clone(), name.to_string());
-    match d {
-        Dialect::MySql => format!(
-            "DROP INDEX {} ON {}",
-            quote_ident(d, name),
-            quote_table(d, table)
-        ),
-        _ => format!("DROP INDEX {conc}{}", quote_table(d, &index)),
-    }
-}
-
 /// `CREATE TABLE` plus the statements a table brings along: its indexes, its comments
 /// (PostgreSQL) and, on SQLite, its unique constraints as unique indexes.
 pub(crate) fn create_table(t: &Table, d: Dialect) -> Result<Vec<String>> {
@@ -584,14 +608,14 @@ pub(crate) fn create_table(t: &Table, d: Dialect) -> Result<Vec<String>> {
     for c in &t.columns {
         st.col(column_def(c, t, d)?);
     }
+    let backend = ddl(d);
     let mut clauses = Vec::new();
-    if let Some(pk) = &t.primary_key {
-        let inline = d == Dialect::Sqlite && t.columns.iter().any(|c| sqlite_rowid_alias(c, t));
-        if !inline {
-            clauses.push(primary_key_clause(pk, t, d));
-        }
+    if let Some(pk) = &t.primary_key
+        && !backend.key_on_column(t)
+    {
+        clauses.push(primary_key_clause(pk, d));
     }
-    if d != Dialect::Sqlite {
+    if !backend.uniques_as_indexes() {
         for u in &t.uniques {
             clauses.push(match &u.name {
                 Some(n) => format!(
@@ -623,13 +647,9 @@ pub(crate) fn create_table(t: &Table, d: Dialect) -> Result<Vec<String>> {
         sql.push_str(&clauses.join(", "));
         sql.push_str(&tail);
     }
-    if d == Dialect::MySql
-        && let Some(c) = &t.comment
-    {
-        sql.push_str(&format!(" COMMENT {}", quote_literal(d, c)));
-    }
+    sql.push_str(&backend.table_suffix(t));
     let mut out = vec![sql];
-    if d == Dialect::Sqlite {
+    if backend.uniques_as_indexes() {
         for u in &t.uniques {
             out.push(create_index(&tn, &unique_index(u), false, d)?);
         }
@@ -637,14 +657,7 @@ pub(crate) fn create_table(t: &Table, d: Dialect) -> Result<Vec<String>> {
     for i in &t.indexes {
         out.push(create_index(&tn, i, false, d)?);
     }
-    if d == Dialect::Postgres {
-        if let Some(c) = &t.comment {
-            out.push(postgres::comment_on_table(&tn, Some(c)));
-        }
-        for c in &t.columns {
-            out.extend(column_comment(&tn, c, d));
-        }
-    }
+    out.extend(backend.after_create(t));
     Ok(out)
 }
 
@@ -668,17 +681,6 @@ pub(crate) fn fk_clause(f: &ForeignKey, d: Dialect) -> String {
     s
 }
 
-fn alter_column(a: &AlterColumn, col: &Column, t: &Table, d: Dialect) -> Result<Vec<String>> {
-    let new = a.applied_to(col);
-    match d {
-        Dialect::MySql => mysql::modify_column(a, &new, t),
-        Dialect::Postgres => Ok(postgres::alter_column(a, &new)),
-        // Only comment changes get here (everything else is a rebuild): SQLite keeps no
-        // comments, so there is nothing to do.
-        Dialect::Sqlite => Ok(Vec::new()),
-    }
-}
-
 /// An enum type's new values. PostgreSQL adds new values in place; removing or
 /// reordering values swaps the type under the columns that use it. MySQL spells the
 /// values in each column's type and SQLite in a CHECK: their columns change instead.
@@ -696,23 +698,27 @@ fn alter_enum(
         .flat_map(|t| t.columns.iter().map(move |c| (t, c)))
         .filter(|(_, c)| aludel_schema::enum_column_of(&c.ty, name, from))
         .collect();
-    let mut after = before.clone();
-    op.apply(&mut after).map_err(|source| Error::State {
-        op: op.to_string(),
-        source,
-    })?;
-    match d {
-        Dialect::Postgres => Ok(postgres::alter_enum(name, from, to, &users)),
-        Dialect::MySql => mysql::alter_enum_columns(&users, &after),
-        Dialect::Sqlite => {
-            let mut tables: Vec<&Table> = users.iter().map(|(t, _)| *t).collect();
-            tables.dedup_by_key(|t| t.table_name());
-            let mut out = Vec::new();
-            for t in tables {
-                let new_t = table_in(op, &after, &t.table_name())?;
-                out.extend(sqlite::rebuild(t, new_t)?);
-            }
-            Ok(out)
+    // The change applied to the tables it touches, not to a copy of the whole schema.
+    let mut touched: Vec<Table> = Vec::new();
+    for (t, _) in &users {
+        if touched
+            .last()
+            .is_none_or(|l| l.table_name() != t.table_name())
+        {
+            touched.push((*t).clone());
         }
     }
+    let mut after = Schema {
+        tables: touched.into(),
+        enums: before.enums.clone(),
+    };
+    op.apply(&mut after)
+        .map_err(|source| state_err(op, source))?;
+    let change = EnumChange {
+        name,
+        from,
+        to,
+        users,
+    };
+    ddl(d).alter_enum(&Cx { op, before }, &change, &after)
 }
