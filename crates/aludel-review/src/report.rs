@@ -221,11 +221,7 @@ pub fn review(input: Input) -> Report {
 }
 
 fn dialect_name(d: Dialect) -> &'static str {
-    match d {
-        Dialect::Postgres => "PostgreSQL",
-        Dialect::MySql => "MySQL",
-        Dialect::Sqlite => "SQLite",
-    }
+    d.backend().display_name()
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

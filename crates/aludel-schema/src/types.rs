@@ -1,11 +1,12 @@
 //! Column types: the logical types aludel knows, how each dialect spells them, and how
 //! a spelling read from a catalog (or written by hand in `sql_type`) maps back.
 
+use crate::backend::{TypeText, mysql_integer};
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Dialect, lex, quote_ident, quote_literal};
+use crate::{Dialect, lex};
 
 /// The type of a column.
 ///
@@ -111,147 +112,21 @@ impl ColumnType {
             T::Custom(raw) => parse(raw, dialect),
             other => other.clone(),
         };
-        match dialect {
-            Dialect::Postgres => match ty {
-                T::Decimal {
-                    precision: Some(p),
-                    scale: None,
-                } => T::Decimal {
-                    precision: Some(p),
-                    scale: Some(0),
-                },
-                T::Custom(raw) => T::Custom(pg_custom(&raw)),
-                other => other,
-            },
-            Dialect::MySql => match ty {
-                T::TimestampTz => T::Timestamp,
-                T::Jsonb => T::Json,
-                // sqlx writes a Uuid to MySQL as 16 bytes.
-                T::Uuid => T::Custom("binary(16)".into()),
-                T::Enum { values, .. } => T::Enum {
-                    name: String::new(),
-                    values,
-                },
-                T::Decimal {
-                    precision: None,
-                    scale: None,
-                } => T::Decimal {
-                    precision: Some(10),
-                    scale: Some(0),
-                },
-                T::Decimal {
-                    precision: Some(p),
-                    scale: None,
-                } => T::Decimal {
-                    precision: Some(p),
-                    scale: Some(0),
-                },
-                other => other,
-            },
-            Dialect::Sqlite => match ty {
-                T::SmallInt | T::Integer | T::BigInt => T::Integer,
-                T::Real | T::Double => T::Double,
-                T::Varchar(_) | T::Char(_) => T::Text,
-                T::Decimal { .. } => T::Decimal {
-                    precision: None,
-                    scale: None,
-                },
-                T::TimestampTz => T::Timestamp,
-                T::Json | T::Jsonb => T::Text,
-                // sqlx writes a Uuid to SQLite as a 16-byte blob.
-                T::Uuid => T::Bytes,
-                T::Enum { values, .. } => T::Enum {
-                    name: String::new(),
-                    values,
-                },
-                other => other,
-            },
-        }
+        dialect.backend().canonical_type(ty)
     }
 
     /// The SQL spelling of this type on `dialect`.
     pub fn sql(&self, dialect: Dialect) -> String {
-        use ColumnType as T;
-        let decimal = |p: &Option<u32>, s: &Option<u32>| match (p, s) {
-            (Some(p), Some(s)) => format!("NUMERIC({p}, {s})"),
-            (Some(p), None) => format!("NUMERIC({p})"),
-            _ => "NUMERIC".to_string(),
-        };
-        match dialect {
-            Dialect::Postgres => match self {
-                T::Boolean => "BOOLEAN".into(),
-                T::SmallInt => "SMALLINT".into(),
-                T::Integer => "INTEGER".into(),
-                T::BigInt => "BIGINT".into(),
-                T::Real => "REAL".into(),
-                T::Double => "DOUBLE PRECISION".into(),
-                T::Decimal { precision, scale } => decimal(precision, scale),
-                T::Text => "TEXT".into(),
-                T::Varchar(n) => format!("VARCHAR({n})"),
-                T::Char(n) => format!("CHAR({n})"),
-                T::Bytes => "BYTEA".into(),
-                T::Date => "DATE".into(),
-                T::Time => "TIME".into(),
-                T::Timestamp => "TIMESTAMP".into(),
-                T::TimestampTz => "TIMESTAMP WITH TIME ZONE".into(),
-                T::Uuid => "UUID".into(),
-                T::Json => "JSON".into(),
-                T::Jsonb => "JSONB".into(),
-                T::Enum { name, .. } => quote_ident(Dialect::Postgres, name),
-                T::Custom(raw) => raw.clone(),
-            },
-            Dialect::MySql => match self {
-                T::Boolean => "BOOL".into(),
-                T::SmallInt => "SMALLINT".into(),
-                T::Integer => "INT".into(),
-                T::BigInt => "BIGINT".into(),
-                T::Real => "FLOAT".into(),
-                T::Double => "DOUBLE".into(),
-                T::Decimal { precision, scale } => match (precision, scale) {
-                    (Some(p), Some(s)) => format!("DECIMAL({p}, {s})"),
-                    (Some(p), None) => format!("DECIMAL({p})"),
-                    _ => "DECIMAL".into(),
-                },
-                T::Text => "LONGTEXT".into(),
-                T::Varchar(n) => format!("VARCHAR({n})"),
-                T::Char(n) => format!("CHAR({n})"),
-                T::Bytes => "LONGBLOB".into(),
-                T::Date => "DATE".into(),
-                T::Time => "TIME(6)".into(),
-                T::Timestamp | T::TimestampTz => "DATETIME(6)".into(),
-                T::Uuid => "BINARY(16)".into(),
-                T::Json | T::Jsonb => "JSON".into(),
-                T::Enum { values, .. } => {
-                    let vals: Vec<String> = values
-                        .iter()
-                        .map(|v| quote_literal(Dialect::MySql, v))
-                        .collect();
-                    format!("ENUM({})", vals.join(", "))
-                }
-                T::Custom(raw) => raw.clone(),
-            },
-            Dialect::Sqlite => match self {
-                T::Boolean => "BOOLEAN".into(),
-                T::SmallInt => "SMALLINT".into(),
-                T::Integer => "INTEGER".into(),
-                T::BigInt => "BIGINT".into(),
-                T::Real => "REAL".into(),
-                T::Double => "DOUBLE".into(),
-                T::Decimal { precision, scale } => decimal(precision, scale),
-                T::Text | T::Enum { .. } => "TEXT".into(),
-                T::Varchar(n) => format!("VARCHAR({n})"),
-                T::Char(n) => format!("CHAR({n})"),
-                T::Bytes => "BLOB".into(),
-                T::Date => "DATE".into(),
-                T::Time => "TIME".into(),
-                T::Timestamp | T::TimestampTz => "TIMESTAMP".into(),
-                T::Uuid => "UUID".into(),
-                // TEXT affinity keeps JSON text as written (a JSON column would turn
-                // `1.50` into the number 1.5).
-                T::Json | T::Jsonb => "TEXT".into(),
-                T::Custom(raw) => raw.clone(),
-            },
-        }
+        dialect.backend().type_sql(self)
+    }
+}
+
+/// `NUMERIC`, `NUMERIC(p)` or `NUMERIC(p, s)`.
+pub(crate) fn numeric(precision: &Option<u32>, scale: &Option<u32>) -> String {
+    match (precision, scale) {
+        (Some(p), Some(s)) => format!("NUMERIC({p}, {s})"),
+        (Some(p), None) => format!("NUMERIC({p})"),
+        _ => "NUMERIC".to_string(),
     }
 }
 
@@ -294,7 +169,7 @@ impl fmt::Display for ColumnType {
 
 /// The name PostgreSQL's `format_type` gives a type, for comparing custom spellings
 /// such as arrays (`int[]` and `integer[]`).
-fn pg_format_name(ty: &ColumnType) -> Option<String> {
+pub(crate) fn pg_format_name(ty: &ColumnType) -> Option<String> {
     use ColumnType as T;
     Some(match ty {
         T::Boolean => "boolean".into(),
@@ -325,7 +200,7 @@ fn pg_format_name(ty: &ColumnType) -> Option<String> {
 
 /// A custom PostgreSQL type in `format_type`'s spelling when it is an array of a known
 /// type; otherwise as collapsed.
-fn pg_custom(raw: &str) -> String {
+pub(crate) fn pg_custom(raw: &str) -> String {
     let norm = collapse(raw);
     if let Some(elem) = norm.strip_suffix("[]")
         && let Some(name) = pg_format_name(&parse(elem, Dialect::Postgres))
@@ -338,7 +213,6 @@ fn pg_custom(raw: &str) -> String {
 /// Parses a type as a catalog or a human spells it on `dialect`. Unknown spellings
 /// become `Custom` holding the lower-cased, whitespace-collapsed text.
 pub fn parse(raw: &str, dialect: Dialect) -> ColumnType {
-    use ColumnType as T;
     let norm = collapse(raw);
     let (base, args) = split_args(&norm);
     let nums: Vec<u32> = args
@@ -348,141 +222,13 @@ pub fn parse(raw: &str, dialect: Dialect) -> ColumnType {
     let base = base.trim_end_matches(" zerofill");
     let unsigned = base.ends_with(" unsigned");
     let base = base.trim_end_matches(" unsigned");
-    let n0 = nums.first().copied();
-    let n1 = nums.get(1).copied();
-    let custom = || T::Custom(norm.clone());
-    match dialect {
-        Dialect::Postgres => match base {
-            "boolean" | "bool" => T::Boolean,
-            "smallint" | "int2" | "smallserial" | "serial2" => T::SmallInt,
-            "integer" | "int" | "int4" | "serial" | "serial4" => T::Integer,
-            "bigint" | "int8" | "bigserial" | "serial8" => T::BigInt,
-            "real" | "float4" => T::Real,
-            "double precision" | "float8" => T::Double,
-            "float" => match n0 {
-                Some(p) if p <= 24 => T::Real,
-                _ => T::Double,
-            },
-            "numeric" | "decimal" => T::Decimal {
-                precision: n0,
-                scale: n1,
-            },
-            "text" => T::Text,
-            "character varying" | "varchar" => match n0 {
-                Some(n) => T::Varchar(n),
-                None => T::Text,
-            },
-            "character" | "char" | "bpchar" => T::Char(n0.unwrap_or(1)),
-            "bytea" => T::Bytes,
-            "date" => T::Date,
-            "time" | "time without time zone" => T::Time,
-            "timestamp" | "timestamp without time zone" => T::Timestamp,
-            "timestamptz" | "timestamp with time zone" => T::TimestampTz,
-            "uuid" => T::Uuid,
-            "json" => T::Json,
-            "jsonb" => T::Jsonb,
-            _ => custom(),
-        },
-        Dialect::MySql => parse_mysql(base, unsigned, n0, n1, &norm),
-        Dialect::Sqlite => match base {
-            "bool" | "boolean" => T::Boolean,
-            "tinyint" if n0 == Some(1) => T::Boolean,
-            "int" | "integer" | "tinyint" | "smallint" | "mediumint" | "bigint" | "int2"
-            | "int4" | "int8" | "unsigned big int" => T::Integer,
-            "real" | "double" | "double precision" | "float" => T::Double,
-            "numeric" | "decimal" => T::Decimal {
-                precision: n0,
-                scale: n1,
-            },
-            "text" | "clob" | "varchar" | "character varying" | "nvarchar" | "char"
-            | "character" | "nchar" | "varying character" | "native character" => T::Text,
-            "blob" | "bytea" => T::Bytes,
-            "date" => T::Date,
-            "time" => T::Time,
-            "datetime"
-            | "timestamp"
-            | "timestamptz"
-            | "timestamp with time zone"
-            | "timestamp without time zone" => T::Timestamp,
-            "uuid" => T::Uuid,
-            "json" | "jsonb" => T::Json,
-            _ => custom(),
-        },
-    }
-}
-
-/// MySQL's integer types without their display width, `unsigned` kept: what the server
-/// stores, whatever width the catalog shows (`int(10) unsigned` is `int unsigned`).
-fn mysql_integer(base: &str) -> Option<&'static str> {
-    Some(match base {
-        "tinyint" | "int1" => "tinyint",
-        "smallint" | "int2" => "smallint",
-        "mediumint" | "int3" | "middleint" => "mediumint",
-        "int" | "integer" | "int4" => "int",
-        "bigint" | "int8" => "bigint",
-        _ => return None,
+    dialect.backend().parse_type(&TypeText {
+        base,
+        unsigned,
+        n0: nums.first().copied(),
+        n1: nums.get(1).copied(),
+        norm: &norm,
     })
-}
-
-/// A MySQL type: the types a model names by a Rust type compare as those; every other
-/// spelling is kept as the server stores it (widths of integers and `year` dropped,
-/// fractional-second precision and text sizes kept), so that `datetime` differs from
-/// `datetime(6)`, `text` from `longtext` and `int unsigned` from `bigint`.
-fn parse_mysql(
-    base: &str,
-    unsigned: bool,
-    n0: Option<u32>,
-    n1: Option<u32>,
-    norm: &str,
-) -> ColumnType {
-    use ColumnType as T;
-    let with_fsp = |name: &str| match n0 {
-        Some(p) if p > 0 => T::Custom(format!("{name}({p})")),
-        _ => T::Custom(name.to_string()),
-    };
-    if let Some(int) = mysql_integer(base) {
-        return match (int, unsigned) {
-            ("tinyint", false) if n0 == Some(1) => T::Boolean,
-            ("smallint", false) => T::SmallInt,
-            ("int", false) => T::Integer,
-            ("bigint", false) => T::BigInt,
-            (int, true) => T::Custom(format!("{int} unsigned")),
-            (int, false) => T::Custom(int.to_string()),
-        };
-    }
-    match base {
-        "bool" | "boolean" => T::Boolean,
-        "float" => match n0 {
-            Some(p) if p > 24 => T::Double,
-            _ => T::Real,
-        },
-        "double" | "double precision" | "real" => T::Double,
-        "decimal" | "numeric" | "dec" | "fixed" => T::Decimal {
-            precision: Some(n0.unwrap_or(10)),
-            scale: Some(n1.unwrap_or(0)),
-        },
-        "longtext" => T::Text,
-        "text" | "tinytext" | "mediumtext" => T::Custom(base.to_string()),
-        "varchar" | "character varying" => match n0 {
-            Some(n) => T::Varchar(n),
-            None => T::Custom(norm.to_string()),
-        },
-        "char" | "character" => T::Char(n0.unwrap_or(1)),
-        "longblob" => T::Bytes,
-        "blob" | "tinyblob" | "mediumblob" => T::Custom(base.to_string()),
-        "date" => T::Date,
-        "time" if n0 == Some(6) => T::Time,
-        "datetime" if n0 == Some(6) => T::Timestamp,
-        "time" | "datetime" | "timestamp" => with_fsp(base),
-        "year" => T::Custom("year".into()),
-        "bit" => T::Custom(format!("bit({})", n0.unwrap_or(1))),
-        "json" => T::Json,
-        "enum" => T::Enum {
-            name: String::new(),
-            values: parse_enum_values(norm),
-        },
-        _ => T::Custom(norm.to_string()),
-    }
 }
 
 /// Whether a custom type is one of MySQL's unsigned integers (`int unsigned` ...), which
@@ -528,7 +274,7 @@ fn split_args(norm: &str) -> (String, Vec<&str>) {
 }
 
 /// MySQL's `enum('a','b''c','d\\e')` -> `["a", "b'c", "d\\e"]`.
-fn parse_enum_values(norm: &str) -> Vec<String> {
+pub(crate) fn parse_enum_values(norm: &str) -> Vec<String> {
     lex::tokens_with(norm, lex::Rules::MYSQL)
         .iter()
         .filter_map(|t| t.string_value(lex::Rules::MYSQL))

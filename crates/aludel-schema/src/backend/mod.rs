@@ -11,9 +11,10 @@ mod mysql;
 mod postgres;
 mod sqlite;
 
-use crate::Dialect;
+use crate::{ColumnType, Dialect};
 
 pub use mysql::MySql;
+pub(crate) use mysql::mysql_integer;
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
 
@@ -28,12 +29,26 @@ pub struct LedgerTypes {
     pub text: &'static str,
 }
 
+/// A type as written, taken apart: the base name (lower-cased, without widths, `unsigned`
+/// or `zerofill`), whether it said `unsigned`, the first two numbers in its parentheses,
+/// and the whole text lower-cased with whitespace collapsed.
+pub struct TypeText<'a> {
+    pub base: &'a str,
+    pub unsigned: bool,
+    pub n0: Option<u32>,
+    pub n1: Option<u32>,
+    pub norm: &'a str,
+}
+
 /// What a dialect knows. Methods with a default hold what most dialects share.
 pub trait Backend: Sync {
     fn dialect(&self) -> Dialect;
 
     /// The dialect's name in messages and `aludel.toml`.
     fn name(&self) -> &'static str;
+
+    /// The product's name, as reports write it.
+    fn display_name(&self) -> &'static str;
 
     /// The URL schemes that select it.
     fn url_schemes(&self) -> &'static [&'static str];
@@ -43,6 +58,19 @@ pub trait Backend: Sync {
 
     /// Why `name` cannot name an object here (beyond what no dialect accepts).
     fn identifier_problem(&self, name: &str) -> Option<String>;
+
+    /// The SQL spelling of `ty`.
+    fn type_sql(&self, ty: &ColumnType) -> String;
+
+    /// A type as a catalog or a person spells it; `Custom` (holding `t.norm`) when the
+    /// spelling is unknown.
+    fn parse_type(&self, t: &TypeText) -> ColumnType;
+
+    /// The form a parsed type is compared in: types the dialect stores alike collapse
+    /// into one.
+    fn canonical_type(&self, ty: ColumnType) -> ColumnType {
+        ty
+    }
 
     /// The character that quotes identifiers.
     fn ident_quote(&self) -> char {

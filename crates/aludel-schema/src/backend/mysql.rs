@@ -1,7 +1,9 @@
 //! MySQL and MariaDB.
 
-use super::{Backend, LedgerTypes};
+use super::{Backend, LedgerTypes, TypeText};
 use crate::Dialect;
+use crate::types::parse_enum_values;
+use crate::{ColumnType, quote_literal};
 
 pub struct MySql;
 
@@ -12,6 +14,10 @@ impl Backend for MySql {
 
     fn name(&self) -> &'static str {
         "mysql"
+    }
+
+    fn display_name(&self) -> &'static str {
+        "MySQL"
     }
 
     fn url_schemes(&self) -> &'static [&'static str] {
@@ -92,5 +98,148 @@ impl Backend for MySql {
 
     fn system_databases(&self) -> &'static [&'static str] {
         &["mysql", "information_schema", "performance_schema", "sys"]
+    }
+
+    fn type_sql(&self, ty: &ColumnType) -> String {
+        use ColumnType as T;
+        match ty {
+            T::Boolean => "BOOL".into(),
+            T::SmallInt => "SMALLINT".into(),
+            T::Integer => "INT".into(),
+            T::BigInt => "BIGINT".into(),
+            T::Real => "FLOAT".into(),
+            T::Double => "DOUBLE".into(),
+            T::Decimal { precision, scale } => match (precision, scale) {
+                (Some(p), Some(s)) => format!("DECIMAL({p}, {s})"),
+                (Some(p), None) => format!("DECIMAL({p})"),
+                _ => "DECIMAL".into(),
+            },
+            T::Text => "LONGTEXT".into(),
+            T::Varchar(n) => format!("VARCHAR({n})"),
+            T::Char(n) => format!("CHAR({n})"),
+            T::Bytes => "LONGBLOB".into(),
+            T::Date => "DATE".into(),
+            T::Time => "TIME(6)".into(),
+            T::Timestamp | T::TimestampTz => "DATETIME(6)".into(),
+            T::Uuid => "BINARY(16)".into(),
+            T::Json | T::Jsonb => "JSON".into(),
+            T::Enum { values, .. } => {
+                let vals: Vec<String> = values
+                    .iter()
+                    .map(|v| quote_literal(Dialect::MySql, v))
+                    .collect();
+                format!("ENUM({})", vals.join(", "))
+            }
+            T::Custom(raw) => raw.clone(),
+        }
+    }
+
+    fn parse_type(&self, t: &TypeText) -> ColumnType {
+        parse_mysql(t.base, t.unsigned, t.n0, t.n1, t.norm)
+    }
+
+    /// What the server stores alike: a time-zone-aware timestamp is a timestamp, JSONB
+    /// is JSON, a decimal has its default precision and scale, an enum has no name.
+    fn canonical_type(&self, ty: ColumnType) -> ColumnType {
+        use ColumnType as T;
+        match ty {
+            T::TimestampTz => T::Timestamp,
+            T::Jsonb => T::Json,
+            // sqlx writes a Uuid to MySQL as 16 bytes.
+            T::Uuid => T::Custom("binary(16)".into()),
+            T::Enum { values, .. } => T::Enum {
+                name: String::new(),
+                values,
+            },
+            T::Decimal {
+                precision: None,
+                scale: None,
+            } => T::Decimal {
+                precision: Some(10),
+                scale: Some(0),
+            },
+            T::Decimal {
+                precision: Some(p),
+                scale: None,
+            } => T::Decimal {
+                precision: Some(p),
+                scale: Some(0),
+            },
+            other => other,
+        }
+    }
+}
+
+/// MySQL's integer types without their display width, `unsigned` kept: what the server
+/// stores, whatever width the catalog shows (`int(10) unsigned` is `int unsigned`).
+pub(crate) fn mysql_integer(base: &str) -> Option<&'static str> {
+    Some(match base {
+        "tinyint" | "int1" => "tinyint",
+        "smallint" | "int2" => "smallint",
+        "mediumint" | "int3" | "middleint" => "mediumint",
+        "int" | "integer" | "int4" => "int",
+        "bigint" | "int8" => "bigint",
+        _ => return None,
+    })
+}
+
+/// A MySQL type: the types a model names by a Rust type compare as those; every other
+/// spelling is kept as the server stores it (widths of integers and `year` dropped,
+/// fractional-second precision and text sizes kept), so that `datetime` differs from
+/// `datetime(6)`, `text` from `longtext` and `int unsigned` from `bigint`.
+fn parse_mysql(
+    base: &str,
+    unsigned: bool,
+    n0: Option<u32>,
+    n1: Option<u32>,
+    norm: &str,
+) -> ColumnType {
+    use ColumnType as T;
+    let with_fsp = |name: &str| match n0 {
+        Some(p) if p > 0 => T::Custom(format!("{name}({p})")),
+        _ => T::Custom(name.to_string()),
+    };
+    if let Some(int) = mysql_integer(base) {
+        return match (int, unsigned) {
+            ("tinyint", false) if n0 == Some(1) => T::Boolean,
+            ("smallint", false) => T::SmallInt,
+            ("int", false) => T::Integer,
+            ("bigint", false) => T::BigInt,
+            (int, true) => T::Custom(format!("{int} unsigned")),
+            (int, false) => T::Custom(int.to_string()),
+        };
+    }
+    match base {
+        "bool" | "boolean" => T::Boolean,
+        "float" => match n0 {
+            Some(p) if p > 24 => T::Double,
+            _ => T::Real,
+        },
+        "double" | "double precision" | "real" => T::Double,
+        "decimal" | "numeric" | "dec" | "fixed" => T::Decimal {
+            precision: Some(n0.unwrap_or(10)),
+            scale: Some(n1.unwrap_or(0)),
+        },
+        "longtext" => T::Text,
+        "text" | "tinytext" | "mediumtext" => T::Custom(base.to_string()),
+        "varchar" | "character varying" => match n0 {
+            Some(n) => T::Varchar(n),
+            None => T::Custom(norm.to_string()),
+        },
+        "char" | "character" => T::Char(n0.unwrap_or(1)),
+        "longblob" => T::Bytes,
+        "blob" | "tinyblob" | "mediumblob" => T::Custom(base.to_string()),
+        "date" => T::Date,
+        "time" if n0 == Some(6) => T::Time,
+        "datetime" if n0 == Some(6) => T::Timestamp,
+        "time" | "datetime" | "timestamp" => with_fsp(base),
+        "year" => T::Custom("year".into()),
+        "bit" => T::Custom(format!("bit({})", n0.unwrap_or(1))),
+        "json" => T::Json,
+        "enum" => T::Enum {
+            name: String::new(),
+            values: parse_enum_values(norm),
+        },
+        _ => T::Custom(norm.to_string()),
     }
 }

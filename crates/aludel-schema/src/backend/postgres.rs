@@ -1,7 +1,9 @@
 //! PostgreSQL.
 
-use super::{Backend, LedgerTypes};
+use super::{Backend, LedgerTypes, TypeText};
 use crate::Dialect;
+use crate::types::{numeric, pg_custom};
+use crate::{ColumnType, quote_ident};
 
 pub struct Postgres;
 
@@ -12,6 +14,10 @@ impl Backend for Postgres {
 
     fn name(&self) -> &'static str {
         "postgresql"
+    }
+
+    fn display_name(&self) -> &'static str {
+        "PostgreSQL"
     }
 
     fn url_schemes(&self) -> &'static [&'static str] {
@@ -75,5 +81,84 @@ impl Backend for Postgres {
 
     fn system_databases(&self) -> &'static [&'static str] {
         &["postgres", "template0", "template1"]
+    }
+
+    fn type_sql(&self, ty: &ColumnType) -> String {
+        use ColumnType as T;
+        match ty {
+            T::Boolean => "BOOLEAN".into(),
+            T::SmallInt => "SMALLINT".into(),
+            T::Integer => "INTEGER".into(),
+            T::BigInt => "BIGINT".into(),
+            T::Real => "REAL".into(),
+            T::Double => "DOUBLE PRECISION".into(),
+            T::Decimal { precision, scale } => numeric(precision, scale),
+            T::Text => "TEXT".into(),
+            T::Varchar(n) => format!("VARCHAR({n})"),
+            T::Char(n) => format!("CHAR({n})"),
+            T::Bytes => "BYTEA".into(),
+            T::Date => "DATE".into(),
+            T::Time => "TIME".into(),
+            T::Timestamp => "TIMESTAMP".into(),
+            T::TimestampTz => "TIMESTAMP WITH TIME ZONE".into(),
+            T::Uuid => "UUID".into(),
+            T::Json => "JSON".into(),
+            T::Jsonb => "JSONB".into(),
+            T::Enum { name, .. } => quote_ident(Dialect::Postgres, name),
+            T::Custom(raw) => raw.clone(),
+        }
+    }
+
+    fn parse_type(&self, t: &TypeText) -> ColumnType {
+        use ColumnType as T;
+        let (n0, n1) = (t.n0, t.n1);
+        match t.base {
+            "boolean" | "bool" => T::Boolean,
+            "smallint" | "int2" | "smallserial" | "serial2" => T::SmallInt,
+            "integer" | "int" | "int4" | "serial" | "serial4" => T::Integer,
+            "bigint" | "int8" | "bigserial" | "serial8" => T::BigInt,
+            "real" | "float4" => T::Real,
+            "double precision" | "float8" => T::Double,
+            "float" => match n0 {
+                Some(p) if p <= 24 => T::Real,
+                _ => T::Double,
+            },
+            "numeric" | "decimal" => T::Decimal {
+                precision: n0,
+                scale: n1,
+            },
+            "text" => T::Text,
+            "character varying" | "varchar" => match n0 {
+                Some(n) => T::Varchar(n),
+                None => T::Text,
+            },
+            "character" | "char" | "bpchar" => T::Char(n0.unwrap_or(1)),
+            "bytea" => T::Bytes,
+            "date" => T::Date,
+            "time" | "time without time zone" => T::Time,
+            "timestamp" | "timestamp without time zone" => T::Timestamp,
+            "timestamptz" | "timestamp with time zone" => T::TimestampTz,
+            "uuid" => T::Uuid,
+            "json" => T::Json,
+            "jsonb" => T::Jsonb,
+            _ => T::Custom(t.norm.to_string()),
+        }
+    }
+
+    /// `numeric(p)` is `numeric(p, 0)`; an array of a known type is spelled as
+    /// `format_type` spells it.
+    fn canonical_type(&self, ty: ColumnType) -> ColumnType {
+        use ColumnType as T;
+        match ty {
+            T::Decimal {
+                precision: Some(p),
+                scale: None,
+            } => T::Decimal {
+                precision: Some(p),
+                scale: Some(0),
+            },
+            T::Custom(raw) => T::Custom(pg_custom(&raw)),
+            other => other,
+        }
     }
 }

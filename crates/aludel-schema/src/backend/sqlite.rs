@@ -1,7 +1,9 @@
 //! SQLite.
 
-use super::{Backend, LedgerTypes};
+use super::{Backend, LedgerTypes, TypeText};
+use crate::ColumnType;
 use crate::Dialect;
+use crate::types::numeric;
 
 pub struct Sqlite;
 
@@ -12,6 +14,10 @@ impl Backend for Sqlite {
 
     fn name(&self) -> &'static str {
         "sqlite"
+    }
+
+    fn display_name(&self) -> &'static str {
+        "SQLite"
     }
 
     fn url_schemes(&self) -> &'static [&'static str] {
@@ -75,5 +81,82 @@ impl Backend for Sqlite {
 
     fn before_commit_check(&self) -> Option<&'static str> {
         Some("PRAGMA foreign_key_check")
+    }
+
+    fn type_sql(&self, ty: &ColumnType) -> String {
+        use ColumnType as T;
+        match ty {
+            T::Boolean => "BOOLEAN".into(),
+            T::SmallInt => "SMALLINT".into(),
+            T::Integer => "INTEGER".into(),
+            T::BigInt => "BIGINT".into(),
+            T::Real => "REAL".into(),
+            T::Double => "DOUBLE".into(),
+            T::Decimal { precision, scale } => numeric(precision, scale),
+            T::Text | T::Enum { .. } => "TEXT".into(),
+            T::Varchar(n) => format!("VARCHAR({n})"),
+            T::Char(n) => format!("CHAR({n})"),
+            T::Bytes => "BLOB".into(),
+            T::Date => "DATE".into(),
+            T::Time => "TIME".into(),
+            T::Timestamp | T::TimestampTz => "TIMESTAMP".into(),
+            T::Uuid => "UUID".into(),
+            // TEXT affinity keeps JSON text as written (a JSON column would turn
+            // `1.50` into the number 1.5).
+            T::Json | T::Jsonb => "TEXT".into(),
+            T::Custom(raw) => raw.clone(),
+        }
+    }
+
+    fn parse_type(&self, t: &TypeText) -> ColumnType {
+        use ColumnType as T;
+        match t.base {
+            "bool" | "boolean" => T::Boolean,
+            "tinyint" if t.n0 == Some(1) => T::Boolean,
+            "int" | "integer" | "tinyint" | "smallint" | "mediumint" | "bigint" | "int2"
+            | "int4" | "int8" | "unsigned big int" => T::Integer,
+            "real" | "double" | "double precision" | "float" => T::Double,
+            "numeric" | "decimal" => T::Decimal {
+                precision: t.n0,
+                scale: t.n1,
+            },
+            "text" | "clob" | "varchar" | "character varying" | "nvarchar" | "char"
+            | "character" | "nchar" | "varying character" | "native character" => T::Text,
+            "blob" | "bytea" => T::Bytes,
+            "date" => T::Date,
+            "time" => T::Time,
+            "datetime"
+            | "timestamp"
+            | "timestamptz"
+            | "timestamp with time zone"
+            | "timestamp without time zone" => T::Timestamp,
+            "uuid" => T::Uuid,
+            "json" | "jsonb" => T::Json,
+            _ => T::Custom(t.norm.to_string()),
+        }
+    }
+
+    /// Type affinity: every integer is an integer, every float a double, every string
+    /// text; a decimal keeps no precision.
+    fn canonical_type(&self, ty: ColumnType) -> ColumnType {
+        use ColumnType as T;
+        match ty {
+            T::SmallInt | T::Integer | T::BigInt => T::Integer,
+            T::Real | T::Double => T::Double,
+            T::Varchar(_) | T::Char(_) => T::Text,
+            T::Decimal { .. } => T::Decimal {
+                precision: None,
+                scale: None,
+            },
+            T::TimestampTz => T::Timestamp,
+            T::Json | T::Jsonb => T::Text,
+            // sqlx writes a Uuid to SQLite as a 16-byte blob.
+            T::Uuid => T::Bytes,
+            T::Enum { values, .. } => T::Enum {
+                name: String::new(),
+                values,
+            },
+            other => other,
+        }
     }
 }
