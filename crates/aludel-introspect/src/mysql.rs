@@ -64,7 +64,6 @@ fn action(rule: Option<String>) -> FkAction {
 }
 
 pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
-    let mariadb = db.is_mariadb();
     let table_rows = db.fetch_my(TABLES).await?;
     let database = table_rows.first().and_then(|r| text_my(r, 2));
     let mut tables: Vec<Table> = Vec::with_capacity(table_rows.len());
@@ -75,7 +74,23 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
         pos.insert(t.name.clone(), tables.len());
         tables.push(t);
     }
+    read_columns(db, &mut tables, &pos).await?;
+    read_indexes(db, &mut tables, &pos).await?;
+    read_foreign_keys(db, &mut tables, &pos, database).await?;
+    read_checks(db, &mut tables, &pos).await?;
+    drop_implicit_fk_indexes(&mut tables);
+    Ok(Schema {
+        tables: tables.into(),
+        enums: Vec::new(),
+    })
+}
 
+async fn read_columns(
+    db: &mut Database,
+    tables: &mut [Table],
+    pos: &HashMap<String, usize>,
+) -> Result<()> {
+    let mariadb = db.is_mariadb();
     for r in &db.fetch_my(COLUMNS).await? {
         let Some(&i) = pos.get(&s(r, 0)?) else {
             continue;
@@ -90,7 +105,15 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
         col.comment = text_my(r, 6).filter(|c| !c.is_empty());
         tables[i].columns.push(col);
     }
+    Ok(())
+}
 
+/// Indexes, and the primary key (the index named PRIMARY).
+async fn read_indexes(
+    db: &mut Database,
+    tables: &mut [Table],
+    pos: &HashMap<String, usize>,
+) -> Result<()> {
     // One row per index column, in order.
     for r in &db.fetch_my(INDEXES).await? {
         let Some(&i) = pos.get(&s(r, 0)?) else {
@@ -121,7 +144,16 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
             }),
         }
     }
+    Ok(())
+}
 
+/// Foreign keys; a referenced table in another database keeps that database's name.
+async fn read_foreign_keys(
+    db: &mut Database,
+    tables: &mut [Table],
+    pos: &HashMap<String, usize>,
+    database: Option<String>,
+) -> Result<()> {
     for r in &db.fetch_my(FOREIGN_KEYS).await? {
         let Some(&i) = pos.get(&s(r, 0)?) else {
             continue;
@@ -151,7 +183,14 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
             }
         }
     }
+    Ok(())
+}
 
+async fn read_checks(
+    db: &mut Database,
+    tables: &mut [Table],
+    pos: &HashMap<String, usize>,
+) -> Result<()> {
     for r in &db.fetch_my(CHECKS).await? {
         let Some(&i) = pos.get(&s(r, 0)?) else {
             continue;
@@ -170,10 +209,13 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
             expr: clause,
         });
     }
+    Ok(())
+}
 
-    for t in &mut tables {
-        // InnoDB creates an index for a foreign key that has none, named after it; the
-        // index belongs to the foreign key, not to the schema.
+/// InnoDB creates an index for a foreign key that has none, named after it; the index
+/// belongs to the foreign key, not to the schema.
+fn drop_implicit_fk_indexes(tables: &mut [Table]) {
+    for t in tables {
         let fks: Vec<(String, Vec<String>)> = t
             .foreign_keys
             .iter()
@@ -189,11 +231,6 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
                 })
         });
     }
-
-    Ok(Schema {
-        tables: tables.into(),
-        enums: Vec::new(),
-    })
 }
 
 /// Whether `index` is the name InnoDB gives the index it creates for the foreign key

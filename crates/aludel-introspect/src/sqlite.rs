@@ -57,16 +57,42 @@ fn action(rule: Option<String>) -> FkAction {
 
 pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
     let table_rows = db.fetch_lite(TABLES).await?;
-    let mut tables: Vec<Table> = Vec::with_capacity(table_rows.len());
-    let mut sqls: Vec<Clauses> = Vec::with_capacity(table_rows.len());
-    let mut pos: HashMap<String, usize> = HashMap::with_capacity(table_rows.len());
+    let mut c = Catalog {
+        tables: Vec::with_capacity(table_rows.len()),
+        sqls: Vec::with_capacity(table_rows.len()),
+        pos: HashMap::with_capacity(table_rows.len()),
+    };
     for r in &table_rows {
         let t = Table::new(s(r, 0)?);
-        pos.insert(t.name.clone(), tables.len());
-        sqls.push(Clauses::parse(&text_lite(r, 1).unwrap_or_default()));
-        tables.push(t);
+        c.pos.insert(t.name.clone(), c.tables.len());
+        c.sqls
+            .push(Clauses::parse(&text_lite(r, 1).unwrap_or_default()));
+        c.tables.push(t);
     }
+    read_columns(db, &mut c).await?;
+    read_indexes(db, &mut c).await?;
+    read_foreign_keys(db, &mut c).await?;
+    apply_clauses(&mut c);
+    let mut schema = Schema {
+        tables: c.tables.into(),
+        enums: Vec::new(),
+    };
+    // SQLite keeps no name for an unnamed constraint: give it the conventional one, so
+    // that operations can address it.
+    NamingConvention::default().apply(&mut schema, Dialect::Sqlite);
+    Ok(schema)
+}
 
+/// The tables read so far, their `CREATE TABLE` clauses, and where each name is.
+struct Catalog {
+    tables: Vec<Table>,
+    sqls: Vec<Clauses>,
+    pos: HashMap<String, usize>,
+}
+
+/// Columns, and the primary key from their key positions.
+async fn read_columns(db: &mut Database, c: &mut Catalog) -> Result<()> {
+    let Catalog { tables, sqls, pos } = c;
     let mut pk_cols: HashMap<usize, Vec<(i64, String, String)>> = HashMap::new();
     for r in &db.fetch_lite(COLUMNS).await? {
         let Some(&i) = pos.get(&s(r, 0)?) else {
@@ -99,7 +125,11 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
             columns: cols.into_iter().map(|(_, n, _)| n).collect(),
         });
     }
+    Ok(())
+}
 
+async fn read_indexes(db: &mut Database, c: &mut Catalog) -> Result<()> {
+    let Catalog { tables, pos, .. } = c;
     for r in &db.fetch_lite(INDEXES).await? {
         let Some(&i) = pos.get(&s(r, 0)?) else {
             continue;
@@ -122,7 +152,11 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
             }),
         }
     }
+    Ok(())
+}
 
+async fn read_foreign_keys(db: &mut Database, c: &mut Catalog) -> Result<()> {
+    let Catalog { tables, pos, .. } = c;
     // Foreign keys arrive one row per column, grouped by (table, id).
     struct FkRow {
         table: usize,
@@ -179,9 +213,13 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
             }
         }
     }
+    Ok(())
+}
 
-    let convention = NamingConvention::default();
-    for (t, clauses) in tables.iter_mut().zip(&sqls) {
+/// What only the `CREATE TABLE` text says: foreign-key names, checks, enum columns.
+fn apply_clauses(c: &mut Catalog) {
+    let Catalog { tables, sqls, .. } = c;
+    for (t, clauses) in tables.iter_mut().zip(sqls.iter()) {
         for f in &mut t.foreign_keys {
             f.name = clauses
                 .foreign_keys
@@ -207,14 +245,6 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
             });
         }
     }
-    let mut schema = Schema {
-        tables: tables.into(),
-        enums: Vec::new(),
-    };
-    // SQLite keeps no name for an unnamed constraint: give it the conventional one, so
-    // that operations can address it.
-    convention.apply(&mut schema, Dialect::Sqlite);
-    Ok(schema)
 }
 
 /// A column's type as SQLite keeps it: the declared text itself whenever aludel would

@@ -152,6 +152,11 @@ impl<'a> Ledger<'a> {
         )
     }
 
+    /// Removes row `id` (a `running` row of a revision of which nothing ran).
+    pub fn delete(&self, id: i64) -> String {
+        format!("DELETE FROM {} WHERE id = {id}", self.q())
+    }
+
     /// Records `sum` as the checksum of row `id`: the revision as its code stands now is
     /// the one a person declared applied.
     pub fn set_checksum(&self, id: i64, sum: &str) -> String {

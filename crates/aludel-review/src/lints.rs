@@ -6,7 +6,9 @@
 
 use std::collections::HashSet;
 
-use aludel_schema::{ColumnType, Dialect, Operation, Schema, TableName};
+use aludel_schema::{
+    AlterColumn, Column, ColumnType, Dialect, Index, Operation, Schema, TableName, Unique,
+};
 
 use crate::rules::{self, Rule};
 
@@ -91,12 +93,9 @@ fn zero_dated(ty: &ColumnType) -> bool {
 
 /// The lints `op` raises, `state` being the schema just before it.
 pub fn check(op: &Operation, state: &Schema, fresh: &Fresh, dialect: Dialect) -> Vec<Hit> {
-    let pg = dialect == Dialect::Postgres;
-    let mut hits = Vec::new();
-    let mut hit = |rule: &'static Rule, message: String| {
-        if !rule.postgres_only || pg {
-            hits.push(Hit { rule, message });
-        }
+    let mut l = Lint {
+        hits: Vec::new(),
+        dialect,
     };
     // Only what existed before the branch can hold data.
     let old_table = |t: &TableName| !fresh.table(t) && state.table(t).is_some();
@@ -104,129 +103,27 @@ pub fn check(op: &Operation, state: &Schema, fresh: &Fresh, dialect: Dialect) ->
         !fresh.column(t, c) && state.table(t).is_some_and(|t| t.get_column(c).is_some())
     };
     match op {
-        Operation::DropTable { table } if old_table(table) => hit(
+        Operation::DropTable { table } if old_table(table) => l.hit(
             rules::DROP_TABLE,
             format!("drops table {table} and every row in it"),
         ),
-        Operation::DropColumn { table, column } if old_column(table, column) => hit(
+        Operation::DropColumn { table, column } if old_column(table, column) => l.hit(
             rules::DROP_COLUMN,
             format!(
                 "drops column {table}.{column} and its data; the application version running during the deploy may still read it"
             ),
         ),
         Operation::AddColumn { table, column } if old_table(table) => {
-            // MySQL fills existing rows with the type's implicit default (0, '', the
-            // first enum value ...); a date's is the zero date, which strict modes with
-            // NO_ZERO_DATE refuse. The other servers refuse every such column.
-            let refused = dialect != Dialect::MySql || zero_dated(&column.ty);
-            if refused && !column.nullable && column.default.is_none() && !column.auto_increment {
-                hit(
-                    rules::NOT_NULL_WITHOUT_DEFAULT,
-                    format!(
-                        "adds NOT NULL column {table}.{} without a default: it fails if {table} has rows",
-                        column.name
-                    ),
-                );
-            }
-            if let Some(expr) = column.default.as_deref().filter(|e| volatile(e)) {
-                hit(
-                    rules::VOLATILE_DEFAULT,
-                    format!(
-                        "adds {table}.{} with the volatile default {expr}: PostgreSQL computes it for every row, rewriting {table} under an ACCESS EXCLUSIVE lock",
-                        column.name
-                    ),
-                );
-            }
+            l.add_column(table, column)
         }
-        Operation::AlterColumn(a) if old_column(&a.table, &a.column) => {
-            let (t, c) = (&a.table, &a.column);
-            if let Some(ch) = &a.ty {
-                let (from, to) = (&ch.from, &ch.to);
-                let removed = enum_removed(from, to);
-                if !removed.is_empty() {
-                    hit(
-                        rules::ENUM_VALUE_REMOVED,
-                        format!(
-                            "removes {} from the values of {t}.{c}: rows that hold them make the migration fail",
-                            quoted(&removed)
-                        ),
-                    );
-                } else if !widens(from, to) {
-                    hit(
-                        rules::NARROWING_TYPE,
-                        format!(
-                            "changes {t}.{c} from {} to {}: a value that does not fit makes the migration fail (MySQL without strict mode cuts it)",
-                            from.sql(dialect),
-                            to.sql(dialect)
-                        ),
-                    );
-                }
-                if pg_rewrites(from, to) {
-                    hit(
-                        rules::TABLE_REWRITE,
-                        format!(
-                            "changes {t}.{c} from {} to {}: PostgreSQL rewrites {t} and its indexes under an ACCESS EXCLUSIVE lock",
-                            from.sql(dialect),
-                            to.sql(dialect)
-                        ),
-                    );
-                }
-            }
-            if a.nullable.as_ref().is_some_and(|n| n.from && !n.to) {
-                hit(
-                    rules::NOT_NULL_WITHOUT_DEFAULT,
-                    format!(
-                        "makes {t}.{c} NOT NULL: it fails if a row holds NULL{}",
-                        if pg {
-                            ", and PostgreSQL scans the table under an ACCESS EXCLUSIVE lock"
-                        } else {
-                            ""
-                        }
-                    ),
-                );
-            }
-        }
+        Operation::AlterColumn(a) if old_column(&a.table, &a.column) => l.alter_column(a),
         Operation::CreateIndex {
             table,
             index,
             concurrently,
-        } if old_table(table) => {
-            let name = index.name.as_deref().unwrap_or("?");
-            if index.unique {
-                hit(
-                    rules::NEW_UNIQUE,
-                    format!(
-                        "adds unique index {name} on {table} ({}): it fails if existing rows hold duplicates",
-                        index.columns.join(", ")
-                    ),
-                );
-            }
-            if !concurrently {
-                hit(
-                    rules::INDEX_WITHOUT_CONCURRENTLY,
-                    format!(
-                        "builds index {name} on {table} without CONCURRENTLY: writes to {table} wait until it is built"
-                    ),
-                );
-            }
-        }
-        Operation::AddUnique { table, unique } if old_table(table) => {
-            let name = unique.name.as_deref().unwrap_or("?");
-            hit(
-                rules::NEW_UNIQUE,
-                format!(
-                    "adds unique constraint {name} on {table} ({}): it fails if existing rows hold duplicates",
-                    unique.columns.join(", ")
-                ),
-            );
-            hit(
-                rules::INDEX_WITHOUT_CONCURRENTLY,
-                format!(
-                    "adds unique constraint {name} on {table}: PostgreSQL builds its index while writes to {table} wait; a unique index built concurrently does the same job"
-                ),
-            );
-        }
-        Operation::AddPrimaryKey { table, .. } if old_table(table) => hit(
+        } if old_table(table) => l.create_index(table, index, *concurrently),
+        Operation::AddUnique { table, unique } if old_table(table) => l.add_unique(table, unique),
+        Operation::AddPrimaryKey { table, .. } if old_table(table) => l.hit(
             rules::NEW_UNIQUE,
             format!(
                 "adds a primary key to {table}: it fails if existing rows hold duplicates or NULLs"
@@ -236,7 +133,7 @@ pub fn check(op: &Operation, state: &Schema, fresh: &Fresh, dialect: Dialect) ->
             table,
             foreign_key,
             not_valid,
-        } if old_table(table) && !not_valid => hit(
+        } if old_table(table) && !not_valid => l.hit(
             rules::FOREIGN_KEY_WITHOUT_NOT_VALID,
             format!(
                 "adds foreign key {} on {table}: PostgreSQL checks every row of {table} while writes to {table} and {} wait",
@@ -245,29 +142,15 @@ pub fn check(op: &Operation, state: &Schema, fresh: &Fresh, dialect: Dialect) ->
             ),
         ),
         Operation::AlterEnum { name, from, to } if !fresh.enum_type(name) => {
-            let removed: Vec<String> = from.iter().filter(|v| !to.contains(v)).cloned().collect();
-            if !removed.is_empty() {
-                hit(
-                    rules::ENUM_VALUE_REMOVED,
-                    format!(
-                        "removes {} from enum {name}: rows that hold them make the migration fail{}",
-                        quoted(&removed),
-                        if pg {
-                            "; PostgreSQL swaps the type, rewriting every table that uses it"
-                        } else {
-                            ""
-                        }
-                    ),
-                );
-            }
+            l.alter_enum(name, from, to)
         }
-        Operation::RenameTable { table, to } if old_table(table) => hit(
+        Operation::RenameTable { table, to } if old_table(table) => l.hit(
             rules::RENAME,
             format!(
                 "renames table {table} to {to}: the application version running during the deploy still uses {table}"
             ),
         ),
-        Operation::RenameColumn { table, from, to } if old_column(table, from) => hit(
+        Operation::RenameColumn { table, from, to } if old_column(table, from) => l.hit(
             rules::RENAME,
             format!(
                 "renames column {table}.{from} to {to}: the application version running during the deploy still uses {from}"
@@ -275,7 +158,155 @@ pub fn check(op: &Operation, state: &Schema, fresh: &Fresh, dialect: Dialect) ->
         ),
         _ => {}
     }
-    hits
+    l.hits
+}
+
+/// The findings of one operation, and the dialect they are for.
+struct Lint {
+    hits: Vec<Hit>,
+    dialect: Dialect,
+}
+
+impl Lint {
+    fn pg(&self) -> bool {
+        self.dialect == Dialect::Postgres
+    }
+
+    fn hit(&mut self, rule: &'static Rule, message: String) {
+        if !rule.postgres_only || self.pg() {
+            self.hits.push(Hit { rule, message });
+        }
+    }
+
+    fn add_column(&mut self, table: &TableName, column: &Column) {
+        // MySQL fills existing rows with the type's implicit default (0, '', the
+        // first enum value ...); a date's is the zero date, which strict modes with
+        // NO_ZERO_DATE refuse. The other servers refuse every such column.
+        let refused = self.dialect != Dialect::MySql || zero_dated(&column.ty);
+        if refused && !column.nullable && column.default.is_none() && !column.auto_increment {
+            self.hit(
+                rules::NOT_NULL_WITHOUT_DEFAULT,
+                format!(
+                    "adds NOT NULL column {table}.{} without a default: it fails if {table} has rows",
+                    column.name
+                ),
+            );
+        }
+        if let Some(expr) = column.default.as_deref().filter(|e| volatile(e)) {
+            self.hit(
+                rules::VOLATILE_DEFAULT,
+                format!(
+                    "adds {table}.{} with the volatile default {expr}: PostgreSQL computes it for every row, rewriting {table} under an ACCESS EXCLUSIVE lock",
+                    column.name
+                ),
+            );
+        }
+    }
+
+    fn alter_column(&mut self, a: &AlterColumn) {
+        let (t, c) = (&a.table, &a.column);
+        if let Some(ch) = &a.ty {
+            let (from, to) = (&ch.from, &ch.to);
+            let removed = enum_removed(from, to);
+            if !removed.is_empty() {
+                self.hit(
+                    rules::ENUM_VALUE_REMOVED,
+                    format!(
+                        "removes {} from the values of {t}.{c}: rows that hold them make the migration fail",
+                        quoted(&removed)
+                    ),
+                );
+            } else if !widens(from, to) {
+                self.hit(
+                    rules::NARROWING_TYPE,
+                    format!(
+                        "changes {t}.{c} from {} to {}: a value that does not fit makes the migration fail (MySQL without strict mode cuts it)",
+                        from.sql(self.dialect),
+                        to.sql(self.dialect)
+                    ),
+                );
+            }
+            if pg_rewrites(from, to) {
+                self.hit(
+                    rules::TABLE_REWRITE,
+                    format!(
+                        "changes {t}.{c} from {} to {}: PostgreSQL rewrites {t} and its indexes under an ACCESS EXCLUSIVE lock",
+                        from.sql(self.dialect),
+                        to.sql(self.dialect)
+                    ),
+                );
+            }
+        }
+        if a.nullable.as_ref().is_some_and(|n| n.from && !n.to) {
+            self.hit(
+                rules::NOT_NULL_WITHOUT_DEFAULT,
+                format!(
+                    "makes {t}.{c} NOT NULL: it fails if a row holds NULL{}",
+                    if self.pg() {
+                        ", and PostgreSQL scans the table under an ACCESS EXCLUSIVE lock"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+        }
+    }
+
+    fn create_index(&mut self, table: &TableName, index: &Index, concurrently: bool) {
+        let name = index.name.as_deref().unwrap_or("?");
+        if index.unique {
+            self.hit(
+                rules::NEW_UNIQUE,
+                format!(
+                    "adds unique index {name} on {table} ({}): it fails if existing rows hold duplicates",
+                    index.columns.join(", ")
+                ),
+            );
+        }
+        if !concurrently {
+            self.hit(
+                rules::INDEX_WITHOUT_CONCURRENTLY,
+                format!(
+                    "builds index {name} on {table} without CONCURRENTLY: writes to {table} wait until it is built"
+                ),
+            );
+        }
+    }
+
+    fn add_unique(&mut self, table: &TableName, unique: &Unique) {
+        let name = unique.name.as_deref().unwrap_or("?");
+        self.hit(
+            rules::NEW_UNIQUE,
+            format!(
+                "adds unique constraint {name} on {table} ({}): it fails if existing rows hold duplicates",
+                unique.columns.join(", ")
+            ),
+        );
+        self.hit(
+            rules::INDEX_WITHOUT_CONCURRENTLY,
+            format!(
+                "adds unique constraint {name} on {table}: PostgreSQL builds its index while writes to {table} wait; a unique index built concurrently does the same job"
+            ),
+        );
+    }
+
+    fn alter_enum(&mut self, name: &TableName, from: &[String], to: &[String]) {
+        let removed: Vec<String> = from.iter().filter(|v| !to.contains(v)).cloned().collect();
+        if !removed.is_empty() {
+            self.hit(
+                rules::ENUM_VALUE_REMOVED,
+                format!(
+                    "removes {} from enum {name}: rows that hold them make the migration fail{}",
+                    quoted(&removed),
+                    if self.pg() {
+                        "; PostgreSQL swaps the type, rewriting every table that uses it"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+        }
+    }
 }
 
 fn quoted(values: &[String]) -> String {

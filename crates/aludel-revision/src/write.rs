@@ -2,8 +2,8 @@
 //! operations, formatted like rustfmt formats them.
 
 use aludel_schema::{
-    AlterColumn, Check, Column, ColumnType, FkAction, ForeignKey, Index, Operation, PrimaryKey,
-    Table, TableName, Unique,
+    AlterColumn, Check, Column, ColumnType, Concern, FkAction, ForeignKey, Index, Operation,
+    PrimaryKey, Table, TableName, Unique,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -427,6 +427,18 @@ fn alter_tokens(a: &AlterColumn) -> TokenStream {
 }
 
 pub(crate) fn op_tokens(op: &Operation) -> TokenStream {
+    match op.concern() {
+        Concern::Tables => table_op_tokens(op),
+        Concern::Columns => column_op_tokens(op),
+        Concern::Indexes => index_op_tokens(op),
+        Concern::Keys => key_op_tokens(op),
+        Concern::Enums => enum_op_tokens(op),
+        Concern::Raw => raw_op_tokens(op),
+    }
+}
+
+/// The builder call of an operation on tables.
+fn table_op_tokens(op: &Operation) -> TokenStream {
     use Operation as O;
     match op {
         O::CreateTable { table } => {
@@ -441,6 +453,21 @@ pub(crate) fn op_tokens(op: &Operation) -> TokenStream {
             let t = table_name(table);
             quote!(op.rename_table(#t, #to))
         }
+        O::SetTableComment { table, from, to } => {
+            let t = table_name(table);
+            let (f, to) = (opt_str(from), opt_str(to));
+            quote!(op.set_table_comment(#t, #f, #to))
+        }
+        _ => quote!(compile_error!(
+            "aludel: an operation reached the wrong writer"
+        )),
+    }
+}
+
+/// The builder call of an operation on columns.
+fn column_op_tokens(op: &Operation) -> TokenStream {
+    use Operation as O;
+    match op {
         O::AddColumn { table, column } => {
             let t = table_name(table);
             let c = column_tokens(column);
@@ -458,6 +485,16 @@ pub(crate) fn op_tokens(op: &Operation) -> TokenStream {
             let a = alter_tokens(a);
             quote!(op.alter_column(#a))
         }
+        _ => quote!(compile_error!(
+            "aludel: an operation reached the wrong writer"
+        )),
+    }
+}
+
+/// The builder call of an operation on indexes and unique constraints.
+fn index_op_tokens(op: &Operation) -> TokenStream {
+    use Operation as O;
+    match op {
         O::CreateIndex {
             table,
             index,
@@ -492,6 +529,16 @@ pub(crate) fn op_tokens(op: &Operation) -> TokenStream {
             let t = table_name(table);
             quote!(op.drop_unique(#t, #name))
         }
+        _ => quote!(compile_error!(
+            "aludel: an operation reached the wrong writer"
+        )),
+    }
+}
+
+/// The builder call of an operation on primary keys, foreign keys and checks.
+fn key_op_tokens(op: &Operation) -> TokenStream {
+    use Operation as O;
+    match op {
         O::AddPrimaryKey { table, primary_key } => {
             let t = table_name(table);
             let p = pk_tokens(primary_key);
@@ -531,6 +578,16 @@ pub(crate) fn op_tokens(op: &Operation) -> TokenStream {
             let t = table_name(table);
             quote!(op.drop_check(#t, #name))
         }
+        _ => quote!(compile_error!(
+            "aludel: an operation reached the wrong writer"
+        )),
+    }
+}
+
+/// The builder call of an operation on enum types.
+fn enum_op_tokens(op: &Operation) -> TokenStream {
+    use Operation as O;
+    match op {
         O::CreateEnum { ty } => {
             let n = table_name(&TableName::qualified(ty.schema.clone(), ty.name.clone()));
             let v = strs(&ty.values);
@@ -545,11 +602,16 @@ pub(crate) fn op_tokens(op: &Operation) -> TokenStream {
             let (f, t) = (strs(from), strs(to));
             quote!(op.alter_enum(#n, #f, #t))
         }
-        O::SetTableComment { table, from, to } => {
-            let t = table_name(table);
-            let (f, to) = (opt_str(from), opt_str(to));
-            quote!(op.set_table_comment(#t, #f, #to))
-        }
+        _ => quote!(compile_error!(
+            "aludel: an operation reached the wrong writer"
+        )),
+    }
+}
+
+/// The builder call of an operation on raw SQL and Rust code.
+fn raw_op_tokens(op: &Operation) -> TokenStream {
+    use Operation as O;
+    match op {
         O::Code { name } => {
             // Never written by autogenerate: its body is the author's.
             quote!(op.run(#name, |db| Box::pin(async move {
@@ -571,6 +633,9 @@ pub(crate) fn op_tokens(op: &Operation) -> TokenStream {
                 }
             }
         }
+        _ => quote!(compile_error!(
+            "aludel: an operation reached the wrong writer"
+        )),
     }
 }
 

@@ -323,46 +323,7 @@ async fn run_step(
         running = Some(ledger::last_id(db, ledger).await?);
         db.execute("COMMIT").await?;
     }
-    for (n, item) in step.items.iter().enumerate() {
-        let failed = match item {
-            Item::Sql(sql) => db.execute(sql).await.err().map(Error::from),
-            Item::Code { name, code } => code(db).await.err().map(|e| Error::Code {
-                id: id.clone(),
-                name: name.clone(),
-                message: e.to_string(),
-            }),
-        };
-        let Some(err) = failed else { continue };
-        if transactional {
-            let _ = db.execute("ROLLBACK").await;
-            return Err(Error::RolledBack {
-                id,
-                source: Box::new(err),
-            });
-        }
-        if n == 0
-            && matches!(item, Item::Sql(_))
-            && let Some(row) = running
-        {
-            // Nothing of it ran (a failed statement changes nothing; Rust code may have
-            // committed writes before it failed): no partial state to resolve.
-            let _ = db
-                .execute(&format!(
-                    "DELETE FROM {} WHERE id = {row}",
-                    aludel_sql::quote_ident(d, &ledger.name)
-                ))
-                .await;
-            return Err(Error::RolledBack {
-                id,
-                source: Box::new(err),
-            });
-        }
-        return Err(Error::PartiallyApplied {
-            id,
-            why: d.backend().partial_reason(),
-            source: Box::new(err),
-        });
-    }
+    run_items(db, step, ledger, running).await?;
     if !transactional {
         // The version change and the ledger row commit together.
         db.execute(d.begin()).await?;
@@ -399,6 +360,49 @@ async fn run_step(
         db.execute("COMMIT").await?;
     }
     Ok(Outcome::Done)
+}
+
+/// Runs a step's statements and code in order. On failure: a transactional step is
+/// rolled back; otherwise, when nothing of it ran, its `running` ledger row goes and it
+/// counts as rolled back, else it is partially applied.
+async fn run_items(
+    db: &mut Database,
+    step: &Step<'_>,
+    ledger: &Ledger<'_>,
+    running: Option<i64>,
+) -> Result<()> {
+    let id = step.revision.meta.id.to_string();
+    for (n, item) in step.items.iter().enumerate() {
+        let failed = match item {
+            Item::Sql(sql) => db.execute(sql).await.err().map(Error::from),
+            Item::Code { name, code } => code(db).await.err().map(|e| Error::Code {
+                id: id.clone(),
+                name: name.clone(),
+                message: e.to_string(),
+            }),
+        };
+        let Some(err) = failed else { continue };
+        let source = Box::new(err);
+        if step.transactional {
+            let _ = db.execute("ROLLBACK").await;
+            return Err(Error::RolledBack { id, source });
+        }
+        if n == 0
+            && matches!(item, Item::Sql(_))
+            && let Some(row) = running
+        {
+            // Nothing of it ran (a failed statement changes nothing; Rust code may have
+            // committed writes before it failed): no partial state to resolve.
+            let _ = db.execute(&ledger.delete(row)).await;
+            return Err(Error::RolledBack { id, source });
+        }
+        return Err(Error::PartiallyApplied {
+            id,
+            why: db.dialect().backend().partial_reason(),
+            source,
+        });
+    }
+    Ok(())
 }
 
 /// Runs statements as the runner runs a revision: in one transaction where DDL is

@@ -513,6 +513,37 @@ fn join(cols: &[String]) -> String {
     cols.join(", ")
 }
 
+impl AlterColumn {
+    /// Each change in words: `type int -> bigint`, `set not null` ...
+    fn changes(&self) -> Vec<String> {
+        let mut parts = Vec::new();
+        if let Some(c) = &self.ty {
+            parts.push(format!("type {} -> {}", c.from, c.to));
+        }
+        if let Some(c) = &self.nullable {
+            parts.push(
+                if c.to {
+                    "drop not null"
+                } else {
+                    "set not null"
+                }
+                .to_string(),
+            );
+        }
+        if let Some(c) = &self.default {
+            let show = |d: &Option<String>| d.clone().unwrap_or_else(|| "none".into());
+            parts.push(format!("default {} -> {}", show(&c.from), show(&c.to)));
+        }
+        if let Some(c) = &self.auto_increment {
+            parts.push(format!("auto increment {} -> {}", c.from, c.to));
+        }
+        if self.comment.is_some() {
+            parts.push("comment".to_string());
+        }
+        parts
+    }
+}
+
 impl fmt::Display for Operation {
     /// The operation in words, for reports and messages.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -540,34 +571,13 @@ impl fmt::Display for Operation {
             O::RenameColumn { table, from, to } => {
                 write!(f, "rename column {table}.{from} to {to}")
             }
-            O::AlterColumn(a) => {
-                write!(f, "alter column {}.{}:", a.table, a.column)?;
-                let mut parts = Vec::new();
-                if let Some(c) = &a.ty {
-                    parts.push(format!("type {} -> {}", c.from, c.to));
-                }
-                if let Some(c) = &a.nullable {
-                    parts.push(
-                        if c.to {
-                            "drop not null"
-                        } else {
-                            "set not null"
-                        }
-                        .to_string(),
-                    );
-                }
-                if let Some(c) = &a.default {
-                    let show = |d: &Option<String>| d.clone().unwrap_or_else(|| "none".into());
-                    parts.push(format!("default {} -> {}", show(&c.from), show(&c.to)));
-                }
-                if let Some(c) = &a.auto_increment {
-                    parts.push(format!("auto increment {} -> {}", c.from, c.to));
-                }
-                if a.comment.is_some() {
-                    parts.push("comment".to_string());
-                }
-                write!(f, " {}", parts.join(", "))
-            }
+            O::AlterColumn(a) => write!(
+                f,
+                "alter column {}.{}: {}",
+                a.table,
+                a.column,
+                a.changes().join(", ")
+            ),
             O::CreateIndex {
                 table,
                 index,
