@@ -628,98 +628,7 @@ fn is_string(ty: &Type) -> bool {
 fn validate(cx: &Ctxt, s: &StructAttrs, fields: &[Field]) {
     let by_ident = |i: &Ident| fields.iter().find(|f| f.ident == i);
     for f in fields {
-        let a = &f.attrs;
-        if a.skip.is_some() {
-            for (key, span) in a.given.iter().filter(|(k, _)| k != "skip") {
-                cx.syn_error(syn::Error::new(
-                    *span,
-                    format!(
-                        "`{key}` cannot be combined with `skip`: a skipped field has no column"
-                    ),
-                ));
-            }
-            continue;
-        }
-        for (key, given) in [("on_delete", &a.on_delete), ("on_update", &a.on_update)] {
-            let Some(v) = given else { continue };
-            if a.references.is_none() {
-                cx.syn_error(syn::Error::new(
-                    v.span,
-                    format!("`{key}` needs `references = \"table.column\"` on the same field"),
-                ));
-            }
-            check_action(cx, key, given);
-        }
-        if let Some(t) = &a.sql_type {
-            for (key, span) in [
-                ("max_length", a.max_length.map(|m| m.1)),
-                ("precision", a.precision.map(|m| m.1)),
-                ("scale", a.scale.map(|m| m.1)),
-            ] {
-                if let Some(span) = span {
-                    cx.syn_error(syn::Error::new(
-                        span,
-                        format!("`{key}` cannot be combined with `sql_type = {:?}`, which already says the whole type", t.value),
-                    ));
-                }
-            }
-            if t.value.trim().is_empty() {
-                cx.syn_error(syn::Error::new(t.span, "`sql_type` must not be empty"));
-            }
-        }
-        if let (Some(_), Some((_, span))) = (&a.max_length, &a.precision) {
-            cx.syn_error(syn::Error::new(
-                *span,
-                "`precision` is for numeric fields and `max_length` for strings: use one",
-            ));
-        }
-        if let (None, Some((_, span))) = (&a.precision, &a.scale) {
-            cx.syn_error(syn::Error::new(
-                *span,
-                "`scale` needs `precision` too: precision = 10, scale = 2",
-            ));
-        }
-        if let (Some((p, _)), Some((sc, span))) = (&a.precision, &a.scale)
-            && sc > p
-        {
-            cx.syn_error(syn::Error::new(
-                *span,
-                format!("`scale` ({sc}) cannot exceed `precision` ({p})"),
-            ));
-        }
-        if let Some((_, span)) = &a.max_length
-            && a.sql_type.is_none()
-            && !is_string(f.ty)
-        {
-            cx.syn_error(syn::Error::new(
-                *span,
-                "`max_length` applies to String fields (it makes a varchar); use `sql_type` for other types",
-            ));
-        }
-        if let Some((true, span)) = a.auto_increment {
-            let in_struct_pk = s
-                .primary_key
-                .as_ref()
-                .is_some_and(|(cols, _)| cols.len() == 1 && cols[0] == *f.ident);
-            if a.primary_key.is_none() && !in_struct_pk {
-                cx.syn_error(syn::Error::new(
-                    span,
-                    "`auto_increment` applies to the primary key: add `primary_key` to this field",
-                ));
-            }
-        }
-        if let Some(span) = a.primary_key
-            && let Some((_, struct_span)) = &s.primary_key
-        {
-            cx.syn_error(syn::Error::new(
-                span,
-                "the primary key is declared twice: here and in #[aludel(primary_key(...))] on the struct",
-            ));
-            cx.syn_error(syn::Error::new(
-                *struct_span,
-                "the struct-level primary key is declared here",
-            ));
-        }
+        validate_field(cx, s, f);
     }
     let check_fields = |cols: &[Ident]| {
         for c in cols {
@@ -761,6 +670,106 @@ fn validate(cx: &Ctxt, s: &StructAttrs, fields: &[Field]) {
     }
 }
 
+/// One field's attributes: what `skip` excludes, what `references` needs, the key.
+fn validate_field(cx: &Ctxt, s: &StructAttrs, f: &Field) {
+    let a = &f.attrs;
+    if a.skip.is_some() {
+        for (key, span) in a.given.iter().filter(|(k, _)| k != "skip") {
+            cx.syn_error(syn::Error::new(
+                *span,
+                format!("`{key}` cannot be combined with `skip`: a skipped field has no column"),
+            ));
+        }
+        return;
+    }
+    for (key, given) in [("on_delete", &a.on_delete), ("on_update", &a.on_update)] {
+        let Some(v) = given else { continue };
+        if a.references.is_none() {
+            cx.syn_error(syn::Error::new(
+                v.span,
+                format!("`{key}` needs `references = \"table.column\"` on the same field"),
+            ));
+        }
+        check_action(cx, key, given);
+    }
+    validate_type_attrs(cx, f);
+    if let Some((true, span)) = a.auto_increment {
+        let in_struct_pk = s
+            .primary_key
+            .as_ref()
+            .is_some_and(|(cols, _)| cols.len() == 1 && cols[0] == *f.ident);
+        if a.primary_key.is_none() && !in_struct_pk {
+            cx.syn_error(syn::Error::new(
+                span,
+                "`auto_increment` applies to the primary key: add `primary_key` to this field",
+            ));
+        }
+    }
+    if let Some(span) = a.primary_key
+        && let Some((_, struct_span)) = &s.primary_key
+    {
+        cx.syn_error(syn::Error::new(
+            span,
+            "the primary key is declared twice: here and in #[aludel(primary_key(...))] on the struct",
+        ));
+        cx.syn_error(syn::Error::new(
+            *struct_span,
+            "the struct-level primary key is declared here",
+        ));
+    }
+}
+
+/// `sql_type`, `max_length`, `precision` and `scale`: which go together, and on what.
+fn validate_type_attrs(cx: &Ctxt, f: &Field) {
+    let a = &f.attrs;
+    if let Some(t) = &a.sql_type {
+        for (key, span) in [
+            ("max_length", a.max_length.map(|m| m.1)),
+            ("precision", a.precision.map(|m| m.1)),
+            ("scale", a.scale.map(|m| m.1)),
+        ] {
+            if let Some(span) = span {
+                cx.syn_error(syn::Error::new(
+                    span,
+                    format!("`{key}` cannot be combined with `sql_type = {:?}`, which already says the whole type", t.value),
+                ));
+            }
+        }
+        if t.value.trim().is_empty() {
+            cx.syn_error(syn::Error::new(t.span, "`sql_type` must not be empty"));
+        }
+    }
+    if let (Some(_), Some((_, span))) = (&a.max_length, &a.precision) {
+        cx.syn_error(syn::Error::new(
+            *span,
+            "`precision` is for numeric fields and `max_length` for strings: use one",
+        ));
+    }
+    if let (None, Some((_, span))) = (&a.precision, &a.scale) {
+        cx.syn_error(syn::Error::new(
+            *span,
+            "`scale` needs `precision` too: precision = 10, scale = 2",
+        ));
+    }
+    if let (Some((p, _)), Some((sc, span))) = (&a.precision, &a.scale)
+        && sc > p
+    {
+        cx.syn_error(syn::Error::new(
+            *span,
+            format!("`scale` ({sc}) cannot exceed `precision` ({p})"),
+        ));
+    }
+    if let Some((_, span)) = &a.max_length
+        && a.sql_type.is_none()
+        && !is_string(f.ty)
+    {
+        cx.syn_error(syn::Error::new(
+            *span,
+            "`max_length` applies to String fields (it makes a varchar); use `sql_type` for other types",
+        ));
+    }
+}
+
 fn opt_str(s: &Option<Str>) -> TokenStream {
     match s {
         Some(s) => {
@@ -795,72 +804,118 @@ fn generate(input: &DeriveInput, s: &StructAttrs, fields: &[Field]) -> TokenStre
     let mut body = Vec::new();
     let mut overrides = Vec::new();
     for f in &columns {
-        let a = &f.attrs;
-        let name = f.column_name();
-        let ty = f.ty;
-        let span = ty.span();
-        let column_type = match (&a.sql_type, &a.max_length, &a.precision) {
-            (Some(t), _, _) => {
-                let lit = t.lit();
-                quote!(::aludel::schema::ColumnType::Custom(::std::string::String::from(#lit)))
+        column_tokens(f, &table_name, &mut body, &mut overrides);
+    }
+    body.extend(struct_constraint_tokens(s, &columns, &col_of));
+    let schema = opt_str(&s.schema);
+    let comment = opt_str(&s.comment);
+    let renamed = strs(&s.renamed_from);
+    let rust_name = ident.to_string();
+    quote! {
+        impl ::aludel::Model for #ident {
+            fn table() -> ::aludel::schema::Table {
+                let mut t = ::aludel::schema::Table::new(#table_name);
+                t.schema = #schema;
+                t.comment = #comment;
+                t.renamed_from = #renamed;
+                #(#body)*
+                ::aludel::__private::finish_table(t, &[#(#overrides),*])
             }
-            (None, Some((n, _)), _) => quote!(::aludel::schema::ColumnType::Varchar(#n)),
-            (None, None, Some((p, _))) => {
-                let sc = a.scale.map(|x| x.0).unwrap_or(0);
-                quote!(::aludel::schema::ColumnType::Decimal {
-                    precision: ::core::option::Option::Some(#p),
-                    scale: ::core::option::Option::Some(#sc),
-                })
+        }
+
+        ::aludel::__private::inventory::submit! {
+            ::aludel::__private::ModelEntry {
+                table: <#ident as ::aludel::Model>::table,
+                rust_name: #rust_name,
+                module_path: ::core::module_path!(),
             }
-            _ => quote_spanned!(span=> <#ty as ::aludel::SqlType>::column_type()),
-        };
-        let nullable = if a.sql_type.is_some() || a.max_length.is_some() || a.precision.is_some() {
-            let n = option_inner(ty).is_some();
-            quote!(#n)
-        } else {
-            quote_spanned!(span=> <#ty as ::aludel::SqlType>::NULLABLE)
-        };
-        let default = opt_str(&a.default);
-        let comment = opt_str(&a.comment);
-        let renamed = strs(&a.renamed_from);
-        body.push(quote! {
-            t.columns.push({
-                let mut c = ::aludel::schema::Column::new(#name, #column_type);
-                c.nullable = #nullable;
-                c.default = #default;
-                c.comment = #comment;
-                c.renamed_from = #renamed;
-                c
-            });
-        });
-        if let Some((v, _)) = a.auto_increment {
-            overrides.push(quote!((#name, #v)));
-        }
-        if a.unique.is_some() {
-            body.push(quote!(t.uniques.push(::aludel::schema::Unique::new([#name]));));
-        }
-        if a.index.is_some() {
-            body.push(quote!(t.indexes.push(::aludel::schema::Index::new([#name]));));
-        }
-        if let Some((_, table, column)) = &a.references {
-            let on_delete = fk_action(&a.on_delete);
-            let on_update = fk_action(&a.on_update);
-            body.push(quote! {
-                t.foreign_keys.push(
-                    ::aludel::schema::ForeignKey::new([#name], #table, [#column])
-                        .on_delete(#on_delete)
-                        .on_update(#on_update),
-                );
-            });
-        }
-        if let Some(check) = &a.check {
-            let lit = check.lit();
-            let check_name = format!("ck_{table_name}_{name}");
-            body.push(quote! {
-                t.checks.push(::aludel::schema::Check::new(#lit).named(#check_name));
-            });
         }
     }
+}
+
+/// The statements that add one field's column to `t`, with its own constraints; an
+/// explicit auto-increment goes to `overrides`.
+fn column_tokens(
+    f: &Field,
+    table_name: &str,
+    body: &mut Vec<TokenStream>,
+    overrides: &mut Vec<TokenStream>,
+) {
+    let a = &f.attrs;
+    let name = f.column_name();
+    let ty = f.ty;
+    let span = ty.span();
+    let column_type = match (&a.sql_type, &a.max_length, &a.precision) {
+        (Some(t), _, _) => {
+            let lit = t.lit();
+            quote!(::aludel::schema::ColumnType::Custom(::std::string::String::from(#lit)))
+        }
+        (None, Some((n, _)), _) => quote!(::aludel::schema::ColumnType::Varchar(#n)),
+        (None, None, Some((p, _))) => {
+            let sc = a.scale.map(|x| x.0).unwrap_or(0);
+            quote!(::aludel::schema::ColumnType::Decimal {
+                precision: ::core::option::Option::Some(#p),
+                scale: ::core::option::Option::Some(#sc),
+            })
+        }
+        _ => quote_spanned!(span=> <#ty as ::aludel::SqlType>::column_type()),
+    };
+    let nullable = if a.sql_type.is_some() || a.max_length.is_some() || a.precision.is_some() {
+        let n = option_inner(ty).is_some();
+        quote!(#n)
+    } else {
+        quote_spanned!(span=> <#ty as ::aludel::SqlType>::NULLABLE)
+    };
+    let default = opt_str(&a.default);
+    let comment = opt_str(&a.comment);
+    let renamed = strs(&a.renamed_from);
+    body.push(quote! {
+        t.columns.push({
+            let mut c = ::aludel::schema::Column::new(#name, #column_type);
+            c.nullable = #nullable;
+            c.default = #default;
+            c.comment = #comment;
+            c.renamed_from = #renamed;
+            c
+        });
+    });
+    if let Some((v, _)) = a.auto_increment {
+        overrides.push(quote!((#name, #v)));
+    }
+    if a.unique.is_some() {
+        body.push(quote!(t.uniques.push(::aludel::schema::Unique::new([#name]));));
+    }
+    if a.index.is_some() {
+        body.push(quote!(t.indexes.push(::aludel::schema::Index::new([#name]));));
+    }
+    if let Some((_, table, column)) = &a.references {
+        let on_delete = fk_action(&a.on_delete);
+        let on_update = fk_action(&a.on_update);
+        body.push(quote! {
+            t.foreign_keys.push(
+                ::aludel::schema::ForeignKey::new([#name], #table, [#column])
+                    .on_delete(#on_delete)
+                    .on_update(#on_update),
+            );
+        });
+    }
+    if let Some(check) = &a.check {
+        let lit = check.lit();
+        let check_name = format!("ck_{table_name}_{name}");
+        body.push(quote! {
+            t.checks.push(::aludel::schema::Check::new(#lit).named(#check_name));
+        });
+    }
+}
+
+/// The statements of the struct-level constraints: the primary key (or the fields'
+/// `primary_key`), uniques, indexes, foreign keys and checks.
+fn struct_constraint_tokens(
+    s: &StructAttrs,
+    columns: &[&Field],
+    col_of: &dyn Fn(&Ident) -> String,
+) -> Vec<TokenStream> {
+    let mut body = Vec::new();
     let pk_cols: Vec<String> = match &s.primary_key {
         Some((cols, _)) => cols.iter().map(col_of).collect(),
         None => columns
@@ -920,30 +975,7 @@ fn generate(input: &DeriveInput, s: &StructAttrs, fields: &[Field]) -> TokenStre
         let name = c.name.as_ref().map(Str::lit);
         body.push(quote!(t.checks.push(::aludel::schema::Check::new(#expr).named(#name));));
     }
-    let schema = opt_str(&s.schema);
-    let comment = opt_str(&s.comment);
-    let renamed = strs(&s.renamed_from);
-    let rust_name = ident.to_string();
-    quote! {
-        impl ::aludel::Model for #ident {
-            fn table() -> ::aludel::schema::Table {
-                let mut t = ::aludel::schema::Table::new(#table_name);
-                t.schema = #schema;
-                t.comment = #comment;
-                t.renamed_from = #renamed;
-                #(#body)*
-                ::aludel::__private::finish_table(t, &[#(#overrides),*])
-            }
-        }
-
-        ::aludel::__private::inventory::submit! {
-            ::aludel::__private::ModelEntry {
-                table: <#ident as ::aludel::Model>::table,
-                rust_name: #rust_name,
-                module_path: ::core::module_path!(),
-            }
-        }
-    }
+    body
 }
 
 fn fk_action(s: &Option<Str>) -> TokenStream {

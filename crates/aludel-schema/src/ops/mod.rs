@@ -547,116 +547,163 @@ impl AlterColumn {
 impl fmt::Display for Operation {
     /// The operation in words, for reports and messages.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use Operation as O;
-        match self {
-            O::CreateTable { table } => write!(
-                f,
-                "create table {} ({} columns)",
-                table.table_name(),
-                table.columns.len()
-            ),
-            O::DropTable { table } => write!(f, "drop table {table}"),
-            O::RenameTable { table, to } => write!(f, "rename table {table} to {to}"),
-            O::AddColumn { table, column } => {
-                write!(f, "add column {table}.{} {}", column.name, column.ty)?;
-                if !column.nullable {
-                    f.write_str(" not null")?;
-                }
-                if let Some(d) = &column.default {
-                    write!(f, " default {d}")?;
-                }
-                Ok(())
-            }
-            O::DropColumn { table, column } => write!(f, "drop column {table}.{column}"),
-            O::RenameColumn { table, from, to } => {
-                write!(f, "rename column {table}.{from} to {to}")
-            }
-            O::AlterColumn(a) => write!(
-                f,
-                "alter column {}.{}: {}",
-                a.table,
-                a.column,
-                a.changes().join(", ")
-            ),
-            O::CreateIndex {
-                table,
-                index,
-                concurrently,
-            } => write!(
-                f,
-                "create {}index {}{} on {table} ({})",
-                if index.unique { "unique " } else { "" },
-                if *concurrently { "concurrently " } else { "" },
-                index.name.as_deref().unwrap_or("?"),
-                join(&index.columns)
-            ),
-            O::DropIndex {
-                table,
-                name,
-                concurrently,
-            } => write!(
-                f,
-                "drop index {}{name} on {table}",
-                if *concurrently { "concurrently " } else { "" }
-            ),
-            O::AddUnique { table, unique } => write!(
-                f,
-                "add unique constraint {} on {table} ({})",
-                unique.name.as_deref().unwrap_or("?"),
-                join(&unique.columns)
-            ),
-            O::DropUnique { table, name } => {
-                write!(f, "drop unique constraint {name} on {table}")
-            }
-            O::AddPrimaryKey { table, primary_key } => {
-                write!(
-                    f,
-                    "add primary key on {table} ({})",
-                    join(&primary_key.columns)
-                )
-            }
-            O::DropPrimaryKey { table } => write!(f, "drop primary key of {table}"),
-            O::ValidateForeignKey { table, name } => {
-                write!(f, "validate foreign key {name} on {table}")
-            }
-            O::AddForeignKey {
-                table,
-                foreign_key: k,
-                not_valid,
-            } => write!(
-                f,
-                "add foreign key {} on {table} ({}) -> {} ({}){}",
-                k.name.as_deref().unwrap_or("?"),
-                join(&k.columns),
-                k.ref_table,
-                join(&k.ref_columns),
-                if *not_valid {
-                    ", not valid: existing rows unchecked"
-                } else {
-                    ""
-                }
-            ),
-            O::DropForeignKey { table, name } => write!(f, "drop foreign key {name} on {table}"),
-            O::AddCheck { table, check } => write!(f, "add check on {table}: {}", check.expr),
-            O::DropCheck { table, name } => write!(f, "drop check {name} on {table}"),
-            O::CreateEnum { ty } => write!(f, "create enum {} ({})", ty.name, ty.values.join(", ")),
-            O::DropEnum { name } => write!(f, "drop enum {name}"),
-            O::AlterEnum { name, from, to } => write!(
-                f,
-                "alter enum {name}: ({}) -> ({})",
-                from.join(", "),
-                to.join(", ")
-            ),
-            O::SetTableComment { table, to, .. } => match to {
-                Some(c) => write!(f, "set comment of {table}: {c:?}"),
-                None => write!(f, "remove comment of {table}"),
-            },
-            O::Execute(e) => {
-                let first = e.sql.lines().next().unwrap_or("");
-                write!(f, "execute SQL: {first}")
-            }
-            O::Code { name } => write!(f, "run Rust code {name:?}"),
+        match self.concern() {
+            Concern::Tables => fmt_tables(self, f),
+            Concern::Columns => fmt_columns(self, f),
+            Concern::Indexes => fmt_indexes(self, f),
+            Concern::Keys => fmt_keys(self, f),
+            Concern::Enums => fmt_enums(self, f),
+            Concern::Raw => fmt_raw(self, f),
         }
+    }
+}
+
+fn fmt_tables(op: &Operation, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    use Operation as O;
+    match op {
+        O::CreateTable { table } => write!(
+            f,
+            "create table {} ({} columns)",
+            table.table_name(),
+            table.columns.len()
+        ),
+        O::DropTable { table } => write!(f, "drop table {table}"),
+        O::RenameTable { table, to } => write!(f, "rename table {table} to {to}"),
+        O::SetTableComment { table, to, .. } => match to {
+            Some(c) => write!(f, "set comment of {table}: {c:?}"),
+            None => write!(f, "remove comment of {table}"),
+        },
+        _ => write!(f, "{op:?}"),
+    }
+}
+
+fn fmt_columns(op: &Operation, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    use Operation as O;
+    match op {
+        O::AddColumn { table, column } => {
+            write!(f, "add column {table}.{} {}", column.name, column.ty)?;
+            if !column.nullable {
+                f.write_str(" not null")?;
+            }
+            if let Some(d) = &column.default {
+                write!(f, " default {d}")?;
+            }
+            Ok(())
+        }
+        O::DropColumn { table, column } => write!(f, "drop column {table}.{column}"),
+        O::RenameColumn { table, from, to } => {
+            write!(f, "rename column {table}.{from} to {to}")
+        }
+        O::AlterColumn(a) => write!(
+            f,
+            "alter column {}.{}: {}",
+            a.table,
+            a.column,
+            a.changes().join(", ")
+        ),
+        _ => write!(f, "{op:?}"),
+    }
+}
+
+fn fmt_indexes(op: &Operation, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    use Operation as O;
+    match op {
+        O::CreateIndex {
+            table,
+            index,
+            concurrently,
+        } => write!(
+            f,
+            "create {}index {}{} on {table} ({})",
+            if index.unique { "unique " } else { "" },
+            if *concurrently { "concurrently " } else { "" },
+            index.name.as_deref().unwrap_or("?"),
+            join(&index.columns)
+        ),
+        O::DropIndex {
+            table,
+            name,
+            concurrently,
+        } => write!(
+            f,
+            "drop index {}{name} on {table}",
+            if *concurrently { "concurrently " } else { "" }
+        ),
+        O::AddUnique { table, unique } => write!(
+            f,
+            "add unique constraint {} on {table} ({})",
+            unique.name.as_deref().unwrap_or("?"),
+            join(&unique.columns)
+        ),
+        O::DropUnique { table, name } => {
+            write!(f, "drop unique constraint {name} on {table}")
+        }
+        _ => write!(f, "{op:?}"),
+    }
+}
+
+fn fmt_keys(op: &Operation, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    use Operation as O;
+    match op {
+        O::AddPrimaryKey { table, primary_key } => {
+            write!(
+                f,
+                "add primary key on {table} ({})",
+                join(&primary_key.columns)
+            )
+        }
+        O::DropPrimaryKey { table } => write!(f, "drop primary key of {table}"),
+        O::ValidateForeignKey { table, name } => {
+            write!(f, "validate foreign key {name} on {table}")
+        }
+        O::AddForeignKey {
+            table,
+            foreign_key: k,
+            not_valid,
+        } => write!(
+            f,
+            "add foreign key {} on {table} ({}) -> {} ({}){}",
+            k.name.as_deref().unwrap_or("?"),
+            join(&k.columns),
+            k.ref_table,
+            join(&k.ref_columns),
+            if *not_valid {
+                ", not valid: existing rows unchecked"
+            } else {
+                ""
+            }
+        ),
+        O::DropForeignKey { table, name } => write!(f, "drop foreign key {name} on {table}"),
+        O::AddCheck { table, check } => write!(f, "add check on {table}: {}", check.expr),
+        O::DropCheck { table, name } => write!(f, "drop check {name} on {table}"),
+        _ => write!(f, "{op:?}"),
+    }
+}
+
+fn fmt_enums(op: &Operation, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    use Operation as O;
+    match op {
+        O::CreateEnum { ty } => write!(f, "create enum {} ({})", ty.name, ty.values.join(", ")),
+        O::DropEnum { name } => write!(f, "drop enum {name}"),
+        O::AlterEnum { name, from, to } => write!(
+            f,
+            "alter enum {name}: ({}) -> ({})",
+            from.join(", "),
+            to.join(", ")
+        ),
+        _ => write!(f, "{op:?}"),
+    }
+}
+
+fn fmt_raw(op: &Operation, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    use Operation as O;
+    match op {
+        O::Execute(e) => {
+            let first = e.sql.lines().next().unwrap_or("");
+            write!(f, "execute SQL: {first}")
+        }
+        O::Code { name } => write!(f, "run Rust code {name:?}"),
+        _ => write!(f, "{op:?}"),
     }
 }
 
