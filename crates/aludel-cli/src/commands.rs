@@ -154,7 +154,7 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
             let project = ctx.project()?;
             let graph = ctx.graph()?;
             let d = crate::review::dialect(*dialect, ctx.cli.url.as_deref(), project)?;
-            let models = target_schema(&ctx, project, d)?;
+            let models = target_schema(&ctx.compiled, project, d)?;
             crate::review::review_diff(
                 project,
                 &graph,
@@ -175,24 +175,7 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
             revision,
             resolution,
             force,
-        } => {
-            let project = ctx.project()?;
-            let graph = ctx.graph()?;
-            let opts = ctx.runner_options(project)?;
-            let mut db = ctx.connect(project).await?;
-            let how = match resolution {
-                crate::args::Resolution::Applied => aludel_runner::Resolution::Applied,
-                crate::args::Resolution::Reverted if *force => {
-                    aludel_runner::Resolution::RevertedUnchecked
-                }
-                crate::args::Resolution::Reverted => aludel_runner::Resolution::Reverted,
-                crate::args::Resolution::AcceptEdit => aludel_runner::Resolution::AcceptEdit,
-            };
-            let msg = aludel_runner::resolve(&mut db, &graph, revision, how, &opts).await?;
-            db.close().await;
-            eprintln!("{msg}");
-            Ok(ExitCode::SUCCESS)
-        }
+        } => resolve(&ctx, revision, *resolution, *force).await,
         Command::Database { action } => {
             let project = ctx.project()?;
             let (url, _) = ctx.url(project)?;
@@ -202,10 +185,37 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
     }
 }
 
+/// `resolve`: records what became of a partially applied or edited revision.
+async fn resolve(
+    ctx: &Ctx,
+    revision: &str,
+    resolution: crate::args::Resolution,
+    force: bool,
+) -> anyhow::Result<ExitCode> {
+    let project = ctx.project()?;
+    let graph = ctx.graph()?;
+    let opts = ctx.runner_options(project)?;
+    let mut db = ctx.connect(project).await?;
+    let how = match resolution {
+        crate::args::Resolution::Applied => aludel_runner::Resolution::Applied,
+        crate::args::Resolution::Reverted if force => aludel_runner::Resolution::RevertedUnchecked,
+        crate::args::Resolution::Reverted => aludel_runner::Resolution::Reverted,
+        crate::args::Resolution::AcceptEdit => aludel_runner::Resolution::AcceptEdit,
+    };
+    let msg = aludel_runner::resolve(&mut db, &graph, revision, how, &opts).await?;
+    db.close().await;
+    eprintln!("{msg}");
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The models' schema as the differ compares it: named by the conventions, only the
 /// tables aludel manages.
-fn target_schema(ctx: &Ctx, project: &Project, dialect: Dialect) -> anyhow::Result<Schema> {
-    let mut schema = (ctx.compiled.models)().map_err(anyhow::Error::msg)?;
+fn target_schema(
+    compiled: &Compiled,
+    project: &Project,
+    dialect: Dialect,
+) -> anyhow::Result<Schema> {
+    let mut schema = (compiled.models)().map_err(anyhow::Error::msg)?;
     project.config.retain_managed(&mut schema);
     project.config.naming.apply(&mut schema, dialect);
     Ok(schema)
@@ -259,7 +269,7 @@ async fn autogenerate_plan(
     let mut db = ctx.connect(project).await?;
     require_up_to_date(&mut db, project, graph).await?;
     let dialect = db.dialect();
-    let target = target_schema(ctx, project, dialect)?;
+    let target = target_schema(&ctx.compiled, project, dialect)?;
     let live = live_schema(&mut db, project, &target, true).await?;
     let plan = aludel_diff::diff(&live, &target, dialect)?;
     let dropped: Vec<aludel_schema::TableName> = plan
@@ -278,16 +288,15 @@ async fn autogenerate_plan(
             dependents.join("; ")
         );
     }
-    guard_drops(ctx, &plan, &live)?;
+    guard_drops(&ctx.compiled, &plan, &live)?;
     Ok(plan)
 }
 
 /// Refuses a plan that drops tables when the runner may be missing models: a model
 /// found in the source but not linked, or no model linked at all.
-fn guard_drops(ctx: &Ctx, plan: &Plan, live: &Schema) -> anyhow::Result<()> {
-    let registered = (ctx.compiled.registered_models)();
-    let unlinked: Vec<String> = ctx
-        .compiled
+fn guard_drops(compiled: &Compiled, plan: &Plan, live: &Schema) -> anyhow::Result<()> {
+    let registered = (compiled.registered_models)();
+    let unlinked: Vec<String> = compiled
         .expected_models
         .iter()
         .filter(|(name, _)| !registered.contains(name))
@@ -699,7 +708,7 @@ fn check_offline(ctx: &Ctx, dialect: Option<crate::args::DialectArg>) -> anyhow:
     let graph = ctx.graph()?;
     graph.single_head()?;
     let d = crate::review::dialect(dialect, ctx.cli.url.as_deref(), project)?;
-    let models = target_schema(ctx, project, d)?;
+    let models = target_schema(&ctx.compiled, project, d)?;
     let plan = crate::review::offline_plan(&graph, project, models, d)?;
     if plan.is_empty() {
         println!("No new upgrade operations detected.");

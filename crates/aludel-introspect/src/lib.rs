@@ -16,6 +16,29 @@ mod sqlite;
 
 pub use connection::{Database, redact_url};
 
+/// Adds `column` to the index `name` of `t`, or starts the index with `new` when it is
+/// the first of its columns: catalogs list an index once per column, in order.
+pub(crate) fn push_index_column(
+    t: &mut aludel_schema::Table,
+    name: String,
+    column: String,
+    new: impl FnOnce() -> aludel_schema::Index,
+) {
+    match t
+        .indexes
+        .iter_mut()
+        .find(|ix| ix.name.as_deref() == Some(&name))
+    {
+        Some(ix) => ix.columns.push(column),
+        None => {
+            let mut ix = new();
+            ix.name = Some(name);
+            ix.columns = vec![column];
+            t.indexes.push(ix);
+        }
+    }
+}
+
 /// Errors of connecting, querying and reading the catalog.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -129,20 +129,14 @@ async fn read_indexes(
                 .push(column);
             continue;
         }
-        match t
-            .indexes
-            .iter_mut()
-            .find(|ix| ix.name.as_deref() == Some(&name))
-        {
-            Some(ix) => ix.columns.push(column),
-            None => t.indexes.push(Index {
-                name: Some(name),
-                columns: vec![column],
-                unique: s(r, 2)? == "0",
-                predicate: None,
-                method: None,
-            }),
-        }
+        let unique = s(r, 2)? == "0";
+        crate::push_index_column(t, name, column, || Index {
+            name: None,
+            columns: Vec::new(),
+            unique,
+            predicate: None,
+            method: None,
+        });
     }
     Ok(())
 }

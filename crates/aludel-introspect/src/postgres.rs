@@ -152,34 +152,7 @@ pub(crate) async fn introspect(db: &mut Database, opts: &IntrospectOptions) -> R
     for r in &db.fetch_pg(COLUMNS, extra).await? {
         let tn = TableName::qualified(qualify(s(r, 0)?), s(r, 1)?);
         let Some(&i) = pos.get(&tn) else { continue };
-        let raw_type = s(r, 3)?;
-        let ty = if opt(r, 8).as_deref() == Some("e") {
-            let key = (s(r, 9)?, s(r, 10)?);
-            ColumnType::Enum {
-                values: enum_values.get(&key).cloned().unwrap_or_default(),
-                name: key.1,
-            }
-        } else {
-            ColumnType::parse(&raw_type, Dialect::Postgres)
-        };
-        let default = opt(r, 5);
-        let identity = opt(r, 6).is_some_and(|v| v == "a" || v == "d");
-        let serial = default
-            .as_deref()
-            .is_some_and(|d| d.starts_with("nextval("));
-        let auto_increment = identity || serial;
-        let mut col = Column::new(s(r, 2)?, ty);
-        col.nullable = !r.try_get::<bool, _>(4).unwrap_or(false);
-        col.auto_increment = auto_increment;
-        col.default = if auto_increment {
-            None
-        } else {
-            default
-                .as_deref()
-                .and_then(|d| normalize_default(d, &col.ty, Dialect::Postgres))
-        };
-        col.comment = opt(r, 7);
-        tables[i].columns.push(col);
+        tables[i].columns.push(column(r, &enum_values)?);
     }
 
     for r in &db.fetch_pg(CONSTRAINTS, extra).await? {
@@ -229,6 +202,39 @@ pub(crate) async fn introspect(db: &mut Database, opts: &IntrospectOptions) -> R
         tables: tables.into(),
         enums,
     })
+}
+
+/// A column from its catalog row: an enum type's values from `enum_values`; an identity
+/// or a serial is an auto-increment column with no default.
+fn column(r: &PgRow, enum_values: &HashMap<(String, String), Vec<String>>) -> Result<Column> {
+    let raw_type = s(r, 3)?;
+    let ty = if opt(r, 8).as_deref() == Some("e") {
+        let key = (s(r, 9)?, s(r, 10)?);
+        ColumnType::Enum {
+            values: enum_values.get(&key).cloned().unwrap_or_default(),
+            name: key.1,
+        }
+    } else {
+        ColumnType::parse(&raw_type, Dialect::Postgres)
+    };
+    let default = opt(r, 5);
+    let identity = opt(r, 6).is_some_and(|v| v == "a" || v == "d");
+    let serial = default
+        .as_deref()
+        .is_some_and(|d| d.starts_with("nextval("));
+    let auto_increment = identity || serial;
+    let mut col = Column::new(s(r, 2)?, ty);
+    col.nullable = !r.try_get::<bool, _>(4).unwrap_or(false);
+    col.auto_increment = auto_increment;
+    col.default = if auto_increment {
+        None
+    } else {
+        default
+            .as_deref()
+            .and_then(|d| normalize_default(d, &col.ty, Dialect::Postgres))
+    };
+    col.comment = opt(r, 7);
+    Ok(col)
 }
 
 /// What depends on each of `tables` and would stop a `DROP TABLE` (views, materialized

@@ -137,20 +137,13 @@ async fn read_indexes(db: &mut Database, c: &mut Catalog) -> Result<()> {
         let t = &mut tables[i];
         let name = s(r, 1)?;
         let column = text_lite(r, 4).unwrap_or_default();
-        match t
-            .indexes
-            .iter_mut()
-            .find(|ix| ix.name.as_deref() == Some(&name))
-        {
-            Some(ix) => ix.columns.push(column),
-            None => t.indexes.push(Index {
-                name: Some(name),
-                columns: vec![column],
-                unique: int(r, 2) == 1,
-                predicate: text_lite(r, 5).as_deref().and_then(index_predicate),
-                method: None,
-            }),
-        }
+        crate::push_index_column(t, name, column, || Index {
+            name: None,
+            columns: Vec::new(),
+            unique: int(r, 2) == 1,
+            predicate: text_lite(r, 5).as_deref().and_then(index_predicate),
+            method: None,
+        });
     }
     Ok(())
 }
