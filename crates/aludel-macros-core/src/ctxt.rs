@@ -32,3 +32,11 @@ impl Ctxt {
         Some(first)
     }
 }
+
+/// Every message of a combined error, one per line.
+pub(crate) fn messages(err: syn::Error) -> String {
+    err.into_iter()
+        .map(|e| e.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -45,11 +45,11 @@ fn string_attr(cx: &Ctxt, attrs: &[syn::Attribute], allowed: &str) -> Option<Str
     out
 }
 
-pub(crate) fn expand(input: &DeriveInput) -> TokenStream {
-    let cx = Ctxt::default();
+/// The type name and values an enum declares, with every error found in `cx`.
+pub(crate) fn parse(cx: &Ctxt, input: &DeriveInput) -> (String, Vec<String>) {
     let ident = &input.ident;
     let name =
-        string_attr(&cx, &input.attrs, "name").unwrap_or_else(|| snake_case(&ident.to_string()));
+        string_attr(cx, &input.attrs, "name").unwrap_or_else(|| snake_case(&ident.to_string()));
     let mut values = Vec::new();
     match &input.data {
         Data::Enum(e) => {
@@ -64,7 +64,7 @@ pub(crate) fn expand(input: &DeriveInput) -> TokenStream {
                         "#[derive(aludel::Enum)] needs fieldless variants: each variant is one value",
                     );
                 }
-                let value = string_attr(&cx, &v.attrs, "rename")
+                let value = string_attr(cx, &v.attrs, "rename")
                     .unwrap_or_else(|| snake_case(&v.ident.to_string()));
                 if !seen.insert(value.clone()) {
                     cx.error_spanned_by(v, format!("two variants have the value {value:?}"));
@@ -80,6 +80,23 @@ pub(crate) fn expand(input: &DeriveInput) -> TokenStream {
             "#[derive(aludel::Enum)] does not support generics",
         );
     }
+    (name, values)
+}
+
+/// The column type an `#[derive(Enum)]` declares, read without a compiler.
+pub fn describe_enum(input: &DeriveInput) -> Result<aludel_schema::ColumnType, String> {
+    let cx = Ctxt::default();
+    let (name, values) = parse(&cx, input);
+    match cx.check() {
+        Some(err) => Err(crate::ctxt::messages(err)),
+        None => Ok(aludel_schema::ColumnType::Enum { name, values }),
+    }
+}
+
+pub(crate) fn expand(input: &DeriveInput) -> TokenStream {
+    let cx = Ctxt::default();
+    let ident = &input.ident;
+    let (name, values) = parse(&cx, input);
     if let Some(err) = cx.check() {
         let err = err.to_compile_error();
         return quote! {

@@ -14,6 +14,9 @@ mod enums;
 mod model;
 mod symbol;
 
+pub use enums::describe_enum;
+pub use model::describe;
+
 use proc_macro2::TokenStream;
 
 /// Expands `#[derive(Model)]`.

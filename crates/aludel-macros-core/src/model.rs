@@ -12,6 +12,9 @@ use crate::case::snake_case;
 use crate::ctxt::Ctxt;
 use crate::symbol::{ALUDEL, FIELD_KEYS, FK_ACTIONS, STRUCT_KEYS};
 
+mod describe;
+pub use describe::describe;
+
 /// A string value with the span of its literal.
 #[derive(Clone)]
 struct Str {
@@ -89,10 +92,10 @@ impl Field<'_> {
     }
 }
 
-pub(crate) fn expand(input: &DeriveInput) -> TokenStream {
-    let cx = Ctxt::default();
+/// A model's struct attributes and fields, checked: every error goes to `cx`.
+fn parse_model<'a>(cx: &Ctxt, input: &'a DeriveInput) -> (StructAttrs, Vec<Field<'a>>) {
     let ident = &input.ident;
-    let sattrs = parse_struct_attrs(&cx, &input.attrs);
+    let sattrs = parse_struct_attrs(cx, &input.attrs);
     if !input.generics.params.is_empty() {
         cx.error_spanned_by(
             &input.generics,
@@ -104,7 +107,7 @@ pub(crate) fn expand(input: &DeriveInput) -> TokenStream {
         Data::Struct(s) => match &s.fields {
             Fields::Named(named) => {
                 for f in &named.named {
-                    let attrs = parse_field_attrs(&cx, &f.attrs);
+                    let attrs = parse_field_attrs(cx, &f.attrs);
                     fields.push(Field {
                         ident: f.ident.as_ref().expect("named field"),
                         ty: &f.ty,
@@ -122,7 +125,14 @@ pub(crate) fn expand(input: &DeriveInput) -> TokenStream {
             "#[derive(aludel::Model)] works on structs; for a database enum use #[derive(aludel::Enum)]",
         ),
     }
-    validate(&cx, &sattrs, &fields);
+    validate(cx, &sattrs, &fields);
+    (sattrs, fields)
+}
+
+pub(crate) fn expand(input: &DeriveInput) -> TokenStream {
+    let cx = Ctxt::default();
+    let ident = &input.ident;
+    let (sattrs, fields) = parse_model(&cx, input);
     if let Some(err) = cx.check() {
         let err = err.to_compile_error();
         let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();

@@ -19,6 +19,7 @@ mod naming;
 mod normalize;
 mod ops;
 mod quote;
+pub mod rust_types;
 mod tables;
 mod types;
 

@@ -186,6 +186,27 @@ impl Table {
         self
     }
 
+    /// A model's auto-increment columns: each column named in `overrides` as it says,
+    /// else the lone integer primary-key column. What `#[derive(Model)]` builds.
+    pub fn with_model_auto_increment(mut self, overrides: &[(&str, bool)]) -> Table {
+        let lone = self
+            .primary_key
+            .as_ref()
+            .filter(|pk| pk.columns.len() == 1)
+            .map(|pk| pk.columns[0].clone());
+        for c in &mut self.columns {
+            let explicit = overrides
+                .iter()
+                .find(|(n, _)| *n == c.name)
+                .map(|(_, v)| *v);
+            c.auto_increment = match explicit {
+                Some(v) => v,
+                None => lone.as_deref() == Some(c.name.as_str()) && c.ty.is_integer(),
+            };
+        }
+        self
+    }
+
     pub fn unique(mut self, unique: Unique) -> Self {
         self.uniques.push(unique);
         self

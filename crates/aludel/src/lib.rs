@@ -145,23 +145,8 @@ pub mod __private {
 
     /// Completes a derived table: a lone integer primary key auto-increments unless the
     /// field said `auto_increment = false`.
-    pub fn finish_table(mut t: Table, overrides: &[(&str, bool)]) -> Table {
-        let lone = t
-            .primary_key
-            .as_ref()
-            .filter(|pk| pk.columns.len() == 1)
-            .map(|pk| pk.columns[0].clone());
-        for c in &mut t.columns {
-            let explicit = overrides
-                .iter()
-                .find(|(n, _)| *n == c.name)
-                .map(|(_, v)| *v);
-            c.auto_increment = match explicit {
-                Some(v) => v,
-                None => lone.as_deref() == Some(c.name.as_str()) && c.ty.is_integer(),
-            };
-        }
-        t
+    pub fn finish_table(t: Table, overrides: &[(&str, bool)]) -> Table {
+        t.with_model_auto_increment(overrides)
     }
 
     /// The struct names of the models linked into this program.

@@ -176,3 +176,128 @@ fn registered_models_form_the_schema() {
     let names: Vec<&str> = s.tables.iter().map(|t| t.name.as_str()).collect();
     assert!(names.starts_with(&["audit_entry", "posts"]), "{names:?}");
 }
+
+/// Defines the items and keeps their source, to read them back without the compiler.
+macro_rules! with_source {
+    ($name:ident; $($item:item)*) => {
+        $($item)*
+        const $name: &str = stringify!($($item)*);
+    };
+}
+
+with_source! {
+    DESCRIBED;
+    #[derive(crate::Enum)]
+    #[aludel(name = "mood")]
+    #[allow(dead_code)]
+    enum Mood { Happy, #[aludel(rename = "so-so")] SoSo }
+
+    #[derive(crate::Model)]
+    #[aludel(table = "people", schema = "crm", comment = "who", renamed_from = "persons")]
+    #[aludel(primary_key(org, number))]
+    #[aludel(unique(name = "uq_people_email", columns(email)))]
+    #[aludel(index(name = "ix_people_seen", columns(seen, org), unique, where = "seen > 0", using = "hash"))]
+    #[aludel(foreign_key(name = "fk_people_org", columns(org, number), references = "crm.orgs(id, kind)", on_delete = "cascade"))]
+    #[aludel(check(name = "ck_people_seen", expr = "seen >= 0"))]
+    #[allow(dead_code)]
+    struct Person {
+        org: i32,
+        number: i64,
+        #[aludel(max_length = 120, unique, comment = "mail")]
+        email: String,
+        #[aludel(column = "type", sql_type = "inet", renamed_from = "kind")]
+        r#type: Option<String>,
+        #[aludel(default = "0", check = "seen < 1000", index)]
+        seen: i16,
+        mood: Option<Mood>,
+        #[aludel(precision = 12, scale = 3)]
+        balance: f64,
+        #[aludel(references = "crm.orgs.id", on_update = "set null")]
+        parent: Option<i32>,
+        data: Vec<u8>,
+        big: u64,
+        #[aludel(skip)]
+        cache: String,
+    }
+
+    #[derive(crate::Model)]
+    #[allow(dead_code)]
+    struct LogLine {
+        #[aludel(primary_key, auto_increment = false)]
+        id: i64,
+        flag: bool,
+        ratio: f32,
+    }
+}
+
+#[test]
+fn described_without_a_compiler_as_the_derive_builds() {
+    let file = syn::parse_file(DESCRIBED).expect("the items parse");
+    let mut enums = Vec::new();
+    let mut structs = Vec::new();
+    for item in file.items {
+        match item {
+            syn::Item::Enum(e) => {
+                let input: syn::DeriveInput = e.into();
+                let ty = aludel_macros_core::describe_enum(&input).unwrap();
+                enums.push((input.ident.to_string(), ty));
+            }
+            syn::Item::Struct(s) => structs.push(syn::DeriveInput::from(s)),
+            _ => {}
+        }
+    }
+    let described: Vec<_> = structs
+        .iter()
+        .map(|s| aludel_macros_core::describe(s, &enums).unwrap())
+        .collect();
+    assert_eq!(described, vec![Person::table(), LogLine::table()]);
+}
+
+#[test]
+fn the_type_table_is_what_sql_type_implements() {
+    use crate::SqlType;
+    use aludel_schema::rust_types::column_type_of;
+    macro_rules! same {
+        ($($t:ty),*) => {$(
+            assert_eq!(
+                column_type_of(stringify!($t)),
+                Some(<$t as SqlType>::column_type()),
+                stringify!($t)
+            );
+        )*};
+    }
+    same!(
+        bool,
+        i16,
+        i32,
+        i64,
+        f32,
+        f64,
+        String,
+        Vec<u8>,
+        u8,
+        u16,
+        u32,
+        u64
+    );
+    #[cfg(feature = "chrono")]
+    same!(
+        chrono::NaiveDate,
+        chrono::NaiveTime,
+        chrono::NaiveDateTime,
+        chrono::DateTime<chrono::Utc>
+    );
+    #[cfg(feature = "time")]
+    same!(
+        time::Date,
+        time::Time,
+        time::PrimitiveDateTime,
+        time::OffsetDateTime
+    );
+    #[cfg(feature = "uuid")]
+    same!(uuid::Uuid);
+    #[cfg(feature = "json")]
+    same!(serde_json::Value);
+    #[cfg(feature = "decimal")]
+    same!(rust_decimal::Decimal);
+}
