@@ -127,6 +127,22 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Write models for the tables of an existing database, and check before writing that
+    /// they describe it exactly.
+    Inspect {
+        /// Where to write: a file, or a folder (its models.rs); default: standard output.
+        #[arg(short, long, value_name = "FILE|DIR")]
+        output: Option<PathBuf>,
+        /// Only these tables (names or globs, comma-separated); added to an existing file.
+        #[arg(long, value_delimiter = ',', value_name = "TABLES")]
+        tables: Vec<String>,
+        /// Leave these tables out (names or globs, comma-separated).
+        #[arg(long, value_delimiter = ',', value_name = "TABLES")]
+        exclude: Vec<String>,
+        /// Replace an existing output file.
+        #[arg(long)]
+        force: bool,
+    },
     /// Create or drop the database the URL names.
     Database {
         #[command(subcommand)]

@@ -30,6 +30,8 @@ pub struct Compiled {
     pub expected_models: &'static [(&'static str, &'static str)],
     /// The runner crate's folder, to find aludel.toml when run from elsewhere.
     pub manifest_dir: &'static str,
+    /// The features of `aludel` that map Rust types, as the runner was built with them.
+    pub type_features: &'static [&'static str],
 }
 
 struct Ctx {
@@ -176,6 +178,22 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
             resolution,
             force,
         } => resolve(&ctx, revision, *resolution, *force).await,
+        Command::Inspect {
+            output,
+            tables,
+            exclude,
+            force,
+        } => {
+            let project = ctx.project()?;
+            let db = ctx.connect(project).await?;
+            let args = crate::inspect::InspectArgs {
+                output: output.as_deref(),
+                tables,
+                exclude,
+                force: *force,
+            };
+            crate::inspect::inspect(project, db, ctx.compiled.type_features, &args).await
+        }
         Command::Database { action } => {
             let project = ctx.project()?;
             let (url, _) = ctx.url(project)?;

@@ -13,6 +13,7 @@ mod commands;
 mod config;
 mod database;
 mod init;
+mod inspect;
 mod progress;
 mod review;
 mod rustfmt;

@@ -1,5 +1,5 @@
 /// `PostStatus` -> `post_status`, `HTTPServer` -> `http_server`.
-pub(crate) fn snake_case(s: &str) -> String {
+pub fn snake_case(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len() + 4);
     for (i, &c) in chars.iter().enumerate() {

@@ -188,7 +188,7 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 /// Formats items with prettyplease.
-fn format_items(tokens: TokenStream) -> String {
+pub(crate) fn format_items(tokens: TokenStream) -> String {
     match syn::parse2::<syn::File>(tokens.clone()) {
         Ok(file) => prettyplease::unparse(&file),
         Err(_) => tokens.to_string(),

@@ -567,6 +567,50 @@ impl Schema {
         Schema::default()
     }
 
+    /// The schema of models: their tables in name order, and the enum types their
+    /// columns use (in the table's schema). Two models of one table, or one enum type with
+    /// two value lists, are errors; `models` pairs each table with the model's name.
+    pub fn from_models(mut models: Vec<(String, Table)>) -> std::result::Result<Schema, String> {
+        models.sort_by_key(|(_, t)| t.table_name());
+        let mut problems = Vec::new();
+        for pair in models.windows(2) {
+            if pair[0].1.table_name() == pair[1].1.table_name() {
+                problems.push(format!(
+                    "the models {} and {} both declare the table {}",
+                    pair[0].0,
+                    pair[1].0,
+                    pair[0].1.table_name()
+                ));
+            }
+        }
+        let mut enums: Vec<EnumType> = Vec::new();
+        for (_, t) in &models {
+            for c in &t.columns {
+                if let ColumnType::Enum { name, values } = &c.ty {
+                    match enums.iter().find(|e| e.name == *name) {
+                        Some(e) if e.values != *values => problems.push(format!(
+                            "the enum type {name} has two value lists: {:?} and {:?}",
+                            e.values, values
+                        )),
+                        Some(_) => {}
+                        None => enums.push(EnumType {
+                            name: name.clone(),
+                            schema: t.schema.clone(),
+                            values: values.clone(),
+                        }),
+                    }
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems.join("\n"));
+        }
+        Ok(Schema {
+            tables: models.into_iter().map(|(_, t)| t).collect(),
+            enums,
+        })
+    }
+
     /// The table named `name`, found through the index of names.
     pub fn table(&self, name: &TableName) -> Option<&Table> {
         self.tables.by_name(name)

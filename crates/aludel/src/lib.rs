@@ -31,7 +31,7 @@ pub use aludel_macros::{Enum, Model};
 pub use aludel_schema as schema;
 pub use types::SqlType;
 
-use aludel_schema::{ColumnType, EnumType, Schema, Table};
+use aludel_schema::{Schema, Table};
 
 /// A struct that is a table. Derive it: `#[derive(aludel::Model)]`.
 pub trait Model {
@@ -42,52 +42,32 @@ pub trait Model {
 /// The schema of every model linked into this program, with the PostgreSQL enum types
 /// their columns use. Two models of one table, or one enum with two value lists, are
 /// errors.
+/// The features of this crate that map Rust types to column types: the types models may
+/// use (what `aludel inspect` writes).
+pub const TYPE_FEATURES: &[&str] = &[
+    #[cfg(feature = "chrono")]
+    "chrono",
+    #[cfg(feature = "time")]
+    "time",
+    #[cfg(feature = "uuid")]
+    "uuid",
+    #[cfg(feature = "json")]
+    "json",
+    #[cfg(feature = "decimal")]
+    "decimal",
+];
+
 pub fn schema() -> Result<Schema, String> {
-    let mut entries: Vec<(&__private::ModelEntry, Table)> =
-        inventory::iter::<__private::ModelEntry>
+    let entries: Vec<(&__private::ModelEntry, Table)> = inventory::iter::<__private::ModelEntry>
+        .into_iter()
+        .map(|m| (m, (m.table)()))
+        .collect();
+    Schema::from_models(
+        entries
             .into_iter()
-            .map(|m| (m, (m.table)()))
-            .collect();
-    entries.sort_by_key(|(_, t)| t.table_name());
-    let mut problems = Vec::new();
-    for pair in entries.windows(2) {
-        if pair[0].1.table_name() == pair[1].1.table_name() {
-            problems.push(format!(
-                "the models {}::{} and {}::{} both declare the table {}",
-                pair[0].0.module_path,
-                pair[0].0.rust_name,
-                pair[1].0.module_path,
-                pair[1].0.rust_name,
-                pair[0].1.table_name()
-            ));
-        }
-    }
-    let mut enums: Vec<EnumType> = Vec::new();
-    for (_, t) in &entries {
-        for c in &t.columns {
-            if let ColumnType::Enum { name, values } = &c.ty {
-                match enums.iter().find(|e| e.name == *name) {
-                    Some(e) if e.values != *values => problems.push(format!(
-                        "the enum type {name} has two value lists: {:?} and {:?}",
-                        e.values, values
-                    )),
-                    Some(_) => {}
-                    None => enums.push(EnumType {
-                        name: name.clone(),
-                        schema: t.schema.clone(),
-                        values: values.clone(),
-                    }),
-                }
-            }
-        }
-    }
-    if !problems.is_empty() {
-        return Err(problems.join("\n"));
-    }
-    Ok(Schema {
-        tables: entries.into_iter().map(|(_, t)| t).collect(),
-        enums,
-    })
+            .map(|(m, t)| (format!("{}::{}", m.module_path, m.rust_name), t))
+            .collect(),
+    )
 }
 
 /// What revision files use: `use aludel::migration::*;`.
@@ -172,6 +152,7 @@ pub mod __private {
             registered_models,
             expected_models,
             manifest_dir,
+            type_features: crate::TYPE_FEATURES,
         })
     }
 }

@@ -1,0 +1,173 @@
+//! `aludel inspect`: models for an existing database, checked before they are written.
+//!
+//! The database is read with the same introspection `check` uses; the models are written
+//! by `aludel_revision::models`, read back without a compiler (`read_models`, the
+//! derive's own reading) and diffed against what was read, as autogenerate would diff
+//! them. Only models that describe the database exactly are written.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use aludel_introspect::{Database, IntrospectOptions};
+use aludel_revision::models::{ModelsOptions, read_models, render_models};
+use aludel_schema::Schema;
+use anyhow::{Context, bail};
+
+use crate::config::{Project, wildcard};
+
+/// The version tables of other migration tools: never a model's.
+pub(crate) const OTHER_TOOLS: &[&str] = &[
+    "alembic_version",
+    "_sqlx_migrations",
+    "__diesel_schema_migrations",
+    "seaql_migrations",
+    "flyway_schema_history",
+    "_prisma_migrations",
+    "atlas_schema_revisions",
+    "schema_migrations",
+];
+
+pub(crate) struct InspectArgs<'a> {
+    pub output: Option<&'a Path>,
+    pub tables: &'a [String],
+    pub exclude: &'a [String],
+    pub force: bool,
+}
+
+pub(crate) async fn inspect(
+    project: &Project,
+    mut db: Database,
+    features: &[&str],
+    args: &InspectArgs<'_>,
+) -> anyhow::Result<ExitCode> {
+    let dialect = db.dialect();
+    let before = db.query_count();
+    let read = db.introspect(&IntrospectOptions::default()).await;
+    let queries = db.query_count() - before;
+    db.close().await;
+    let mut live = read?;
+    project.config.retain_managed(&mut live);
+    let skipped = select(&mut live, args);
+    let path = output_path(args)?;
+    let appending = path.as_ref().is_some_and(|p| p.exists()) && !args.tables.is_empty();
+    let mut header = vec![format!(
+        "Models of the {dialect} database's tables, written by `aludel inspect`."
+    )];
+    header.extend(skipped.iter().map(|s| format!("Not modelled: {s}.")));
+    let opts = ModelsOptions {
+        dialect,
+        features,
+        header: if appending { Vec::new() } else { header },
+    };
+    let models = render_models(&live, &opts);
+    if !models.unexpressed.is_empty() {
+        bail!(
+            "these cannot be expressed as models yet; leave their tables out with --exclude:\n  {}",
+            models.unexpressed.join("\n  ")
+        );
+    }
+    verify(&live, &models.source, project, dialect)?;
+    write(path.as_deref(), &models.source, appending)?;
+    for s in &skipped {
+        eprintln!("Not modelled: {s}.");
+    }
+    eprintln!(
+        "Read the catalog in {queries} queries; {} tables, 0 differences between the models and the database.",
+        live.tables.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Keeps the tables asked for; says what is left out and why.
+fn select(live: &mut Schema, args: &InspectArgs) -> Vec<String> {
+    let mut skipped = Vec::new();
+    let names = |pats: &[String], t: &aludel_schema::Table| {
+        let q = t.table_name().to_string();
+        pats.iter().any(|p| wildcard(p, &t.name) || wildcard(p, &q))
+    };
+    live.tables.retain(|t| {
+        if OTHER_TOOLS.contains(&t.name.as_str()) && !names(args.tables, t) {
+            skipped.push(format!(
+                "{} (another migration tool's version table)",
+                t.name
+            ));
+            return false;
+        }
+        (args.tables.is_empty() || names(args.tables, t)) && !names(args.exclude, t)
+    });
+    let used: Vec<String> = live
+        .tables
+        .iter()
+        .flat_map(|t| &t.columns)
+        .filter_map(|c| match &c.ty {
+            aludel_schema::ColumnType::Enum { name, .. } => Some(name.clone()),
+            _ => None,
+        })
+        .collect();
+    live.enums.retain(|e| {
+        let keep = used.contains(&e.name);
+        if !keep && args.tables.is_empty() {
+            skipped.push(format!("enum type {} (no table uses it)", e.name));
+        }
+        keep
+    });
+    skipped
+}
+
+/// The models must read back as the database: the diff autogenerate would make between
+/// them is empty.
+fn verify(
+    live: &Schema,
+    source: &str,
+    project: &Project,
+    dialect: aludel_schema::Dialect,
+) -> anyhow::Result<()> {
+    let mut models = read_models(source).map_err(|e| {
+        anyhow::anyhow!("the written models do not read back (a bug of aludel inspect): {e}")
+    })?;
+    project.config.naming.apply(&mut models, dialect);
+    let plan = aludel_diff::diff(live, &models, dialect)?;
+    if !plan.upgrade.is_empty() {
+        let ops: Vec<String> = plan.upgrade.iter().map(|op| format!("  {op}")).collect();
+        bail!(
+            "the models would not describe the database exactly (a bug of aludel inspect; nothing was written):\n{}",
+            ops.join("\n")
+        );
+    }
+    Ok(())
+}
+
+fn output_path(args: &InspectArgs) -> anyhow::Result<Option<std::path::PathBuf>> {
+    let Some(out) = args.output else {
+        return Ok(None);
+    };
+    let path = if out.is_dir() {
+        out.join("models.rs")
+    } else {
+        out.to_path_buf()
+    };
+    if path.exists() && args.tables.is_empty() && !args.force {
+        bail!(
+            "{} exists already: pass --force to replace it, or --tables to add tables to it",
+            path.display()
+        );
+    }
+    Ok(Some(path))
+}
+
+fn write(path: Option<&Path>, source: &str, appending: bool) -> anyhow::Result<()> {
+    let Some(path) = path else {
+        print!("{source}");
+        return Ok(());
+    };
+    let text = if appending {
+        let old = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
+        format!("{}\n\n{source}", old.trim_end())
+    } else {
+        source.to_string()
+    };
+    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    eprintln!("Wrote {}.", path.display());
+    Ok(())
+}
