@@ -5,6 +5,7 @@ mod cli;
 mod fidelity;
 mod guards;
 mod hostile;
+mod inspect;
 mod introspect;
 mod mysql_types;
 mod review;

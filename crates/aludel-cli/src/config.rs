@@ -196,7 +196,8 @@ impl Config {
     }
 
     /// Whether aludel manages a table: never its own version table and ledger, never an
-    /// excluded one.
+    /// excluded one, and never another migration tool's version table unless `include`
+    /// names it.
     pub fn manages(&self, schema: Option<&str>, table: &str) -> bool {
         if table == self.version_table || table == format!("{}_ledger", self.version_table) {
             return false;
@@ -206,6 +207,9 @@ impl Config {
             pats.iter()
                 .any(|p| wildcard(p, table) || qualified.as_deref().is_some_and(|q| wildcard(p, q)))
         };
+        if OTHER_TOOLS.contains(&table) && !matches(&self.tables.include) {
+            return false;
+        }
         (self.tables.include.is_empty() || matches(&self.tables.include))
             && !matches(&self.tables.exclude)
     }
@@ -251,6 +255,18 @@ impl Config {
         })
     }
 }
+
+/// The version tables of other migration tools: never a model's, never dropped.
+pub const OTHER_TOOLS: &[&str] = &[
+    "alembic_version",
+    "_sqlx_migrations",
+    "__diesel_schema_migrations",
+    "seaql_migrations",
+    "flyway_schema_history",
+    "_prisma_migrations",
+    "atlas_schema_revisions",
+    "schema_migrations",
+];
 
 /// `*` matches any run of characters, `?` one character.
 pub fn wildcard(pattern: &str, text: &str) -> bool {

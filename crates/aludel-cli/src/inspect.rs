@@ -13,19 +13,7 @@ use aludel_revision::models::{ModelsOptions, read_models, render_models};
 use aludel_schema::Schema;
 use anyhow::{Context, bail};
 
-use crate::config::{Project, wildcard};
-
-/// The version tables of other migration tools: never a model's.
-pub(crate) const OTHER_TOOLS: &[&str] = &[
-    "alembic_version",
-    "_sqlx_migrations",
-    "__diesel_schema_migrations",
-    "seaql_migrations",
-    "flyway_schema_history",
-    "_prisma_migrations",
-    "atlas_schema_revisions",
-    "schema_migrations",
-];
+use crate::config::{OTHER_TOOLS, Project, wildcard};
 
 pub(crate) struct InspectArgs<'a> {
     pub output: Option<&'a Path>,
@@ -46,8 +34,20 @@ pub(crate) async fn inspect(
     let queries = db.query_count() - before;
     db.close().await;
     let mut live = read?;
+    let mut skipped: Vec<String> = live
+        .tables
+        .iter()
+        .filter(|t| OTHER_TOOLS.contains(&t.name.as_str()))
+        .filter(|t| !project.config.manages(t.schema.as_deref(), &t.name))
+        .map(|t| {
+            format!(
+                "{} (another migration tool's version table)",
+                t.table_name()
+            )
+        })
+        .collect();
     project.config.retain_managed(&mut live);
-    let skipped = select(&mut live, args);
+    skipped.extend(select(&mut live, args));
     let path = output_path(args)?;
     let appending = path.as_ref().is_some_and(|p| p.exists()) && !args.tables.is_empty();
     let mut header = vec![format!(
@@ -85,16 +85,8 @@ fn select(live: &mut Schema, args: &InspectArgs) -> Vec<String> {
         let q = t.table_name().to_string();
         pats.iter().any(|p| wildcard(p, &t.name) || wildcard(p, &q))
     };
-    live.tables.retain(|t| {
-        if OTHER_TOOLS.contains(&t.name.as_str()) && !names(args.tables, t) {
-            skipped.push(format!(
-                "{} (another migration tool's version table)",
-                t.name
-            ));
-            return false;
-        }
-        (args.tables.is_empty() || names(args.tables, t)) && !names(args.exclude, t)
-    });
+    live.tables
+        .retain(|t| (args.tables.is_empty() || names(args.tables, t)) && !names(args.exclude, t));
     let used: Vec<String> = live
         .tables
         .iter()
