@@ -173,8 +173,13 @@ fn defaults_of_the_derive() {
 #[test]
 fn registered_models_form_the_schema() {
     let s = crate::schema().unwrap();
-    let names: Vec<&str> = s.tables.iter().map(|t| t.name.as_str()).collect();
-    assert!(names.starts_with(&["audit_entry", "posts"]), "{names:?}");
+    let names: Vec<aludel_schema::TableName> = s.tables.iter().map(|t| t.table_name()).collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "in name order");
+    for want in ["audit_entry", "posts", "log_line"] {
+        assert!(names.iter().any(|n| n.name == want), "{want}: {names:?}");
+    }
 }
 
 /// Defines the items and keeps their source, to read them back without the compiler.
