@@ -24,9 +24,53 @@ pub fn snake_case(s: &str) -> String {
     out
 }
 
+/// `snake_case` (a field's name) in the style `rule` of `rename_all`; an unknown rule
+/// leaves it as it is (the derive reports it).
+pub fn rename(rule: &str, snake: &str) -> String {
+    let words = snake.split('_').filter(|w| !w.is_empty());
+    let capital = |w: &str| {
+        let mut c = w.chars();
+        c.next()
+            .map(|f| f.to_uppercase().chain(c).collect::<String>())
+            .unwrap_or_default()
+    };
+    match rule {
+        "lowercase" => snake.replace('_', "").to_lowercase(),
+        "UPPERCASE" => snake.replace('_', "").to_uppercase(),
+        "PascalCase" => words.map(capital).collect(),
+        "camelCase" => {
+            let pascal: String = words.map(capital).collect();
+            let mut c = pascal.chars();
+            c.next()
+                .map(|f| f.to_lowercase().chain(c).collect())
+                .unwrap_or_default()
+        }
+        "SCREAMING_SNAKE_CASE" => snake.to_uppercase(),
+        "kebab-case" => snake.replace('_', "-"),
+        "SCREAMING-KEBAB-CASE" => snake.replace('_', "-").to_uppercase(),
+        _ => snake.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::snake_case;
+
+    #[test]
+    fn rename_rules() {
+        for (rule, want) in [
+            ("PascalCase", "ArtistId"),
+            ("camelCase", "artistId"),
+            ("lowercase", "artistid"),
+            ("UPPERCASE", "ARTISTID"),
+            ("SCREAMING_SNAKE_CASE", "ARTIST_ID"),
+            ("kebab-case", "artist-id"),
+            ("SCREAMING-KEBAB-CASE", "ARTIST-ID"),
+            ("snake_case", "artist_id"),
+        ] {
+            assert_eq!(super::rename(rule, "artist_id"), want, "{rule}");
+        }
+    }
 
     #[test]
     fn cases() {

@@ -14,7 +14,7 @@ mod enums;
 mod model;
 mod symbol;
 
-pub use case::snake_case;
+pub use case::{rename, snake_case};
 pub use enums::describe_enum;
 pub use model::describe;
 

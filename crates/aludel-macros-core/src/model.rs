@@ -10,7 +10,7 @@ use syn::{Data, DeriveInput, Expr, ExprLit, Fields, Ident, Lit, LitStr, Token, T
 
 use crate::case::snake_case;
 use crate::ctxt::Ctxt;
-use crate::symbol::{ALUDEL, FIELD_KEYS, FK_ACTIONS, STRUCT_KEYS};
+use crate::symbol::{ALUDEL, FIELD_KEYS, FK_ACTIONS, RENAME_RULES, STRUCT_KEYS};
 
 mod describe;
 pub use describe::describe;
@@ -75,6 +75,8 @@ struct StructAttrs {
     foreign_keys: Vec<ConstraintAttr>,
     comment: Option<Str>,
     renamed_from: Vec<Str>,
+    /// `rename_all = "PascalCase"`: the column names of the fields without `column`.
+    rename_all: Option<Str>,
 }
 
 struct Field<'a> {
@@ -124,6 +126,15 @@ fn parse_model<'a>(cx: &Ctxt, input: &'a DeriveInput) -> (StructAttrs, Vec<Field
             ident,
             "#[derive(aludel::Model)] works on structs; for a database enum use #[derive(aludel::Enum)]",
         ),
+    }
+    if let Some(rule) = sattrs.rename_all.as_ref() {
+        for f in fields.iter_mut().filter(|f| f.attrs.column.is_none()) {
+            let ident = f.ident.to_string();
+            f.attrs.column = Some(Str {
+                value: crate::case::rename(rule.value.as_str(), ident.trim_start_matches("r#")),
+                span: f.ident.span(),
+            });
+        }
     }
     validate(cx, &sattrs, &fields);
     (sattrs, fields)
@@ -561,6 +572,21 @@ fn parse_struct_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> StructAttrs {
                 "schema" => a.schema = expect_str(cx, &meta, &key)?,
                 "comment" => a.comment = expect_str(cx, &meta, &key)?,
                 "renamed_from" => a.renamed_from.extend(expect_str(cx, &meta, &key)?),
+                "rename_all" => {
+                    a.rename_all = expect_str(cx, &meta, &key)?;
+                    if let Some(r) = &a.rename_all
+                        && !RENAME_RULES.contains(&r.value.as_str())
+                    {
+                        cx.syn_error(syn::Error::new(
+                            r.span,
+                            format!(
+                                "`rename_all` must be one of: {}; got {:?}",
+                                RENAME_RULES.join(", "),
+                                r.value
+                            ),
+                        ));
+                    }
+                }
                 "primary_key" => {
                     let span = meta.path.span();
                     a.primary_key = Some((parse_ident_list(cx, &meta, "primary_key")?, span));
@@ -1011,6 +1037,15 @@ mod tests {
     fn errors(src: &str) -> String {
         let input: DeriveInput = syn::parse_str(src).unwrap();
         expand(&input).to_string()
+    }
+
+    #[test]
+    fn rename_all_names_the_styles_it_knows() {
+        let out = errors(
+            r#"#[aludel(rename_all = "Title Case")] struct A { #[aludel(primary_key)] id: i64 }"#,
+        );
+        assert!(out.contains("`rename_all` must be one of"), "{out}");
+        assert!(out.contains("PascalCase"), "{out}");
     }
 
     #[test]

@@ -32,6 +32,19 @@ pub(crate) const STRUCT_KEYS: &[&str] = &[
     "foreign_key",
     "comment",
     "renamed_from",
+    "rename_all",
+];
+
+/// The naming styles of `rename_all`, as serde spells them.
+pub(crate) const RENAME_RULES: &[&str] = &[
+    "lowercase",
+    "UPPERCASE",
+    "PascalCase",
+    "camelCase",
+    "snake_case",
+    "SCREAMING_SNAKE_CASE",
+    "kebab-case",
+    "SCREAMING-KEBAB-CASE",
 ];
 
 pub(crate) const FK_ACTIONS: &[&str] = &[

@@ -125,6 +125,10 @@ impl Writer<'_> {
         if let Some(c) = &t.comment {
             attrs.push(quote!(comment = #c));
         }
+        let style = naming_style(t, &fields);
+        if let Some(rule) = style {
+            attrs.push(quote!(rename_all = #rule));
+        }
         let field_of = |c: &str| field_ident(&fields, c);
         let lone_pk = t
             .primary_key
@@ -139,7 +143,10 @@ impl Writer<'_> {
         let body: Vec<TokenStream> = t
             .columns
             .iter()
-            .map(|c| self.field(t, c, &fields, lone_pk.as_deref() == Some(c.name.as_str())))
+            .map(|c| {
+                let lone = lone_pk.as_deref() == Some(c.name.as_str());
+                self.field(t, c, (&fields, style), lone)
+            })
             .collect();
         let struct_attrs = (!attrs.is_empty()).then(|| quote!(#[aludel(#(#attrs),*)]));
         quote! {
@@ -190,7 +197,7 @@ impl Writer<'_> {
         &mut self,
         t: &Table,
         c: &Column,
-        fields: &HashMap<String, String>,
+        (fields, style): (&HashMap<String, String>, Option<&str>),
         lone_pk: bool,
     ) -> TokenStream {
         let ident = &fields[&c.name];
@@ -211,7 +218,7 @@ impl Writer<'_> {
                 ));
             }
         }
-        if ident.trim_start_matches("r#") != c.name {
+        if column_of(ident, style) != c.name {
             let n = &c.name;
             attrs.push(quote!(column = #n));
         }
@@ -342,6 +349,44 @@ impl Writer<'_> {
         self.enums.push((ty, tokens));
         ident.parse().expect("an enum identifier")
     }
+}
+
+/// The naming styles `rename_all` can state, tried for a table's columns.
+const STYLES: &[&str] = &[
+    "PascalCase",
+    "camelCase",
+    "SCREAMING_SNAKE_CASE",
+    "UPPERCASE",
+];
+
+/// The column name the derive gives a field `ident` under `style`.
+fn column_of(ident: &str, style: Option<&str>) -> String {
+    let bare = ident.trim_start_matches("r#");
+    match style {
+        Some(rule) => aludel_macros_core::rename(rule, bare),
+        None => bare.to_string(),
+    }
+}
+
+/// The `rename_all` style that names more of the table's columns from their fields than
+/// the fields' own names do, if one does: a PascalCase database then needs no `column`
+/// on each field.
+fn naming_style(t: &Table, fields: &HashMap<String, String>) -> Option<&'static str> {
+    let named = |style: Option<&str>| {
+        t.columns
+            .iter()
+            .filter(|c| column_of(&fields[&c.name], style) == c.name)
+            .count()
+    };
+    let plain = named(None);
+    // The first style of the list wins a tie.
+    STYLES
+        .iter()
+        .rev()
+        .map(|s| (named(Some(s)), *s))
+        .filter(|(n, _)| *n > plain)
+        .max_by_key(|(n, _)| *n)
+        .map(|(_, s)| s)
 }
 
 /// The identifier of a written enum (the token after `enum`).

@@ -226,6 +226,17 @@ with_source! {
     }
 
     #[derive(crate::Model)]
+    #[aludel(rename_all = "PascalCase")]
+    #[allow(dead_code, non_snake_case)]
+    struct Invoice {
+        #[aludel(primary_key)]
+        invoice_id: i64,
+        billing_city: Option<String>,
+        #[aludel(column = "total")]
+        total_amount: f64,
+    }
+
+    #[derive(crate::Model)]
     #[allow(dead_code)]
     struct LogLine {
         #[aludel(primary_key, auto_increment = false)]
@@ -255,7 +266,16 @@ fn described_without_a_compiler_as_the_derive_builds() {
         .iter()
         .map(|s| aludel_macros_core::describe(s, &enums).unwrap())
         .collect();
-    assert_eq!(described, vec![Person::table(), LogLine::table()]);
+    assert_eq!(
+        described,
+        vec![Person::table(), Invoice::table(), LogLine::table()]
+    );
+    let invoice: Vec<String> = Invoice::table()
+        .columns
+        .into_iter()
+        .map(|c| c.name)
+        .collect();
+    assert_eq!(invoice, ["InvoiceId", "BillingCity", "total"]);
 }
 
 #[test]

@@ -121,6 +121,26 @@ fn postgres_enums_partial_indexes_and_methods() {
 }
 
 #[test]
+fn a_pascal_case_table_states_its_style_once() {
+    let mut s = Schema::new();
+    s.tables.push(
+        Table::new("Invoice")
+            .column(Column::new("InvoiceId", T::Integer).auto_increment())
+            .column(Column::new("BillingCity", T::Varchar(40)).nullable())
+            .column(Column::new("CustomerID", T::Integer))
+            .column(Column::new("Total", T::Double))
+            .primary_key(["InvoiceId"]),
+    );
+    let source = round_trip(&s, Dialect::Postgres, ALL);
+    assert!(source.contains("rename_all = \"PascalCase\""), "{source}");
+    assert_eq!(
+        source.matches("column = ").count(),
+        1,
+        "only CustomerID: {source}"
+    );
+}
+
+#[test]
 fn names_are_told_apart() {
     let mut s = Schema::new();
     for (schema, name) in [(None, "user"), (Some("audit"), "user"), (None, "User")] {
