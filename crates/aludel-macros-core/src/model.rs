@@ -79,6 +79,25 @@ struct StructAttrs {
     rename_all: Option<Str>,
 }
 
+impl StructAttrs {
+    /// `table = "..."`, else the struct's name in snake_case.
+    fn table_name(&self, ident: &Ident) -> String {
+        self.table
+            .as_ref()
+            .map(|t| t.value.clone())
+            .unwrap_or_else(|| snake_case(&ident.to_string()))
+    }
+}
+
+/// The column of the field named `i` (constraints name fields, not columns).
+fn column_of(fields: &[Field], i: &Ident) -> String {
+    fields
+        .iter()
+        .find(|f| f.ident == i)
+        .map(|f| f.column_name())
+        .unwrap_or_else(|| i.to_string())
+}
+
 struct Field<'a> {
     ident: &'a Ident,
     ty: &'a Type,
@@ -823,19 +842,9 @@ fn strs(v: &[Str]) -> TokenStream {
 
 fn generate(input: &DeriveInput, s: &StructAttrs, fields: &[Field]) -> TokenStream {
     let ident = &input.ident;
-    let table_name = s
-        .table
-        .as_ref()
-        .map(|t| t.value.clone())
-        .unwrap_or_else(|| snake_case(&ident.to_string()));
+    let table_name = s.table_name(ident);
     let columns: Vec<&Field> = fields.iter().filter(|f| f.attrs.skip.is_none()).collect();
-    let col_of = |i: &Ident| {
-        fields
-            .iter()
-            .find(|f| f.ident == i)
-            .map(|f| f.column_name())
-            .unwrap_or_else(|| i.to_string())
-    };
+    let col_of = |i: &Ident| column_of(fields, i);
 
     let mut body = Vec::new();
     let mut overrides = Vec::new();

@@ -113,6 +113,18 @@ fn report(
     Some(msg)
 }
 
+/// Runs the statements of every case, in file order.
+async fn run_cases(c: &mut Database, cases: &[(String, Vec<String>)]) {
+    let d = c.dialect();
+    for (id, stmts) in cases {
+        for s in stmts {
+            c.execute(s)
+                .await
+                .unwrap_or_else(|e| panic!("{d} {id}: {s}: {e}"));
+        }
+    }
+}
+
 async fn prepare(c: &mut Database) {
     if c.dialect() == Dialect::Postgres {
         c.execute("CREATE SCHEMA audit").await.unwrap();
@@ -162,13 +174,7 @@ fn hand_written_ddl_compares_equal_to_the_models() {
         let models = models(&ids, d);
         block_on(async {
             let mut c = db.connect().await;
-            for (id, stmts) in &cases {
-                for s in stmts {
-                    c.execute(s)
-                        .await
-                        .unwrap_or_else(|e| panic!("{d} {id}: {s}: {e}"));
-                }
-            }
+            run_cases(&mut c, &cases).await;
             let live = live(&mut c).await;
             failures.extend(report(
                 d,
@@ -209,13 +215,7 @@ fn hand_written_ddl_inspects_to_models_that_describe_it() {
         let cases = cases(d);
         block_on(async {
             let mut c = db.connect().await;
-            for (id, stmts) in &cases {
-                for s in stmts {
-                    c.execute(s)
-                        .await
-                        .unwrap_or_else(|e| panic!("{d} {id}: {s}: {e}"));
-                }
-            }
+            run_cases(&mut c, &cases).await;
             let live = live(&mut c).await;
             c.close().await;
             let opts = ModelsOptions {

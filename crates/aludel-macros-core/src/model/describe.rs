@@ -13,8 +13,7 @@ use aludel_schema::{
 use quote::ToTokens;
 use syn::{DeriveInput, Ident, Type};
 
-use super::{ConstraintAttr, Field, StructAttrs, option_inner, parse_model};
-use crate::case::snake_case;
+use super::{ConstraintAttr, Field, StructAttrs, column_of, option_inner, parse_model};
 use crate::ctxt::{Ctxt, messages};
 
 /// The table a `#[derive(Model)]` struct describes; `enums` are the enum types its fields
@@ -25,11 +24,7 @@ pub fn describe(input: &DeriveInput, enums: &[(String, ColumnType)]) -> Result<T
     if let Some(err) = cx.check() {
         return Err(messages(err));
     }
-    let table_name = s
-        .table
-        .as_ref()
-        .map(|t| t.value.clone())
-        .unwrap_or_else(|| snake_case(&input.ident.to_string()));
+    let table_name = s.table_name(&input.ident);
     let mut t = Table::new(table_name.clone());
     t.schema = s.schema.as_ref().map(|x| x.value.clone());
     t.comment = s.comment.as_ref().map(|x| x.value.clone());
@@ -100,13 +95,7 @@ fn describe_column(
 /// The struct-level primary key (or the fields' `primary_key`), uniques, indexes,
 /// foreign keys and checks.
 fn describe_constraints(t: &mut Table, s: &StructAttrs, fields: &[Field]) {
-    let col_of = |i: &Ident| {
-        fields
-            .iter()
-            .find(|f| f.ident == i)
-            .map(|f| f.column_name())
-            .unwrap_or_else(|| i.to_string())
-    };
+    let col_of = |i: &Ident| column_of(fields, i);
     let cols = |c: &ConstraintAttr| c.columns.iter().map(col_of).collect::<Vec<_>>();
     let pk: Vec<String> = match &s.primary_key {
         Some((cols, _)) => cols.iter().map(col_of).collect(),
