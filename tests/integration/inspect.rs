@@ -94,6 +94,12 @@ fn inspected_models_compile_and_check_clean() {
         let models = std::fs::read_to_string(p.root().join("src/lib.rs")).unwrap();
         assert!(models.contains("pub struct Artist"), "{d}: {models}");
         assert!(!models.contains("SqlxMigrations"), "{d}: {models}");
+        let twice = p.aludel(&["inspect", "-o", "src/lib.rs", "--tables", "track"]);
+        assert!(
+            !twice.status.success() && twice.stderr.contains("already declares Track"),
+            "{d}: {}",
+            twice.stderr
+        );
         // Compiled into the runner, the models describe the database: nothing to do, and
         // the other tool's table is not proposed for dropping.
         let check = p.aludel(&["check"]);

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use aludel_introspect::{Database, IntrospectOptions};
-use aludel_revision::models::{ModelsOptions, read_models, render_models};
+use aludel_revision::models::{ModelsOptions, item_names, read_models, render_models};
 use aludel_schema::Schema;
 use anyhow::{Context, bail};
 
@@ -99,7 +99,7 @@ fn select(live: &mut Schema, args: &InspectArgs) -> Vec<String> {
     live.enums.retain(|e| {
         let keep = used.contains(&e.name);
         if !keep && args.tables.is_empty() {
-            skipped.push(format!("enum type {} (no table uses it)", e.name));
+            skipped.push(format!("enum type {} (no modelled table uses it)", e.name));
         }
         keep
     });
@@ -155,6 +155,14 @@ fn write(path: Option<&Path>, source: &str, appending: bool) -> anyhow::Result<(
     let text = if appending {
         let old = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
+        let have = item_names(&old).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        let new = item_names(source).map_err(anyhow::Error::msg)?;
+        if let Some(twice) = new.iter().find(|n| have.contains(n)) {
+            bail!(
+                "{} already declares {twice}; inspect it whole again with --force instead of adding with --tables",
+                path.display()
+            );
+        }
         format!("{}\n\n{source}", old.trim_end())
     } else {
         source.to_string()

@@ -100,6 +100,21 @@ pub fn read_models(source: &str) -> Result<Schema, String> {
     Schema::from_models(tables)
 }
 
+/// The names of the structs and enums a source declares, in order (to append models to
+/// a file without declaring anything twice).
+pub fn item_names(source: &str) -> Result<Vec<String>, String> {
+    let file = syn::parse_file(source).map_err(|e| format!("the file does not parse: {e}"))?;
+    Ok(file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            _ => None,
+        })
+        .collect())
+}
+
 struct Writer<'a> {
     opts: &'a ModelsOptions<'a>,
     /// Enum types written so far: (column type, tokens), with their Rust names.
