@@ -47,6 +47,7 @@ pub(crate) async fn inspect(
         })
         .collect();
     project.config.retain_managed(&mut live);
+    let managed = live.clone();
     skipped.extend(select(&mut live, args));
     let path = output_path(args)?;
     let appending = path.as_ref().is_some_and(|p| p.exists()) && !args.tables.is_empty();
@@ -66,14 +67,27 @@ pub(crate) async fn inspect(
             models.unexpressed.join("\n  ")
         );
     }
-    verify(&live, &models.source, project, dialect)?;
-    write(path.as_deref(), &models.source, appending)?;
+    let text = match path.as_deref().filter(|_| appending) {
+        Some(path) => {
+            let combined = appended(path, &models.source)?;
+            // The file's models with the new ones must describe their tables together.
+            let declared = read_models(&combined).map_err(anyhow::Error::msg)?;
+            verify(&tables_of(&managed, &declared), &combined, project, dialect)?;
+            combined
+        }
+        None => {
+            verify(&live, &models.source, project, dialect)?;
+            models.source
+        }
+    };
+    write(path.as_deref(), &text)?;
     for s in &skipped {
         eprintln!("Not modelled: {s}.");
     }
     eprintln!(
-        "Read the catalog in {queries} queries; {} tables, 0 differences between the models and the database.",
-        live.tables.len()
+        "Read the catalog in {queries} queries; {} table{}, 0 differences between the models and the database.",
+        live.tables.len(),
+        if live.tables.len() == 1 { "" } else { "s" }
     );
     Ok(ExitCode::SUCCESS)
 }
@@ -147,25 +161,36 @@ fn output_path(args: &InspectArgs) -> anyhow::Result<Option<std::path::PathBuf>>
     Ok(Some(path))
 }
 
-fn write(path: Option<&Path>, source: &str, appending: bool) -> anyhow::Result<()> {
+/// The file at `path` with `source` after it; refused when `source` declares a struct or
+/// an enum the file has.
+fn appended(path: &Path, source: &str) -> anyhow::Result<String> {
+    let old =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let have = item_names(&old).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    let new = item_names(source).map_err(anyhow::Error::msg)?;
+    if let Some(twice) = new.iter().find(|n| have.contains(n)) {
+        bail!(
+            "{} already declares {twice}; inspect it whole again with --force instead of adding with --tables",
+            path.display()
+        );
+    }
+    Ok(format!("{}\n\n{source}", old.trim_end()))
+}
+
+/// The tables of `live` that `models` declares, with the enum types they use.
+fn tables_of(live: &Schema, models: &Schema) -> Schema {
+    let mut out = live.clone();
+    out.tables
+        .retain(|t| models.table(&t.table_name()).is_some());
+    out.enums
+        .retain(|e| models.enums.iter().any(|m| m.name == e.name));
+    out
+}
+
+fn write(path: Option<&Path>, text: &str) -> anyhow::Result<()> {
     let Some(path) = path else {
-        print!("{source}");
+        print!("{text}");
         return Ok(());
-    };
-    let text = if appending {
-        let old = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        let have = item_names(&old).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
-        let new = item_names(source).map_err(anyhow::Error::msg)?;
-        if let Some(twice) = new.iter().find(|n| have.contains(n)) {
-            bail!(
-                "{} already declares {twice}; inspect it whole again with --force instead of adding with --tables",
-                path.display()
-            );
-        }
-        format!("{}\n\n{source}", old.trim_end())
-    } else {
-        source.to_string()
     };
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
     eprintln!("Wrote {}.", path.display());

@@ -14,7 +14,7 @@ use std::collections::{HashMap, HashSet};
 use aludel_schema::rust_types::RUST_TYPES;
 use aludel_schema::{Column, ColumnType, Dialect, FkAction, Schema, Table};
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::quote;
+use quote::{ToTokens, quote};
 
 /// What to write models for.
 pub struct ModelsOptions<'a> {
@@ -50,7 +50,7 @@ pub fn render_models(schema: &Schema, opts: &ModelsOptions) -> Models {
     let items: Vec<String> = w
         .enums
         .iter()
-        .map(|(_, tokens)| tokens)
+        .map(|(_, _, tokens)| tokens)
         .chain(&structs)
         .map(|tokens| crate::write::format_items(tokens.clone()))
         .collect();
@@ -74,20 +74,22 @@ pub fn render_models(schema: &Schema, opts: &ModelsOptions) -> Models {
 
 /// The schema models' source describes, read without a compiler: each
 /// `#[derive(Model)]` struct as the derive builds it, with the `#[derive(Enum)]` enums of
-/// the same source. Errors name the item.
+/// the same source; other items are left alone. Errors name the item.
 pub fn read_models(source: &str) -> Result<Schema, String> {
     let file = syn::parse_file(source).map_err(|e| format!("the models do not parse: {e}"))?;
     let mut enums = Vec::new();
     let mut structs = Vec::new();
     for item in file.items {
         match item {
-            syn::Item::Enum(e) => {
+            syn::Item::Enum(e) if derives(&e.attrs, "Enum") => {
                 let input = syn::DeriveInput::from(e);
                 let ty = aludel_macros_core::describe_enum(&input)
                     .map_err(|e| format!("enum {}: {e}", input.ident))?;
                 enums.push((input.ident.to_string(), ty));
             }
-            syn::Item::Struct(s) => structs.push(syn::DeriveInput::from(s)),
+            syn::Item::Struct(s) if derives(&s.attrs, "Model") => {
+                structs.push(syn::DeriveInput::from(s))
+            }
             _ => {}
         }
     }
@@ -98,6 +100,21 @@ pub fn read_models(source: &str) -> Result<Schema, String> {
         tables.push((s.ident.to_string(), t));
     }
     Schema::from_models(tables)
+}
+
+/// Whether `attrs` derive `name` (`Model`, `aludel::Model` ...).
+fn derives(attrs: &[syn::Attribute], name: &str) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("derive")
+            && a.parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            )
+            .is_ok_and(|paths| {
+                paths
+                    .iter()
+                    .any(|p| p.segments.last().is_some_and(|s| s.ident == name))
+            })
+    })
 }
 
 /// The names of the structs and enums a source declares, in order (to append models to
@@ -117,8 +134,8 @@ pub fn item_names(source: &str) -> Result<Vec<String>, String> {
 
 struct Writer<'a> {
     opts: &'a ModelsOptions<'a>,
-    /// Enum types written so far: (column type, tokens), with their Rust names.
-    enums: Vec<(ColumnType, TokenStream)>,
+    /// Enum types written so far: the column type, its Rust name, its source.
+    enums: Vec<(ColumnType, String, TokenStream)>,
     enum_idents: HashSet<String>,
     unexpressed: Vec<String>,
     /// The crates of the Rust types written (`chrono`, `uuid` ...).
@@ -332,9 +349,8 @@ impl Writer<'_> {
         } else {
             name.to_string()
         };
-        if let Some(i) = self.enums.iter().position(|(k, _)| *k == ty) {
-            let ident = enum_ident_at(&self.enums[i].1);
-            return ident.parse().expect("an enum identifier");
+        if let Some((_, ident, _)) = self.enums.iter().find(|(k, _, _)| *k == ty) {
+            return Ident::new(ident, Span::call_site()).into_token_stream();
         }
         let mut ident = camel_case(&type_name);
         while !self.enum_idents.insert(ident.clone()) {
@@ -361,8 +377,8 @@ impl Writer<'_> {
                 #(#variants)*
             }
         };
-        self.enums.push((ty, tokens));
-        ident.parse().expect("an enum identifier")
+        self.enums.push((ty, ident.clone(), tokens));
+        ident_tok.into_token_stream()
     }
 }
 
@@ -402,17 +418,6 @@ fn naming_style(t: &Table, fields: &HashMap<String, String>) -> Option<&'static 
         .filter(|(n, _)| *n > plain)
         .max_by_key(|(n, _)| *n)
         .map(|(_, s)| s)
-}
-
-/// The identifier of a written enum (the token after `enum`).
-fn enum_ident_at(tokens: &TokenStream) -> String {
-    let mut it = tokens.clone().into_iter();
-    while let Some(tt) = it.next() {
-        if tt.to_string() == "enum" {
-            return it.next().map(|t| t.to_string()).unwrap_or_default();
-        }
-    }
-    String::new()
 }
 
 fn action(a: FkAction) -> Option<&'static str> {
@@ -481,13 +486,7 @@ fn field_name(column: &str) -> String {
     let snake = snake_case(column);
     let mut ident: String = snake
         .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if identifier_char(c) { c } else { '_' })
         .collect();
     if ident.is_empty() || ident.starts_with(|c: char| c.is_ascii_digit()) {
         ident.insert(0, '_');
@@ -498,13 +497,29 @@ fn field_name(column: &str) -> String {
     if syn::parse_str::<Ident>(&ident).is_err() {
         ident = format!("r#{ident}");
     }
+    if syn::parse_str::<Ident>(&ident).is_err() {
+        // Characters Rust does not take in a name (the column keeps its own in `column`).
+        ident = format!(
+            "col_{:x}",
+            aludel_schema::fnv1a_64(column.as_bytes()) & 0xffff_ffff
+        );
+    }
     ident
+}
+
+/// Whether `c` may stand in a Rust identifier (after its first character).
+fn identifier_char(c: char) -> bool {
+    c == '_'
+        || c.is_ascii_alphanumeric()
+        || (!c.is_ascii()
+            && c.is_alphanumeric()
+            && syn::parse_str::<Ident>(&format!("z_{c}")).is_ok())
 }
 
 /// `blog_posts` -> `BlogPosts`; characters that cannot be in an identifier separate words.
 fn camel_case(s: &str) -> String {
     let mut out = String::new();
-    for word in s.split(|c: char| !c.is_alphanumeric()) {
+    for word in s.split(|c: char| !identifier_char(c) || c == '_') {
         let mut chars = word.chars();
         if let Some(first) = chars.next() {
             out.extend(first.to_uppercase());
@@ -516,6 +531,9 @@ fn camel_case(s: &str) -> String {
     }
     if out == "Self" {
         out.push_str("Table");
+    }
+    if out.is_empty() || syn::parse_str::<Ident>(&out).is_err() {
+        out = format!("T{:x}", aludel_schema::fnv1a_64(s.as_bytes()) & 0xffff_ffff);
     }
     out
 }

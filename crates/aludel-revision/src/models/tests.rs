@@ -161,3 +161,32 @@ fn names_are_told_apart() {
     }
     assert!(source.contains("pub id_2: i64"), "{source}");
 }
+
+#[test]
+fn names_that_are_no_identifier_get_one() {
+    let mut s = Schema::new();
+    s.tables.push(
+        Table::new("2 fast")
+            .column(Column::new("id", T::BigInt))
+            .column(Column::new("名前", T::Text))
+            .column(Column::new("a b", T::Text))
+            .column(Column::new("²x", T::Text))
+            .column(Column::new("x²", T::Text))
+            .column(Column::new("crate", T::Text))
+            .primary_key(["id"]),
+    );
+    s.tables.push(
+        Table::new("Self")
+            .column(Column::new("id", T::BigInt))
+            .primary_key(["id"]),
+    );
+    s.tables.push(
+        Table::new("²")
+            .column(Column::new("id", T::BigInt))
+            .primary_key(["id"]),
+    );
+    let source = round_trip(&s, Dialect::Postgres, ALL);
+    assert!(source.contains("pub struct T2Fast"), "{source}");
+    assert!(source.contains("pub 名前: String"), "{source}");
+    assert!(source.contains("pub struct SelfTable"), "{source}");
+}
