@@ -168,3 +168,62 @@ fn adopt(p: &Project, d: Dialect) {
         again.stdout
     );
 }
+
+/// A database Alembic built (its version table, SQLAlchemy's naming of constraints): the
+/// models check clean and `alembic_version` is never proposed for dropping.
+#[test]
+fn an_alembic_database_is_adopted() {
+    for db in TestDb::all() {
+        let d = db.dialect;
+        let q = |name: &str| aludel_schema::quote_ident(d, name);
+        let ddl = [
+            "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, \
+             CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+                .to_string(),
+            "INSERT INTO alembic_version (version_num) VALUES ('1975ea83b712')".to_string(),
+            format!(
+                "CREATE TABLE {} (id INTEGER NOT NULL, email VARCHAR(255) NOT NULL, \
+                 CONSTRAINT pk_account PRIMARY KEY (id), CONSTRAINT uq_account_email UNIQUE (email))",
+                q("account")
+            ),
+            format!(
+                "CREATE TABLE {} (id INTEGER NOT NULL, account_id INTEGER, body TEXT, \
+                 CONSTRAINT pk_note PRIMARY KEY (id), \
+                 CONSTRAINT fk_note_account_id_account FOREIGN KEY (account_id) REFERENCES {} (id))",
+                q("note"),
+                q("account")
+            ),
+            format!(
+                "CREATE INDEX ix_note_account_id ON {} (account_id)",
+                q("note")
+            ),
+        ];
+        block_on(async {
+            let mut c = db.connect().await;
+            for s in &ddl {
+                c.execute(s)
+                    .await
+                    .unwrap_or_else(|e| panic!("{d}: {s}: {e}"));
+            }
+            c.close().await;
+        });
+        let p = Project::new(&db.url);
+        let run = p.aludel(&["inspect", "-o", "src/lib.rs", "--force"]).ok();
+        assert!(
+            run.stderr.contains("2 tables, 0 differences"),
+            "{d}: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr
+                .contains("alembic_version (another migration tool's version table)")
+        );
+        let check = p.aludel(&["check"]);
+        assert!(
+            check.status.success() && check.stdout.contains("No new upgrade operations"),
+            "{d}: {}{}",
+            check.stdout,
+            check.stderr
+        );
+    }
+}
