@@ -113,7 +113,11 @@ fn select(live: &mut Schema, args: &InspectArgs) -> Vec<String> {
     live.enums.retain(|e| {
         let keep = used.contains(&e.name);
         if !keep && args.tables.is_empty() {
-            skipped.push(format!("enum type {} (no modelled table uses it)", e.name));
+            skipped.push(format!(
+                "enum type {} (no modelled table uses it; the next autogenerate would drop it: \
+                 drop it yourself, or leave its tables in)",
+                e.name
+            ));
         }
         keep
     });
