@@ -34,6 +34,8 @@ fn ddl(d: Dialect) -> Vec<&'static str> {
             "CREATE INDEX ix_track_title ON track (title) WHERE price IS NOT NULL",
             "CREATE TABLE playlist_track (playlist INT NOT NULL, track BIGINT NOT NULL REFERENCES track (id), \
              PRIMARY KEY (playlist, track))",
+            "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$",
+            "CREATE TRIGGER track_touch BEFORE UPDATE ON track FOR EACH ROW EXECUTE FUNCTION touch()",
         ],
         Dialect::MySql => vec![
             "CREATE TABLE `Artist` (`ArtistId` INT(11) NOT NULL AUTO_INCREMENT PRIMARY KEY, `Name` VARCHAR(120))",
@@ -46,6 +48,7 @@ fn ddl(d: Dialect) -> Vec<&'static str> {
             "CREATE INDEX ix_track_title ON track (title)",
             "CREATE TABLE playlist_track (playlist INT NOT NULL, track BIGINT UNSIGNED NOT NULL, \
              PRIMARY KEY (playlist, track), CONSTRAINT fk_pt_track FOREIGN KEY (track) REFERENCES track (id))",
+            "CREATE TRIGGER track_touch BEFORE UPDATE ON track FOR EACH ROW SET NEW.title = NEW.title",
         ],
         Dialect::Sqlite => vec![
             "CREATE TABLE \"Artist\" (\"ArtistId\" INTEGER PRIMARY KEY AUTOINCREMENT, \"Name\" NVARCHAR(120))",
@@ -55,8 +58,10 @@ fn ddl(d: Dialect) -> Vec<&'static str> {
             "CREATE INDEX ix_track_title ON track (title) WHERE price IS NOT NULL",
             "CREATE TABLE playlist_track (playlist INTEGER NOT NULL, track INTEGER NOT NULL REFERENCES track (id), \
              PRIMARY KEY (playlist, track))",
+            "CREATE TRIGGER track_touch AFTER UPDATE ON track BEGIN SELECT 1; END",
         ],
     });
+    out.push("CREATE VIEW track_titles AS SELECT title FROM track");
     out
 }
 
@@ -109,6 +114,20 @@ fn inspected_models_compile_and_check_clean() {
             run.stderr
                 .contains("_sqlx_migrations (another migration tool's version table)")
         );
+        for object in ["view track_titles", "trigger track_touch on track"] {
+            assert!(
+                run.stderr.contains(&format!("Not modelled: {object} (")),
+                "{d}: {}",
+                run.stderr
+            );
+        }
+        if d == Dialect::Postgres {
+            assert!(
+                run.stderr.contains("Not modelled: function touch ("),
+                "{}",
+                run.stderr
+            );
+        }
         let models = std::fs::read_to_string(p.root().join("src/lib.rs")).unwrap();
         assert!(models.contains("pub struct Artist"), "{d}: {models}");
         assert!(!models.contains("SqlxMigrations"), "{d}: {models}");

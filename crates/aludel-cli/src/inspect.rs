@@ -32,6 +32,7 @@ pub(crate) async fn inspect(
     let before = db.query_count();
     let read = db.introspect(&IntrospectOptions::default()).await;
     let queries = db.query_count() - before;
+    let unmodelled = db.unmodelled().await;
     db.close().await;
     let mut live = read?;
     let mut skipped: Vec<String> = live
@@ -46,6 +47,11 @@ pub(crate) async fn inspect(
             )
         })
         .collect();
+    skipped.extend(
+        unmodelled?
+            .into_iter()
+            .map(|o| format!("{o} (models describe tables only; aludel leaves it alone)")),
+    );
     project.config.retain_managed(&mut live);
     let managed = live.clone();
     skipped.extend(select(&mut live, args));

@@ -177,6 +177,18 @@ impl Database {
         &self.url
     }
 
+    /// What models cannot say in the connection's schema or database (views, triggers,
+    /// functions, partitions), one line each: never read as tables, never dropped.
+    pub async fn unmodelled(&mut self) -> Result<Vec<String>> {
+        let sql = self.dialect().backend().unmodelled_query();
+        Ok(self
+            .query_column(sql)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect())
+    }
+
     /// How many statements this connection has run.
     pub fn query_count(&self) -> u64 {
         self.queries

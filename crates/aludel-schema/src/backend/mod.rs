@@ -101,6 +101,10 @@ pub trait Backend: Sync {
     /// connection's schema or database.
     fn table_exists_query(&self, table: &str) -> String;
 
+    /// A query of what models cannot say, one line each (`view v`, `trigger t on x`,
+    /// `function f` ...), in the connection's schema or database: what `inspect` names.
+    fn unmodelled_query(&self) -> &'static str;
+
     /// A query of the column names of `table` (a quoted literal).
     fn columns_query(&self, table: &str) -> String;
 

@@ -68,6 +68,16 @@ impl Backend for MySql {
         )
     }
 
+    fn unmodelled_query(&self) -> &'static str {
+        "SELECT CAST(CONCAT('view ', TABLE_NAME) AS CHAR) FROM information_schema.VIEWS \
+         WHERE TABLE_SCHEMA = DATABASE() \
+         UNION ALL SELECT CAST(CONCAT('trigger ', TRIGGER_NAME, ' on ', EVENT_OBJECT_TABLE) AS CHAR) \
+         FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE() \
+         UNION ALL SELECT CAST(CONCAT(LOWER(ROUTINE_TYPE), ' ', ROUTINE_NAME) AS CHAR) \
+         FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = DATABASE() \
+         ORDER BY 1"
+    }
+
     fn columns_query(&self, table: &str) -> String {
         format!(
             "SELECT CAST(COLUMN_NAME AS CHAR) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = {table}"

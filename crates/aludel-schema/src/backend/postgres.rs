@@ -47,6 +47,22 @@ impl Backend for Postgres {
         )
     }
 
+    fn unmodelled_query(&self) -> &'static str {
+        "SELECT CASE c.relkind WHEN 'v' THEN 'view ' ELSE 'materialized view ' END || c.relname \
+         FROM pg_catalog.pg_class c WHERE c.relkind IN ('v', 'm') \
+         AND c.relnamespace = current_schema()::regnamespace \
+         UNION ALL SELECT 'partition ' || c.relname FROM pg_catalog.pg_class c \
+         WHERE c.relispartition AND c.relnamespace = current_schema()::regnamespace \
+         UNION ALL SELECT 'trigger ' || t.tgname || ' on ' || c.relname \
+         FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid \
+         WHERE NOT t.tgisinternal AND c.relnamespace = current_schema()::regnamespace \
+         UNION ALL SELECT 'function ' || p.proname FROM pg_catalog.pg_proc p \
+         WHERE p.pronamespace = current_schema()::regnamespace AND NOT EXISTS (SELECT 1 \
+         FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass \
+         AND d.objid = p.oid AND d.deptype = 'e') \
+         ORDER BY 1"
+    }
+
     fn columns_query(&self, table: &str) -> String {
         format!(
             "SELECT a.attname::text FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \

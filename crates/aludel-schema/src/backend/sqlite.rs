@@ -41,6 +41,11 @@ impl Backend for Sqlite {
         format!("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = {table}")
     }
 
+    fn unmodelled_query(&self) -> &'static str {
+        "SELECT type || ' ' || name || CASE WHEN type = 'trigger' THEN ' on ' || tbl_name \
+         ELSE '' END FROM sqlite_schema WHERE type IN ('view', 'trigger') ORDER BY 1"
+    }
+
     fn columns_query(&self, table: &str) -> String {
         format!("SELECT name FROM pragma_table_info({table})")
     }
