@@ -53,10 +53,11 @@ pub(crate) async fn inspect(
             .map(|o| format!("{o} (models describe tables only; aludel leaves it alone)")),
     );
     project.config.retain_managed(&mut live);
-    let managed = live.clone();
-    skipped.extend(select(&mut live, args));
     let path = output_path(args)?;
     let appending = path.as_ref().is_some_and(|p| p.exists()) && !args.tables.is_empty();
+    // Appended models are checked with the file's: against every managed table.
+    let managed = appending.then(|| live.clone());
+    skipped.extend(select(&mut live, args));
     let mut header = vec![format!(
         "Models of the {dialect} database's tables, written by `aludel inspect`."
     )];
@@ -73,16 +74,16 @@ pub(crate) async fn inspect(
             models.unexpressed.join("\n  ")
         );
     }
-    let text = match path.as_deref().filter(|_| appending) {
-        Some(path) => {
+    let text = match (path.as_deref(), managed) {
+        (Some(path), Some(managed)) => {
             let combined = appended(path, &models.source)?;
             // The file's models with the new ones must describe their tables together.
-            let declared = read_models(&combined).map_err(anyhow::Error::msg)?;
-            verify(&tables_of(&managed, &declared), &combined, project, dialect)?;
+            let declared = read_back(&combined)?;
+            verify(&tables_of(&managed, &declared), declared, project, dialect)?;
             combined
         }
-        None => {
-            verify(&live, &models.source, project, dialect)?;
+        _ => {
+            verify(&live, read_back(&models.source)?, project, dialect)?;
             models.source
         }
     };
@@ -130,17 +131,23 @@ fn select(live: &mut Schema, args: &InspectArgs) -> Vec<String> {
     skipped
 }
 
+/// The schema models' source describes, as the derive reads it.
+fn read_back(source: &str) -> anyhow::Result<Schema> {
+    read_models(source).map_err(|e| {
+        anyhow::anyhow!(
+            "the models do not read back (a bug of aludel inspect, or of the file appended to): {e}"
+        )
+    })
+}
+
 /// The models must read back as the database: the diff autogenerate would make between
 /// them is empty.
 fn verify(
     live: &Schema,
-    source: &str,
+    mut models: Schema,
     project: &Project,
     dialect: aludel_schema::Dialect,
 ) -> anyhow::Result<()> {
-    let mut models = read_models(source).map_err(|e| {
-        anyhow::anyhow!("the written models do not read back (a bug of aludel inspect): {e}")
-    })?;
     project.config.naming.apply(&mut models, dialect);
     let plan = aludel_diff::diff(live, &models, dialect)?;
     if !plan.upgrade.is_empty() {

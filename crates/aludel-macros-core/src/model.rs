@@ -1023,19 +1023,9 @@ fn struct_constraint_tokens(
     body
 }
 
+/// The `FkAction` variant an `on_delete`/`on_update` value names, as a path.
 fn fk_action(s: &Option<Str>) -> TokenStream {
-    let norm = s
-        .as_ref()
-        .map(|s| s.value.trim().to_ascii_lowercase().replace(['_', '-'], " "))
-        .unwrap_or_default();
-    let norm = norm.split_whitespace().collect::<Vec<_>>().join(" ");
-    let variant = match norm.as_str() {
-        "cascade" => quote!(Cascade),
-        "set null" => quote!(SetNull),
-        "set default" => quote!(SetDefault),
-        "restrict" => quote!(Restrict),
-        _ => quote!(NoAction),
-    };
+    let variant = Ident::new(&format!("{:?}", describe::fk_action(s)), Span::call_site());
     quote!(::aludel::schema::FkAction::#variant)
 }
 

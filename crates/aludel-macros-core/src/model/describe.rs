@@ -155,7 +155,8 @@ fn rust_type(ty: &Type, enums: &[(String, ColumnType)]) -> Result<ColumnType, St
         .ok_or_else(|| format!("no column type known for the Rust type `{path}`"))
 }
 
-fn fk_action(s: &Option<super::Str>) -> FkAction {
+/// The action an `on_delete`/`on_update` value names (validation refused other values).
+pub(super) fn fk_action(s: &Option<super::Str>) -> FkAction {
     let norm = s
         .as_ref()
         .map(|s| s.value.trim().to_ascii_lowercase().replace(['_', '-'], " "))

@@ -127,15 +127,15 @@ pub(crate) trait Ddl: Sync {
         false
     }
 
+    /// `DROP INDEX`, the index qualified with the table's schema.
     fn drop_index(
         &self,
-        cx: &Cx,
+        _cx: &Cx,
         table: &TableName,
         name: &str,
         conc: bool,
     ) -> Result<Vec<String>> {
         let index = TableName::qualified(table.schema.clone(), name.to_string());
-        let _ = cx;
         Ok(vec![format!(
             "DROP INDEX {}{}",
             self.concurrently(conc),
