@@ -48,6 +48,11 @@ pub enum Command {
         /// Compare the models with the database and write the operations that differ.
         #[arg(long)]
         autogenerate: bool,
+        /// With --autogenerate: the first revision of an existing database, creating
+        /// everything the models describe from nothing (no database is read). Record it
+        /// on the database with `stamp head`.
+        #[arg(long, requires = "autogenerate")]
+        baseline: bool,
         /// Use this id instead of a random one.
         #[arg(long, value_name = "ID")]
         rev_id: Option<String>,

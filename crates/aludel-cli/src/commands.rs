@@ -106,8 +106,16 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
         Command::Revision {
             message,
             autogenerate,
+            baseline,
             rev_id,
-        } => revision(&ctx, message, *autogenerate, rev_id.as_deref()).await,
+        } => {
+            let source = match (autogenerate, baseline) {
+                (_, true) => Source::Baseline,
+                (true, false) => Source::Database,
+                (false, false) => Source::Empty,
+            };
+            revision(&ctx, message, source, rev_id.as_deref()).await
+        }
         Command::Upgrade { target, sql } => migrate(&ctx, target, *sql, Direction::Upgrade).await,
         Command::Downgrade { target, sql } => {
             migrate(&ctx, target, *sql, Direction::Downgrade).await
@@ -363,18 +371,57 @@ fn print_notes(plan: &Plan) {
     }
 }
 
+/// Where a new revision's operations come from.
+#[derive(Clone, Copy, PartialEq)]
+enum Source {
+    /// None: the author writes them.
+    Empty,
+    /// The models against the database.
+    Database,
+    /// The models against nothing: the first revision of an existing database.
+    Baseline,
+}
+
+/// The baseline of a project that has no revisions yet: everything the models describe,
+/// created from nothing. No database is read; the URL only names the dialect.
+fn baseline_plan(ctx: &Ctx, project: &Project, graph: &Graph<'_>) -> anyhow::Result<Plan> {
+    if !graph.is_empty() {
+        let mut heads: Vec<String> = graph.heads().iter().map(|h| h.to_string()).collect();
+        heads.sort();
+        bail!(
+            "--baseline writes the first revision, and this project has revisions already (head {}); \
+             use `aludel revision --autogenerate -m ...` to compare the models with the database",
+            heads.join(", ")
+        );
+    }
+    let dialect = crate::review::dialect(None, ctx.cli.url.as_deref(), project)?;
+    let models = target_schema(&ctx.compiled, project, dialect)?;
+    let plan = crate::review::offline_plan(graph, project, models, dialect)?;
+    guard_drops(&ctx.compiled, &plan, &Schema::default())?;
+    eprintln!(
+        "The baseline creates what the models describe; views, triggers, functions and other \
+         objects they cannot describe (`aludel inspect` names them) are not in it: add them \
+         with op.execute if a new database needs them."
+    );
+    Ok(plan)
+}
+
 async fn revision(
     ctx: &Ctx,
     message: &str,
-    autogenerate: bool,
+    source: Source,
     rev_id: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
     let project = ctx.project()?;
     let graph = ctx.graph()?;
     let mut heads: Vec<String> = graph.heads().iter().map(|h| h.to_string()).collect();
     heads.sort();
-    let (upgrade, downgrade, warnings) = if autogenerate {
-        let plan = autogenerate_plan(ctx, project, &graph).await?;
+    let (upgrade, downgrade, warnings) = if source != Source::Empty {
+        let plan = if source == Source::Baseline {
+            baseline_plan(ctx, project, &graph)?
+        } else {
+            autogenerate_plan(ctx, project, &graph).await?
+        };
         if plan.is_empty() {
             println!("No changes in schema detected.");
             return Ok(ExitCode::SUCCESS);
