@@ -50,7 +50,7 @@ pub(crate) async fn inspect(
     skipped.extend(
         unmodelled?
             .into_iter()
-            .map(|o| format!("{o} (models describe tables only; aludel leaves it alone)")),
+            .map(|o| format!("{o} (models cannot describe it; aludel leaves it alone)")),
     );
     project.config.retain_managed(&mut live);
     let path = output_path(args)?;

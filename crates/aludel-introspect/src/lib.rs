@@ -39,6 +39,38 @@ pub(crate) fn push_index_column(
     }
 }
 
+/// The generated columns of the tables read, by table: not modelled (`inspect` lists
+/// them).
+pub(crate) type Generated = std::collections::HashSet<(aludel_schema::TableName, String)>;
+
+/// Leaves the generated columns out of `tables`, with the keys, indexes and foreign keys
+/// that name them, so that no comparison proposes to drop or re-create them.
+pub(crate) fn leave_out_generated(tables: &mut [aludel_schema::Table], generated: &Generated) {
+    if generated.is_empty() {
+        return;
+    }
+    let named = |t: &aludel_schema::TableName, columns: &[String]| {
+        columns
+            .iter()
+            .any(|c| generated.contains(&(t.clone(), c.clone())))
+    };
+    for t in tables.iter_mut() {
+        let name = t.table_name();
+        t.columns
+            .retain(|c| !generated.contains(&(name.clone(), c.name.clone())));
+        if t.primary_key
+            .as_ref()
+            .is_some_and(|pk| named(&name, &pk.columns))
+        {
+            t.primary_key = None;
+        }
+        t.uniques.retain(|u| !named(&name, &u.columns));
+        t.indexes.retain(|ix| !named(&name, &ix.columns));
+        t.foreign_keys
+            .retain(|fk| !named(&name, &fk.columns) && !named(&fk.ref_table, &fk.ref_columns));
+    }
+}
+
 /// Errors of connecting, querying and reading the catalog.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -74,10 +74,11 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
         pos.insert(t.name.clone(), tables.len());
         tables.push(t);
     }
-    read_columns(db, &mut tables, &pos).await?;
+    let generated = read_columns(db, &mut tables, &pos).await?;
     read_indexes(db, &mut tables, &pos).await?;
     read_foreign_keys(db, &mut tables, &pos, database).await?;
     read_checks(db, &mut tables, &pos).await?;
+    crate::leave_out_generated(&mut tables, &generated);
     drop_implicit_fk_indexes(&mut tables);
     Ok(Schema {
         tables: tables.into(),
@@ -89,8 +90,9 @@ async fn read_columns(
     db: &mut Database,
     tables: &mut [Table],
     pos: &HashMap<String, usize>,
-) -> Result<()> {
+) -> Result<crate::Generated> {
     let mariadb = db.is_mariadb();
+    let mut generated = crate::Generated::new();
     for r in &db.fetch_my(COLUMNS).await? {
         let Some(&i) = pos.get(&s(r, 0)?) else {
             continue;
@@ -98,6 +100,18 @@ async fn read_columns(
         let ty = ColumnType::parse(&s(r, 2)?, Dialect::MySql);
         let extra = text_my(r, 5).unwrap_or_default().to_ascii_lowercase();
         let mut col = Column::new(s(r, 1)?, ty);
+        // MySQL's VIRTUAL/STORED GENERATED, MariaDB's PERSISTENT GENERATED; not
+        // DEFAULT_GENERATED, an expression default.
+        if [
+            "virtual generated",
+            "stored generated",
+            "persistent generated",
+        ]
+        .iter()
+        .any(|g| extra.contains(g))
+        {
+            generated.insert((TableName::new(&tables[i].name), col.name.clone()));
+        }
         col.nullable = s(r, 3)? == "YES";
         col.auto_increment = extra.contains("auto_increment");
         col.default = mysql_default(text_my(r, 4), &extra, &col.ty, mariadb)
@@ -105,7 +119,7 @@ async fn read_columns(
         col.comment = text_my(r, 6).filter(|c| !c.is_empty());
         tables[i].columns.push(col);
     }
-    Ok(())
+    Ok(generated)
 }
 
 /// Indexes, and the primary key (the index named PRIMARY).

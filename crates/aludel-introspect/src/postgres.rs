@@ -33,7 +33,7 @@ SELECT n.nspname::text, c.relname::text, a.attname::text,
        CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(d.adbin, d.adrelid) END,
        a.attidentity::text,
        ds.description, t.typtype::text,
-       tn.nspname::text, t.typname::text
+       tn.nspname::text, t.typname::text, a.attgenerated <> ''
 FROM pg_catalog.pg_attribute a
 JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -149,9 +149,13 @@ pub(crate) async fn introspect(db: &mut Database, opts: &IntrospectOptions) -> R
         });
     }
 
+    let mut generated = crate::Generated::new();
     for r in &db.fetch_pg(COLUMNS, extra).await? {
         let tn = TableName::qualified(qualify(s(r, 0)?), s(r, 1)?);
         let Some(&i) = pos.get(&tn) else { continue };
+        if r.try_get::<bool, _>(11).unwrap_or(false) {
+            generated.insert((tn, s(r, 2)?));
+        }
         tables[i].columns.push(column(r, &enum_values)?);
     }
 
@@ -198,6 +202,7 @@ pub(crate) async fn introspect(db: &mut Database, opts: &IntrospectOptions) -> R
         });
     }
 
+    crate::leave_out_generated(&mut tables, &generated);
     Ok(Schema {
         tables: tables.into(),
         enums,

@@ -15,14 +15,17 @@ use sqlx::sqlite::SqliteRow;
 use crate::connection::{Database, text_lite};
 use crate::{Error, Result};
 
+/// Ordinary tables: not virtual tables (an FTS index ...) nor their shadow tables, which
+/// models do not describe (`inspect` lists the virtual ones).
 const TABLES: &str = r#"
-SELECT name, sql FROM sqlite_schema
-WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'
-ORDER BY name"#;
+SELECT m.name, m.sql FROM sqlite_schema m
+JOIN pragma_table_list l ON l.schema = 'main' AND l.name = m.name AND l.type = 'table'
+WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\'
+ORDER BY m.name"#;
 
 const COLUMNS: &str = r#"
-SELECT m.name, p.name, p.type, p."notnull", p.dflt_value, p.pk
-FROM sqlite_schema m JOIN pragma_table_info(m.name) p
+SELECT m.name, p.name, p.type, p."notnull", p.dflt_value, p.pk, p.hidden
+FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) p
 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\'
 ORDER BY m.name, p.cid"#;
 
@@ -69,10 +72,11 @@ pub(crate) async fn introspect(db: &mut Database) -> Result<Schema> {
             .push(Clauses::parse(&text_lite(r, 1).unwrap_or_default()));
         c.tables.push(t);
     }
-    read_columns(db, &mut c).await?;
+    let generated = read_columns(db, &mut c).await?;
     read_indexes(db, &mut c).await?;
     read_foreign_keys(db, &mut c).await?;
     apply_clauses(&mut c);
+    crate::leave_out_generated(&mut c.tables, &generated);
     let mut schema = Schema {
         tables: c.tables.into(),
         enums: Vec::new(),
@@ -90,16 +94,21 @@ struct Catalog {
     pos: HashMap<String, usize>,
 }
 
-/// Columns, and the primary key from their key positions.
-async fn read_columns(db: &mut Database, c: &mut Catalog) -> Result<()> {
+/// Columns, and the primary key from their key positions; returns the generated columns
+/// (`hidden` 2 and 3 in `table_xinfo`).
+async fn read_columns(db: &mut Database, c: &mut Catalog) -> Result<crate::Generated> {
     let Catalog { tables, sqls, pos } = c;
     let mut pk_cols: HashMap<usize, Vec<(i64, String, String)>> = HashMap::new();
+    let mut generated = crate::Generated::new();
     for r in &db.fetch_lite(COLUMNS).await? {
         let Some(&i) = pos.get(&s(r, 0)?) else {
             continue;
         };
         let declared = text_lite(r, 2).unwrap_or_default();
         let name = s(r, 1)?;
+        if matches!(int(r, 6), 2 | 3) {
+            generated.insert((TableName::new(&tables[i].name), name.clone()));
+        }
         let mut col = Column::new(name.clone(), declared_type(&declared));
         col.nullable = int(r, 3) == 0;
         col.default = text_lite(r, 4).and_then(|d| normalize_default(&d, &col.ty, Dialect::Sqlite));
@@ -125,7 +134,7 @@ async fn read_columns(db: &mut Database, c: &mut Catalog) -> Result<()> {
             columns: cols.into_iter().map(|(_, n, _)| n).collect(),
         });
     }
-    Ok(())
+    Ok(generated)
 }
 
 async fn read_indexes(db: &mut Database, c: &mut Catalog) -> Result<()> {

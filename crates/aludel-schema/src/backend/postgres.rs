@@ -60,6 +60,20 @@ impl Backend for Postgres {
          WHERE p.pronamespace = current_schema()::regnamespace AND NOT EXISTS (SELECT 1 \
          FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_proc'::regclass \
          AND d.objid = p.oid AND d.deptype = 'e') \
+         UNION ALL SELECT 'generated column ' || c.relname || '.' || a.attname \
+         FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid \
+         WHERE a.attgenerated <> '' AND a.attnum > 0 AND NOT a.attisdropped \
+         AND c.relkind IN ('r', 'p') AND NOT c.relispartition \
+         AND c.relnamespace = current_schema()::regnamespace \
+         UNION ALL SELECT 'exclusion constraint ' || con.conname || ' on ' || c.relname \
+         FROM pg_catalog.pg_constraint con JOIN pg_catalog.pg_class c ON c.oid = con.conrelid \
+         WHERE con.contype = 'x' AND c.relnamespace = current_schema()::regnamespace \
+         UNION ALL SELECT 'domain ' || t.typname || ' (' || \
+         pg_catalog.format_type(t.typbasetype, t.typtypmod) || COALESCE(' ' || (SELECT \
+         string_agg(pg_catalog.pg_get_constraintdef(k.oid), ' ' ORDER BY k.conname) \
+         FROM pg_catalog.pg_constraint k WHERE k.contypid = t.oid), '') || ')' \
+         FROM pg_catalog.pg_type t \
+         WHERE t.typtype = 'd' AND t.typnamespace = current_schema()::regnamespace \
          ORDER BY 1"
     }
 

@@ -43,7 +43,17 @@ impl Backend for Sqlite {
 
     fn unmodelled_query(&self) -> &'static str {
         "SELECT type || ' ' || name || CASE WHEN type = 'trigger' THEN ' on ' || tbl_name \
-         ELSE '' END FROM sqlite_schema WHERE type IN ('view', 'trigger') ORDER BY 1"
+         ELSE '' END FROM sqlite_schema WHERE type IN ('view', 'trigger') \
+         UNION ALL SELECT 'virtual table ' || name FROM pragma_table_list \
+         WHERE schema = 'main' AND type = 'virtual' \
+         UNION ALL SELECT 'WITHOUT ROWID option of table ' || name FROM pragma_table_list \
+         WHERE schema = 'main' AND type = 'table' AND wr \
+         UNION ALL SELECT 'STRICT option of table ' || name FROM pragma_table_list \
+         WHERE schema = 'main' AND type = 'table' AND strict \
+         UNION ALL SELECT 'generated column ' || m.name || '.' || x.name \
+         FROM sqlite_schema m JOIN pragma_table_xinfo(m.name) x \
+         WHERE m.type = 'table' AND x.hidden IN (2, 3) \
+         ORDER BY 1"
     }
 
     fn columns_query(&self, table: &str) -> String {
