@@ -45,6 +45,7 @@ pub enum Step {
     Upgrade,
     Check,
     AutogenNoop,
+    Inspect,
 }
 
 impl Step {
@@ -54,6 +55,7 @@ impl Step {
             Step::Upgrade => "b. upgrade head (initial revision)",
             Step::Check => "c. check, matching database",
             Step::AutogenNoop => "c. autogenerate no-op, matching database",
+            Step::Inspect => "d. inspect, matching database (models written and verified)",
         }
     }
 }
@@ -73,6 +75,9 @@ pub struct Results {
     pub diff: BTreeMap<(usize, Dialect), Timings3>,
     /// N -> (build of the models runner, build with the initial revision), debug profile
     pub builds: BTreeMap<usize, (Duration, Duration)>,
+    /// N -> build of the runner with the models `inspect` wrote (PostgreSQL's), instead
+    /// of the generator's
+    pub inspected_builds: BTreeMap<usize, Duration>,
     /// (N, dialect) -> the upgrade's `--sql` script run as one batch by the bench
     pub floor: BTreeMap<(usize, Dialect), Vec<Duration>>,
     /// Versions and machine facts, in order.
@@ -320,6 +325,11 @@ impl AludelProject {
     fn versions(&self) -> PathBuf {
         self.root.join("migrations/versions")
     }
+}
+
+/// Where `inspect` writes the models of backend `d` at this N.
+fn inspected_file(at: &AtN, d: Dialect) -> PathBuf {
+    at.dir.join(format!("inspected-{}.rs", d.name()))
 }
 
 fn runner_cmd(p: &AludelProject, exe: &Path, url: &str, args: &[&str]) -> Command {
@@ -644,6 +654,7 @@ impl Bench {
             self.rt.block_on(db.drop());
         }
         std::fs::remove_file(at.project.versions().join("000000000001_init.rs"))?;
+        self.build_inspected(&at)?;
         for &d in &self.dialects {
             diff_timings(&mut self.r, n, d, &schema, reps)?;
         }
@@ -746,11 +757,43 @@ impl Bench {
                 );
             }
             self.r.record(n, d, Step::AutogenNoop, Tool::Aludel, s);
+            let out = inspected_file(at, d);
+            let out = out.to_string_lossy();
+            let s = run(&["inspect", "-o", &out, "--force"])?;
+            s.expect_ok("aludel inspect")?;
+            if !s.stderr.contains(&format!("{n} tables, 0 differences")) {
+                bail!("{d} N={n}: inspect did not verify:\n{}", s.stderr);
+            }
+            self.r.record(n, d, Step::Inspect, Tool::Aludel, s);
             self.introspect_in_process(n, d, &url)?;
             if let Some(a) = at.alembic.get(&d) {
                 self.alembic_steps(n, d, db, a)?;
             }
         }
+        Ok(())
+    }
+
+    /// The runner built with the models `inspect` wrote (PostgreSQL's, else the first
+    /// backend's) in place of the generator's: what adopting a database of N tables costs
+    /// to compile. The generator's models are put back.
+    fn build_inspected(&mut self, at: &AtN) -> anyhow::Result<()> {
+        let Some(file) = [Dialect::Postgres, Dialect::MySql, Dialect::Sqlite]
+            .into_iter()
+            .map(|d| inspected_file(at, d))
+            .find(|f| f.exists())
+        else {
+            return Ok(());
+        };
+        let lib = at.project.root.join("src/lib.rs");
+        let generated = std::fs::read_to_string(&lib)?;
+        std::fs::copy(&file, &lib)?;
+        eprintln!(
+            "bench: N = {}: building the runner with the inspected models",
+            at.n
+        );
+        let built = at.project.build();
+        std::fs::write(&lib, generated)?;
+        self.r.inspected_builds.insert(at.n, built?.0);
         Ok(())
     }
 
