@@ -12,4 +12,5 @@ mod review;
 mod roundtrip;
 mod runner;
 mod snapshots;
+mod sqlx_pair;
 mod tutorial;

@@ -951,3 +951,110 @@ fn the_lock_holder_is_named_without_a_password() {
         });
     }
 }
+
+/// Tables with what models do not describe: a trigger on `t`, a generated column on `g`.
+fn with_trigger_and_generated(op: &mut Ops) {
+    for name in ["t", "g"] {
+        op.create_table(
+            Table::new(name)
+                .column(Column::new("id", T::Integer))
+                .column(Column::new("v", T::Integer))
+                .primary_key(["id"]),
+        );
+    }
+    op.create_table(Table::new("log").column(Column::new("v", T::Integer).nullable()));
+    op.execute(TRIGGER);
+    op.execute("ALTER TABLE g ADD COLUMN twice INTEGER GENERATED ALWAYS AS (v * 2) VIRTUAL");
+}
+
+const TRIGGER: &str =
+    "CREATE TRIGGER t_log AFTER INSERT ON t BEGIN INSERT INTO log (v) VALUES (NEW.v); END";
+
+/// A change SQLite makes by rebuilding the table.
+fn v_nullable(table: &'static str) -> impl Fn(&mut Ops) {
+    move |op: &mut Ops| {
+        op.alter_column(aludel_schema::AlterColumn::new(table, "v").nullable(false, true));
+    }
+}
+
+fn t_nullable(op: &mut Ops) {
+    v_nullable("t")(op)
+}
+
+fn g_nullable(op: &mut Ops) {
+    v_nullable("g")(op)
+}
+
+/// The remedy the error names: the trigger dropped before the change, created after it.
+fn t_nullable_keeping_the_trigger(op: &mut Ops) {
+    op.execute("DROP TRIGGER t_log");
+    t_nullable(op);
+    op.execute(TRIGGER);
+}
+
+fn then(second: fn(&mut Ops)) -> Vec<RevisionDef> {
+    vec![
+        RevisionDef {
+            meta: Revision {
+                id: "111111111111",
+                revises: &[],
+                message: "tables",
+            },
+            upgrade: with_trigger_and_generated,
+            downgrade: nothing,
+            file: "versions/1.rs",
+        },
+        RevisionDef {
+            meta: Revision {
+                id: "222222222222",
+                revises: &["111111111111"],
+                message: "change",
+            },
+            upgrade: second,
+            downgrade: nothing,
+            file: "versions/2.rs",
+        },
+    ]
+}
+
+/// SQLite rebuilds a table to make most changes; the copy would silently lose a trigger
+/// or a generated column the models do not describe. The runner refuses, naming them, and
+/// the revision is rolled back; dropped and recreated in the revision, the trigger is kept.
+#[test]
+fn a_sqlite_rebuild_that_would_lose_a_trigger_or_a_generated_column_is_refused() {
+    let Some(db) = TestDb::new(Dialect::Sqlite) else {
+        return;
+    };
+    block_on(async {
+        let mut c = db.connect().await;
+        for (second, lost) in [
+            (t_nullable as fn(&mut Ops), "trigger t_log"),
+            (g_nullable, "generated column twice"),
+        ] {
+            let err = up(&mut c, &then(second), &opts()).await.unwrap_err();
+            let text = err.to_string();
+            assert!(text.contains("rolled back"), "{text}");
+            assert!(
+                text.contains(&format!(
+                    "copy would lose what the models do not describe: {lost}"
+                )),
+                "{text}"
+            );
+            assert_eq!(heads(&mut c).await, ["111111111111"]);
+        }
+        let kept = c
+            .query_column("SELECT count(*) FROM pragma_table_xinfo('g') WHERE name = 'twice'")
+            .await
+            .unwrap();
+        assert_eq!(kept, [Some("1".to_string())]);
+        up(&mut c, &then(t_nullable_keeping_the_trigger), &opts())
+            .await
+            .unwrap();
+        c.execute("INSERT INTO t (id, v) VALUES (1, NULL)")
+            .await
+            .unwrap();
+        let logged = c.query_column("SELECT count(*) FROM log").await.unwrap();
+        assert_eq!(logged, [Some("1".to_string())], "the trigger fired");
+        c.close().await;
+    });
+}

@@ -24,31 +24,24 @@ pub fn snake_case(s: &str) -> String {
     out
 }
 
-/// `snake_case` (a field's name) in the style `rule` of `rename_all`; an unknown rule
-/// leaves it as it is (the derive reports it).
-pub fn rename(rule: &str, snake: &str) -> String {
-    let words = snake.split('_').filter(|w| !w.is_empty());
-    let capital = |w: &str| {
-        let mut c = w.chars();
-        c.next()
-            .map(|f| f.to_uppercase().chain(c).collect::<String>())
-            .unwrap_or_default()
+/// A field's name in the style `rule` of `rename_all`, with heck's conversions, as
+/// sqlx's `FromRow` derive renames: the two derives agree on every name. An unknown rule
+/// leaves the name as it is (the derive reports it).
+pub fn rename(rule: &str, field: &str) -> String {
+    use heck::{
+        ToKebabCase, ToLowerCamelCase, ToShoutyKebabCase, ToShoutySnakeCase, ToSnakeCase,
+        ToUpperCamelCase,
     };
     match rule {
-        "lowercase" => snake.replace('_', "").to_lowercase(),
-        "UPPERCASE" => snake.replace('_', "").to_uppercase(),
-        "PascalCase" => words.map(capital).collect(),
-        "camelCase" => {
-            let pascal: String = words.map(capital).collect();
-            let mut c = pascal.chars();
-            c.next()
-                .map(|f| f.to_lowercase().chain(c).collect())
-                .unwrap_or_default()
-        }
-        "SCREAMING_SNAKE_CASE" => snake.to_uppercase(),
-        "kebab-case" => snake.replace('_', "-"),
-        "SCREAMING-KEBAB-CASE" => snake.replace('_', "-").to_uppercase(),
-        _ => snake.to_string(),
+        "lowercase" => field.to_lowercase(),
+        "UPPERCASE" => field.to_uppercase(),
+        "PascalCase" => field.to_upper_camel_case(),
+        "camelCase" => field.to_lower_camel_case(),
+        "snake_case" => field.to_snake_case(),
+        "SCREAMING_SNAKE_CASE" => field.to_shouty_snake_case(),
+        "kebab-case" => field.to_kebab_case(),
+        "SCREAMING-KEBAB-CASE" => field.to_shouty_kebab_case(),
+        _ => field.to_string(),
     }
 }
 
@@ -61,8 +54,8 @@ mod tests {
         for (rule, want) in [
             ("PascalCase", "ArtistId"),
             ("camelCase", "artistId"),
-            ("lowercase", "artistid"),
-            ("UPPERCASE", "ARTISTID"),
+            ("lowercase", "artist_id"),
+            ("UPPERCASE", "ARTIST_ID"),
             ("SCREAMING_SNAKE_CASE", "ARTIST_ID"),
             ("kebab-case", "artist-id"),
             ("SCREAMING-KEBAB-CASE", "ARTIST-ID"),

@@ -13,6 +13,7 @@ use crate::ctxt::Ctxt;
 use crate::symbol::{ALUDEL, FIELD_KEYS, FK_ACTIONS, RENAME_RULES, STRUCT_KEYS};
 
 mod describe;
+mod sqlx;
 pub use describe::describe;
 
 /// A string value with the span of its literal.
@@ -100,8 +101,11 @@ fn column_of(fields: &[Field], i: &Ident) -> String {
 
 struct Field<'a> {
     ident: &'a Ident,
-    ty: &'a Type,
+    /// The type the column is read as: the field's, or sqlx's `try_from` type.
+    ty: std::borrow::Cow<'a, Type>,
     attrs: FieldAttrs,
+    /// sqlx's `json` (`Some(nullable)`): a JSON column, whatever the field's type.
+    json: Option<bool>,
 }
 
 impl Field<'_> {
@@ -124,16 +128,23 @@ fn parse_model<'a>(cx: &Ctxt, input: &'a DeriveInput) -> (StructAttrs, Vec<Field
         );
     }
     let mut fields = Vec::new();
+    let mut sqlx_fields = Vec::new();
     match &input.data {
         Data::Struct(s) => match &s.fields {
             Fields::Named(named) => {
                 for f in &named.named {
                     let attrs = parse_field_attrs(cx, &f.attrs);
+                    let mut x = sqlx::field(cx, &f.attrs);
                     fields.push(Field {
                         ident: f.ident.as_ref().expect("named field"),
-                        ty: &f.ty,
+                        ty: match x.try_from.take() {
+                            Some(t) => std::borrow::Cow::Owned(t),
+                            None => std::borrow::Cow::Borrowed(&f.ty),
+                        },
                         attrs,
+                        json: x.json,
                     });
+                    sqlx_fields.push(x);
                 }
             }
             _ => cx.error_spanned_by(
@@ -145,6 +156,10 @@ fn parse_model<'a>(cx: &Ctxt, input: &'a DeriveInput) -> (StructAttrs, Vec<Field
             ident,
             "#[derive(aludel::Model)] works on structs; for a database enum use #[derive(aludel::Enum)]",
         ),
+    }
+    if sqlx::involved(input) {
+        let all = sqlx::rename_all(cx, &input.attrs);
+        sqlx::reconcile(cx, &sattrs, all.as_ref(), &mut fields, &sqlx_fields);
     }
     if let Some(rule) = sattrs.rename_all.as_ref() {
         for f in fields.iter_mut().filter(|f| f.attrs.column.is_none()) {
@@ -816,7 +831,7 @@ fn validate_type_attrs(cx: &Ctxt, f: &Field) {
     }
     if let Some((_, span)) = &a.max_length
         && a.sql_type.is_none()
-        && !is_string(f.ty)
+        && !is_string(&f.ty)
     {
         cx.syn_error(syn::Error::new(
             *span,
@@ -888,9 +903,12 @@ fn column_tokens(
 ) {
     let a = &f.attrs;
     let name = f.column_name();
-    let ty = f.ty;
+    let ty = &*f.ty;
     let span = ty.span();
+    let typed = a.sql_type.is_some() || a.max_length.is_some() || a.precision.is_some();
+    let json = f.json.filter(|_| !typed);
     let column_type = match (&a.sql_type, &a.max_length, &a.precision) {
+        _ if json.is_some() => quote!(::aludel::schema::ColumnType::Jsonb),
         (Some(t), _, _) => {
             let lit = t.lit();
             quote!(::aludel::schema::ColumnType::Custom(::std::string::String::from(#lit)))
@@ -905,7 +923,9 @@ fn column_tokens(
         }
         _ => quote_spanned!(span=> <#ty as ::aludel::SqlType>::column_type()),
     };
-    let nullable = if a.sql_type.is_some() || a.max_length.is_some() || a.precision.is_some() {
+    let nullable = if let Some(n) = json {
+        quote!(#n)
+    } else if typed {
         let n = option_inner(ty).is_some();
         quote!(#n)
     } else {

@@ -383,12 +383,7 @@ impl Writer<'_> {
 }
 
 /// The naming styles `rename_all` can state, tried for a table's columns.
-const STYLES: &[&str] = &[
-    "PascalCase",
-    "camelCase",
-    "SCREAMING_SNAKE_CASE",
-    "UPPERCASE",
-];
+const STYLES: &[&str] = &["PascalCase", "camelCase", "SCREAMING_SNAKE_CASE"];
 
 /// The column name the derive gives a field `ident` under `style`.
 fn column_of(ident: &str, style: Option<&str>) -> String {

@@ -374,7 +374,10 @@ async fn run_items(
     let id = step.revision.meta.id.to_string();
     for (n, item) in step.items.iter().enumerate() {
         let failed = match item {
-            Item::Sql(sql) => db.execute(sql).await.err().map(Error::from),
+            Item::Sql(sql) => match rebuild_losses(db, sql).await {
+                Ok(()) => db.execute(sql).await.err().map(Error::from),
+                Err(e) => Some(e),
+            },
             Item::Code { name, code } => code(db).await.err().map(|e| Error::Code {
                 id: id.clone(),
                 name: name.clone(),
@@ -403,6 +406,29 @@ async fn run_items(
         });
     }
     Ok(())
+}
+
+/// Refuses the first statement of a table rebuild (SQLite's way to make most changes)
+/// when copying the table would lose what the models do not describe, looked at now:
+/// statements before it in the revision may have dropped those things on purpose.
+async fn rebuild_losses(db: &mut Database, sql: &str) -> Result<()> {
+    let Some(table) = aludel_sql::sqlite_rebuild_of(sql) else {
+        return Ok(());
+    };
+    let d = db.dialect();
+    let Some(query) = d.backend().rebuild_losses_query(&quote_literal(d, &table)) else {
+        return Ok(());
+    };
+    let lost: Vec<String> = db
+        .query_column(&query)
+        .await?
+        .into_iter()
+        .flatten()
+        .collect();
+    if lost.is_empty() {
+        return Ok(());
+    }
+    Err(Error::RebuildWouldLose { table, lost })
 }
 
 /// Runs statements as the runner runs a revision: in one transaction where DDL is

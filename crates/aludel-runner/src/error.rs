@@ -61,6 +61,15 @@ pub enum Error {
         "revision {id}: foreign keys are violated after the change ({detail}); the revision was rolled back"
     )]
     ForeignKeyViolation { id: String, detail: String },
+    #[error(
+        "SQLite makes this change to table {table} by copying it into a new table, and the copy \
+         would lose what the models do not describe: {}. In the revision, drop those before the \
+         change and create them again after it (`op.execute(\"DROP TRIGGER ...\")` before, \
+         `op.execute(\"CREATE TRIGGER ...\")` after); a generated column or a WITHOUT ROWID or \
+         STRICT table has to be rebuilt by hand, in `op.execute` statements",
+        .lost.join(", ")
+    )]
+    RebuildWouldLose { table: String, lost: Vec<String> },
     #[error(transparent)]
     Plan(#[from] aludel_plan::Error),
     #[error(transparent)]

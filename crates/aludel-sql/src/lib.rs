@@ -16,6 +16,7 @@ mod names;
 use aludel_schema::{Dialect, Operation, Schema};
 
 pub use aludel_schema::{quote_ident, quote_literal};
+pub use ddl::sqlite_rebuild_of;
 
 /// Errors of the renderer.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]

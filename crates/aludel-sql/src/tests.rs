@@ -377,6 +377,29 @@ fn sqlite_add_not_null_column_without_default_rebuilds() {
     );
 }
 
+/// The runner finds where each rebuild starts, and of which table, from the statements
+/// alone: names with quotes included; an ordinary `CREATE TABLE` is no rebuild.
+#[test]
+fn sqlite_rebuilds_are_recognised_by_their_first_statement() {
+    let mut weird = users();
+    weird.name = r#"we"ird"#.into();
+    let schema = Schema {
+        tables: vec![weird].into(),
+        enums: vec![],
+    };
+    let op = Operation::AlterColumn(AlterColumn::new(r#"we"ird"#, "name").nullable(false, true));
+    let sql = render(&op, &schema, Dialect::Sqlite).unwrap();
+    let starts: Vec<Option<String>> = sql.iter().map(|s| crate::sqlite_rebuild_of(s)).collect();
+    assert_eq!(starts[0].as_deref(), Some(r#"we"ird"#), "{sql:#?}");
+    assert!(starts[1..].iter().all(Option::is_none), "{sql:#?}");
+    let create = Operation::CreateTable {
+        table: Table::new("_aludel_tmp").column(Column::new("id", T::Integer)),
+    };
+    for s in render(&create, &Schema::new(), Dialect::Sqlite).unwrap() {
+        assert_eq!(crate::sqlite_rebuild_of(&s), None, "{s}");
+    }
+}
+
 #[test]
 fn schema_qualified_names() {
     let t = Table::new("events")

@@ -51,19 +51,21 @@ fn describe_column(
 ) -> Result<(), String> {
     let a = &f.attrs;
     let name = f.column_name();
+    let field_ty = &*f.ty;
     let (ty, nullable) = match (&a.sql_type, &a.max_length, &a.precision) {
-        (Some(t), _, _) => (ColumnType::Custom(t.value.clone()), is_option(f.ty)),
-        (None, Some((n, _)), _) => (ColumnType::Varchar(*n), is_option(f.ty)),
+        (None, None, None) if f.json.is_some() => (ColumnType::Jsonb, f.json == Some(true)),
+        (Some(t), _, _) => (ColumnType::Custom(t.value.clone()), is_option(field_ty)),
+        (None, Some((n, _)), _) => (ColumnType::Varchar(*n), is_option(field_ty)),
         (None, None, Some((p, _))) => (
             ColumnType::Decimal {
                 precision: Some(*p),
                 scale: Some(a.scale.map(|x| x.0).unwrap_or(0)),
             },
-            is_option(f.ty),
+            is_option(field_ty),
         ),
         _ => {
-            let inner = option_inner(f.ty).unwrap_or(f.ty);
-            (rust_type(inner, enums)?, is_option(f.ty))
+            let inner = option_inner(field_ty).unwrap_or(field_ty);
+            (rust_type(inner, enums)?, is_option(field_ty))
         }
     };
     let mut c = Column::new(name.clone(), ty);

@@ -105,6 +105,13 @@ pub trait Backend: Sync {
     /// `function f` ...), in the connection's schema or database: what `inspect` names.
     fn unmodelled_query(&self) -> &'static str;
 
+    /// A query of what copying `table` (a quoted literal) into a new table would lose
+    /// because models do not describe it (triggers, generated columns, table options), one
+    /// line each: run before a table rebuild, which only SQLite makes.
+    fn rebuild_losses_query(&self, _table: &str) -> Option<String> {
+        None
+    }
+
     /// A query of the column names of `table` (a quoted literal).
     fn columns_query(&self, table: &str) -> String;
 

@@ -56,6 +56,18 @@ impl Backend for Sqlite {
          ORDER BY 1"
     }
 
+    fn rebuild_losses_query(&self, table: &str) -> Option<String> {
+        Some(format!(
+            "SELECT 'trigger ' || name FROM sqlite_schema WHERE type = 'trigger' AND tbl_name = {table} \
+             UNION ALL SELECT 'generated column ' || name FROM pragma_table_xinfo({table}) \
+             WHERE hidden IN (2, 3) \
+             UNION ALL SELECT 'the WITHOUT ROWID option' FROM pragma_table_list({table}) \
+             WHERE schema = 'main' AND wr \
+             UNION ALL SELECT 'the STRICT option' FROM pragma_table_list({table}) \
+             WHERE schema = 'main' AND strict"
+        ))
+    }
+
     fn columns_query(&self, table: &str) -> String {
         format!("SELECT name FROM pragma_table_info({table})")
     }

@@ -16,6 +16,8 @@ mod mysql;
 mod postgres;
 mod sqlite;
 
+pub use sqlite::rebuild_of as sqlite_rebuild_of;
+
 use crate::{Error, Result};
 use aludel_schema::{quote_ident, quote_list, quote_table};
 

@@ -206,8 +206,30 @@ fn can_add_column(c: &Column) -> bool {
 }
 
 /// The statements that turn table `old` into `new` by copying its rows.
+/// The name a rebuild gives the new table until the old one is gone.
+const REBUILD_PREFIX: &str = "_aludel_tmp_";
+
+/// The table a statement starts to rebuild: `Some` for the first statement of a rebuild
+/// (the new table's `CREATE TABLE`), so that the runner can look, at that moment, at what
+/// the copy would lose.
+pub fn rebuild_of(sql: &str) -> Option<String> {
+    let rest = sql.strip_prefix("CREATE TABLE \"")?;
+    let mut name = String::new();
+    let mut chars = rest.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '"' {
+            if chars.peek() != Some(&'"') {
+                return name.strip_prefix(REBUILD_PREFIX).map(str::to_string);
+            }
+            chars.next();
+        }
+        name.push(c);
+    }
+    None
+}
+
 fn rebuild(old: &Table, new: &Table) -> Result<Vec<String>> {
-    let tmp_name = format!("_aludel_tmp_{}", new.name);
+    let tmp_name = format!("{REBUILD_PREFIX}{}", new.name);
     let mut tmp = new.clone();
     tmp.name = tmp_name.clone();
     let create = create_table(&tmp, D)?.remove(0);
