@@ -912,3 +912,35 @@ fn unmanaged_enums_and_dependent_views_on_postgres() {
         "the plan drops tables that other objects depend on: view public.film_list (on film)",
     );
 }
+
+/// A piped `aludel` runs cargo quietly; a build that takes a while is announced once,
+/// with what is built and that the first build is the long one. A quick one says nothing.
+#[cfg(unix)]
+#[test]
+fn a_long_quiet_build_says_what_it_builds() {
+    use std::os::unix::fs::PermissionsExt;
+    let p = Project::new("sqlite::memory:");
+    let fake = |name: &str, body: &str| {
+        let path = p.root().join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\nexit 1\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    };
+    let notice = "aludel: building the runner crate";
+    for (cargo, announced) in [
+        (fake("slow-cargo", "sleep 3"), true),
+        (fake("quick-cargo", ""), false),
+    ] {
+        let mut cmd = p.command(&["current"]);
+        cmd.env("CARGO", &cargo);
+        let out = p.run(cmd);
+        assert!(!out.status.success());
+        assert!(out.stderr.contains("does not build"), "{}", out.stderr);
+        assert_eq!(
+            out.stderr.matches(notice).count(),
+            usize::from(announced),
+            "{}",
+            out.stderr
+        );
+    }
+}

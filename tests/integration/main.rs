@@ -11,6 +11,7 @@ mod mysql_types;
 mod review;
 mod roundtrip;
 mod runner;
+mod seaorm;
 mod snapshots;
 mod sqlx_pair;
 mod tutorial;

@@ -138,20 +138,29 @@ fn cargo_build(manifest: &Path, want: &Path) -> anyhow::Result<PathBuf> {
         .arg("--message-format=json-render-diagnostics")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
-    if !std::io::stderr().is_terminal() {
+    let piped = !std::io::stderr().is_terminal();
+    if piped {
         cmd.arg("--quiet");
     }
-    let out = cmd
-        .output()
+    let mut child = cmd
+        .spawn()
         .context("cannot run cargo to build the runner; is cargo on PATH?")?;
-    if !out.status.success() {
+    let mut stdout = child.stdout.take().context("cargo's output")?;
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut stdout, &mut text);
+        text
+    });
+    let status = wait_saying_so(&mut child, piped.then_some(manifest))?;
+    let messages = reader.join().unwrap_or_default();
+    if !status.success() {
         bail!(
             "the runner crate {} does not build; the compiler's messages above say why (often a model or a revision file)",
             manifest.parent().unwrap_or(manifest).display()
         );
     }
     let mut exe = None;
-    for line in String::from_utf8_lossy(&out.stdout).lines() {
+    for line in messages.lines() {
         let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
         };
@@ -172,6 +181,37 @@ fn cargo_build(manifest: &Path, want: &Path) -> anyhow::Result<PathBuf> {
             manifest.display()
         )
     })
+}
+
+/// How long a build may run before a quiet (piped) `aludel` says what it is doing.
+const QUIET_BUILD_NOTICE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Waits for cargo. When `quiet_manifest` is given (stderr is not a terminal, so cargo
+/// runs with `--quiet`) and the build takes a while, says once on stderr what is being
+/// built: the first build of a machine compiles the dependencies for minutes.
+fn wait_saying_so(
+    child: &mut std::process::Child,
+    quiet_manifest: Option<&Path>,
+) -> anyhow::Result<std::process::ExitStatus> {
+    let start = std::time::Instant::now();
+    let mut said = quiet_manifest.is_none();
+    loop {
+        if let Some(status) = child.try_wait().context("cannot wait for cargo")? {
+            return Ok(status);
+        }
+        if !said && start.elapsed() >= QUIET_BUILD_NOTICE {
+            said = true;
+            let dir = quiet_manifest
+                .and_then(Path::parent)
+                .unwrap_or(Path::new("."));
+            eprintln!(
+                "aludel: building the runner crate {} with cargo; the first build on a machine \
+                 also compiles its dependencies (a few minutes, once), later ones take seconds",
+                dir.display()
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
 }
 
 #[cfg(unix)]

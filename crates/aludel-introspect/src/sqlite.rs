@@ -19,7 +19,7 @@ use crate::{Error, Result};
 /// models do not describe (`inspect` lists the virtual ones).
 const TABLES: &str = r#"
 SELECT m.name, m.sql FROM sqlite_schema m
-JOIN pragma_table_list l ON l.schema = 'main' AND l.name = m.name AND l.type = 'table'
+JOIN pragma_table_list(m.name) l ON l.schema = 'main' AND l.type = 'table'
 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\_%' ESCAPE '\'
 ORDER BY m.name"#;
 

@@ -24,6 +24,9 @@
 
 mod types;
 
+#[cfg(feature = "sea-orm")]
+pub mod sea_orm;
+
 // The derives name `::aludel`; this lets them work inside this crate's own tests.
 extern crate self as aludel;
 
