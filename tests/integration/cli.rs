@@ -380,7 +380,7 @@ fn revision(id: &str, revises: &[&str]) -> String {
 fn fails_with(out: Run, message: &str) {
     assert_eq!(out.status.code(), Some(1), "{out:?}");
     assert!(
-        out.stderr.starts_with("error: ") && out.stderr.contains(message),
+        out.stderr_of_the_command().starts_with("error: ") && out.stderr.contains(message),
         "expected {message:?} in:\n{}",
         out.stderr
     );
@@ -512,7 +512,10 @@ fn database_create_and_drop() {
         };
         let p = Project::new(&db.url);
         let out = p.aludel(&["database", "create"]).ok();
-        assert!(out.stderr.starts_with("Created"), "{d}: {out:?}");
+        assert!(
+            out.stderr_of_the_command().starts_with("Created"),
+            "{d}: {out:?}"
+        );
         block_on(async {
             let mut c = db.connect().await;
             c.execute("CREATE TABLE kept (id INTEGER)").await.unwrap();
@@ -529,7 +532,10 @@ fn database_create_and_drop() {
             c.close().await;
         });
         let out = p.aludel(&["database", "drop", "--yes"]).ok();
-        assert!(out.stderr.starts_with("Dropped"), "{d}: {out:?}");
+        assert!(
+            out.stderr_of_the_command().starts_with("Dropped"),
+            "{d}: {out:?}"
+        );
         fails_with(p.aludel(&["database", "drop", "--yes"]), "does not exist");
         // Gone: creating it again works.
         p.aludel(&["database", "create"]).ok();

@@ -274,6 +274,18 @@ impl Run {
         );
         self
     }
+
+    /// stderr without the line a quiet runner build prints when it takes a while: it
+    /// comes before the command's own output whenever cargo had something to compile.
+    pub fn stderr_of_the_command(&self) -> &str {
+        match self
+            .stderr
+            .strip_prefix("aludel: building the runner crate ")
+        {
+            Some(rest) => rest.split_once('\n').map_or("", |(_, after)| after),
+            None => &self.stderr,
+        }
+    }
 }
 
 /// A throwaway Rust project with a library crate `app` for the models, set up with
