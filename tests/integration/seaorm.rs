@@ -196,3 +196,264 @@ fn tables_seaorm_creates_check_clean_against_its_entities() {
         });
     }
 }
+
+/// A shop as SeaORM first declared it.
+mod shop_v1 {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+    #[sea_orm(table_name = "shop")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        #[sea_orm(column_type = "String(StringLen::N(40))")]
+        pub name: String,
+        pub baker: String,
+        pub legacy: Option<i32>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The shop changed: `name` longer and nullable, `baker` renamed to `chef`, `legacy` dropped, `rating`
+/// and `city` added; and what SeaORM cannot say (a check, a named index, a comment, the
+/// rename) said with `#[aludel(...)]` next to SeaORM's attributes. Registered as a model.
+mod shop {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, DeriveEntityModel, aludel::SeaOrm)]
+    #[sea_orm(table_name = "shop")]
+    #[aludel(index(name = "ix_shop_name_city", columns(name, city)))]
+    #[aludel(check(name = "ck_shop_rating_range", expr = "rating <= 5"))]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i32,
+        #[sea_orm(column_type = "String(StringLen::N(80))", nullable)]
+        pub name: Option<String>,
+        #[aludel(renamed_from = "baker", comment = "who bakes")]
+        pub chef: String,
+        #[sea_orm(default_value = 0)]
+        #[aludel(check = "rating >= 0")]
+        pub rating: i32,
+        pub city: Option<String>,
+        #[sea_orm(ignore)]
+        pub cached: Option<i64>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// The derive registers the entity, with what `#[aludel(...)]` adds to SeaORM's table.
+#[test]
+fn a_seaorm_entity_with_the_aludel_derive_is_a_registered_model() {
+    let all = aludel::schema(Dialect::Postgres).unwrap();
+    let t = all.tables.iter().find(|t| t.name == "shop").unwrap();
+    let names: Vec<_> = t.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["id", "name", "chef", "rating", "city"]);
+    let chef = t.get_column("chef").unwrap();
+    assert_eq!(chef.renamed_from, ["baker"]);
+    assert_eq!(chef.comment.as_deref(), Some("who bakes"));
+    let checks: Vec<_> = t.checks.iter().map(|c| c.name.as_deref()).collect();
+    assert_eq!(
+        checks,
+        [Some("ck_shop_rating"), Some("ck_shop_rating_range")]
+    );
+    assert_eq!(t.indexes[0].name.as_deref(), Some("ix_shop_name_city"));
+    assert_eq!(t.indexes[0].columns, ["name", "city"]);
+    let registered = aludel::__private::registered_models();
+    assert!(registered.contains(&"Model (table shop)"), "{registered:?}");
+}
+
+async fn live(c: &mut aludel_introspect::Database) -> Schema {
+    c.introspect(&aludel_introspect::IntrospectOptions::default())
+        .await
+        .unwrap()
+}
+
+/// The models as the runner compares them: with its naming convention.
+fn named(mut s: Schema, d: Dialect) -> Schema {
+    aludel_schema::NamingConvention::default().apply(&mut s, d);
+    s
+}
+
+/// Runs `ops` from `state` and returns the schema they lead to.
+async fn run(
+    c: &mut aludel_introspect::Database,
+    ops: &[aludel_schema::Operation],
+    state: &Schema,
+    label: &str,
+) -> Schema {
+    let d = c.dialect();
+    let (sql, after) = aludel_sql::render_all(ops, state, d).unwrap();
+    aludel_runner::execute_statements(c, label, &sql)
+        .await
+        .unwrap_or_else(|e| panic!("{d}: {label}: {e}\n{sql:#?}"));
+    after
+}
+
+/// SeaORM creates the first shop; the changed entity autogenerates a plan that alters,
+/// renames (keeping the data), drops and adds; after the upgrade the database checks clean
+/// against the entity, and the downgrade brings back the first shop, row included.
+#[test]
+fn a_seaorm_entity_change_upgrades_checks_clean_and_downgrades() {
+    for db in TestDb::all() {
+        let d = db.dialect;
+        block_on(async {
+            let mut c = db.connect().await;
+            let b = backend(d);
+            let create = sea_orm::Schema::new(b).create_table_from_entity(shop_v1::Entity);
+            c.execute(&b.build(&create).sql).await.unwrap();
+            c.execute("INSERT INTO shop (name, baker) VALUES ('corner', 'ann')")
+                .await
+                .unwrap();
+            let v1 = named(
+                Schema::from_models(vec![(
+                    "v1".into(),
+                    aludel::sea_orm::table::<shop_v1::Entity>(d),
+                )])
+                .unwrap(),
+                d,
+            );
+            let before = live(&mut c).await;
+            assert!(
+                aludel_diff::diff(&before, &v1, d).unwrap().is_empty(),
+                "{d}"
+            );
+            let v2 = named(
+                Schema::from_models(vec![(
+                    "shop".into(),
+                    <shop::Entity as aludel::sea_orm::EntityModel>::table(d),
+                )])
+                .unwrap(),
+                d,
+            );
+            let plan = aludel_diff::diff(&before, &v2, d).unwrap();
+            let kinds: Vec<String> = plan
+                .upgrade
+                .iter()
+                .map(|op| {
+                    format!("{op:?}")
+                        .split([' ', '{', '('])
+                        .next()
+                        .unwrap()
+                        .to_string()
+                })
+                .collect();
+            for kind in ["RenameColumn", "AlterColumn", "DropColumn", "AddColumn"] {
+                assert!(
+                    kinds.iter().any(|k| k == kind),
+                    "{d}: no {kind} in {kinds:?}"
+                );
+            }
+            let state = run(&mut c, &plan.upgrade, &before, "upgrade").await;
+            let after = live(&mut c).await;
+            let left = aludel_diff::diff(&after, &v2, d).unwrap();
+            assert!(left.is_empty(), "{d}: {:#?}", left.upgrade);
+            let chef = c.query_column("SELECT chef FROM shop").await.unwrap();
+            assert_eq!(chef, [Some("ann".to_string())], "{d}");
+            run(&mut c, &plan.downgrade, &state, "downgrade").await;
+            let back = live(&mut c).await;
+            let left = aludel_diff::diff(&back, &v1, d).unwrap();
+            assert!(left.is_empty(), "{d}: {:#?}", left.upgrade);
+            let baker = c.query_column("SELECT baker FROM shop").await.unwrap();
+            assert_eq!(baker, [Some("ann".to_string())], "{d}");
+            c.close().await;
+        });
+    }
+}
+
+/// A project whose models are the SeaORM entities of examples/blog-seaorm.
+fn seaorm_project(db: &TestDb) -> aludel_tests::Project {
+    let p = aludel_tests::Project::new(&db.url);
+    let root = aludel_tests::workspace_root();
+    std::fs::write(
+        p.root().join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [dependencies]\naludel = {{ path = {:?}, features = [\"sea-orm\"] }}\n\
+             sea-orm = {{ version = \"2\", default-features = false, features = [\"macros\", \"with-chrono\"] }}\n",
+            root.join("crates/aludel").display().to_string()
+        ),
+    )
+    .unwrap();
+    let source = std::fs::read_to_string(root.join("examples/blog-seaorm/src/lib.rs")).unwrap();
+    p.set_models(&source);
+    p
+}
+
+/// The Alembic workflow on SeaORM entities, through the `aludel` command on every
+/// backend: the first revision, upgrade, a clean check; an entity changed (a column
+/// added, one renamed with `#[aludel(renamed_from)]`, one dropped), autogenerated,
+/// upgraded, clean again, downgraded; and an entity left without `aludel::SeaOrm` is a
+/// forgotten model, not a table to drop.
+#[test]
+fn the_seaorm_blog_through_the_aludel_command() {
+    for db in TestDb::all() {
+        let d = db.dialect;
+        let p = seaorm_project(&db);
+        p.aludel(&["revision", "--autogenerate", "-m", "init"]).ok();
+        p.aludel(&["upgrade", "head"]).ok();
+        let clean = "No new upgrade operations detected.";
+        assert_eq!(p.aludel(&["check"]).ok().stdout.trim(), clean, "{d}");
+        let current = |p: &aludel_tests::Project| {
+            let out = p.aludel(&["current"]).ok().stdout;
+            out.split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        };
+        let init = current(&p);
+
+        let source = std::fs::read_to_string(p.root().join("src/lib.rs")).unwrap();
+        let changed = source
+            .replace(
+                "        #[sea_orm(default_value = 0)]\n        pub score: f64,",
+                "        #[sea_orm(default_value = 0)]\n        #[aludel(renamed_from = \"score\")]\n        pub rating: f64,",
+            )
+            .replace("        pub published_at: Option<DateTime>,\n", "")
+            .replace(
+                "        pub title: String,\n",
+                "        pub title: String,\n        #[sea_orm(column_type = \"Text\", nullable)]\n        pub summary: Option<String>,\n",
+            );
+        assert_ne!(changed, source);
+        p.set_models(&changed);
+        p.aludel(&["revision", "--autogenerate", "-m", "change posts"])
+            .ok();
+        let file = std::fs::read_to_string(
+            p.revision_files()
+                .iter()
+                .find(|f| f.to_string_lossy().contains("change_posts"))
+                .unwrap(),
+        )
+        .unwrap();
+        for op in ["rename_column", "add_column", "drop_column"] {
+            assert!(file.contains(op), "{d}: no {op} in\n{file}");
+        }
+        p.aludel(&["upgrade", "head"]).ok();
+        assert_eq!(p.aludel(&["check"]).ok().stdout.trim(), clean, "{d}");
+        p.aludel(&["downgrade", "-1"]).ok();
+        assert_eq!(current(&p), init, "{d}");
+
+        if d == Dialect::Sqlite {
+            p.aludel(&["upgrade", "head"]).ok();
+            p.set_models(&changed.replacen(
+                "DeriveEntityModel, aludel::SeaOrm)]\n    #[sea_orm(table_name = \"votes\")]",
+                "DeriveEntityModel)]\n    #[sea_orm(table_name = \"votes\")]",
+                1,
+            ));
+            let out = p.aludel(&["check"]);
+            assert_eq!(out.status.code(), Some(1), "{out:?}");
+            assert!(
+                out.stderr.contains("refusing to drop votes")
+                    && out.stderr.contains("Model (table votes)"),
+                "{out:?}"
+            );
+        }
+    }
+}

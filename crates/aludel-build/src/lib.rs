@@ -165,7 +165,8 @@ pub fn path_dependencies(toml: &str) -> Vec<String> {
 }
 
 /// The names of the structs of a source file that derive `aludel::Model` (or `Model` in a
-/// file that mentions aludel). Comments and what follows `#[cfg(test)]` are skipped:
+/// file that mentions aludel), and SeaORM's entities (`DeriveEntityModel`) as
+/// `Model (table name)`, the name `#[derive(aludel::SeaOrm)]` registers them by. Comments and what follows `#[cfg(test)]` are skipped:
 /// test models are not compiled into the runner.
 pub fn models_in(source: &str) -> Vec<String> {
     let mut code = String::with_capacity(source.len());
@@ -191,6 +192,14 @@ pub fn models_in(source: &str) -> Vec<String> {
             d == "aludel::Model" || d == "::aludel::Model" || (d == "Model" && mentions_aludel)
         });
         rest = &after[close..];
+        let is_entity = derives
+            .split(',')
+            .map(str::trim)
+            .any(|d| d == "DeriveEntityModel" || d.ends_with("::DeriveEntityModel"));
+        if is_entity && let Some(table) = sea_orm_table_name(rest) {
+            names.push(format!("Model (table {table})"));
+            continue;
+        }
         if !is_model {
             continue;
         }
@@ -207,6 +216,17 @@ pub fn models_in(source: &str) -> Vec<String> {
         }
     }
     names
+}
+
+/// The `table_name = "..."` of the `#[sea_orm(...)]` attributes before the next `struct`.
+fn sea_orm_table_name(after_derive: &str) -> Option<String> {
+    let head = &after_derive[..after_derive.find("struct ")?];
+    let at = head.find("table_name")?;
+    let value = head[at + "table_name".len()..]
+        .trim_start()
+        .strip_prefix('=')?;
+    let value = value.trim_start().strip_prefix('"')?;
+    Some(value[..value.find('"')?].to_string())
 }
 
 fn generate_models(models: &[FoundModel]) -> String {
@@ -273,6 +293,24 @@ mod tests {
             models_in(tests).is_empty(),
             "test models are not in the runner"
         );
+    }
+
+    #[test]
+    fn seaorm_entities_are_found_by_their_table() {
+        let src = r#"
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, aludel::SeaOrm)]
+#[sea_orm(schema_name = "shop", table_name = "cake")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+"#;
+        assert_eq!(models_in(src), ["Model (table cake)"]);
     }
 
     #[test]

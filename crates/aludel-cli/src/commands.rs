@@ -22,7 +22,7 @@ use crate::config::{self, Project, UrlSource};
 pub struct Compiled {
     pub revisions: &'static [RevisionDef],
     /// The schema of every model linked into the runner.
-    pub models: fn() -> Result<Schema, String>,
+    pub models: fn(Dialect) -> Result<Schema, String>,
     /// The struct names of the models linked into the runner.
     pub registered_models: fn() -> Vec<&'static str>,
     /// The models the build script found in the source of the runner's path
@@ -241,7 +241,7 @@ fn target_schema(
     project: &Project,
     dialect: Dialect,
 ) -> anyhow::Result<Schema> {
-    let mut schema = (compiled.models)().map_err(anyhow::Error::msg)?;
+    let mut schema = (compiled.models)(dialect).map_err(anyhow::Error::msg)?;
     project.config.retain_managed(&mut schema);
     project.config.naming.apply(&mut schema, dialect);
     Ok(schema)
@@ -322,12 +322,7 @@ async fn autogenerate_plan(
 /// found in the source but not linked, or no model linked at all.
 fn guard_drops(compiled: &Compiled, plan: &Plan, live: &Schema) -> anyhow::Result<()> {
     let registered = (compiled.registered_models)();
-    let unlinked: Vec<String> = compiled
-        .expected_models
-        .iter()
-        .filter(|(name, _)| !registered.contains(name))
-        .map(|(name, file)| format!("{name} ({file})"))
-        .collect();
+    let unlinked = unlinked_models(&registered, compiled.expected_models);
     let drops: Vec<String> = plan
         .upgrade
         .iter()
@@ -336,7 +331,7 @@ fn guard_drops(compiled: &Compiled, plan: &Plan, live: &Schema) -> anyhow::Resul
             _ => None,
         })
         .collect();
-    let fix = "link the crate that holds them into the runner: `use <crate> as _;` in the runner's src/main.rs and the crate in its Cargo.toml";
+    let fix = "link the crate that holds them into the runner: `use <crate> as _;` in the runner's src/main.rs and the crate in its Cargo.toml (a SeaORM entity also needs `aludel::SeaOrm` in the derive of its Model)";
     if !unlinked.is_empty() {
         if !drops.is_empty() {
             bail!(
@@ -359,6 +354,20 @@ fn guard_drops(compiled: &Compiled, plan: &Plan, live: &Schema) -> anyhow::Resul
         );
     }
     Ok(())
+}
+
+/// The models found in the source that are not linked into the runner. SeaORM entities
+/// (`Model (table ...)`) count once the project makes any entity a model: a project that
+/// uses aludel's own derive only may keep SeaORM entities aludel does not manage.
+fn unlinked_models(registered: &[&str], expected: &[(&str, &str)]) -> Vec<String> {
+    const ENTITY: &str = "Model (table ";
+    let entities_are_models = registered.iter().any(|r| r.starts_with(ENTITY));
+    expected
+        .iter()
+        .filter(|(name, _)| !registered.contains(name))
+        .filter(|(name, _)| entities_are_models || !name.starts_with(ENTITY))
+        .map(|(name, file)| format!("{name} ({file})"))
+        .collect()
 }
 
 fn print_notes(plan: &Plan) {
@@ -550,7 +559,7 @@ async fn migrate(
         );
     }
     let mut db = ctx.connect(project).await?;
-    let models = (ctx.compiled.models)().map_err(anyhow::Error::msg)?;
+    let models = (ctx.compiled.models)(db.dialect()).map_err(anyhow::Error::msg)?;
     let introspect = introspect_options(&models);
     let mut progress = crate::progress::Reporter::new(opts.lock_timeout);
     let ran = aludel_runner::migrate(
@@ -837,4 +846,29 @@ fn merge(
         Vec::new(),
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unlinked_models;
+
+    /// A SeaORM entity without `aludel::SeaOrm` is a forgotten model once the project
+    /// makes other entities models; in a project that does not, entities are not aludel's.
+    #[test]
+    fn a_forgotten_seaorm_entity_is_unlinked_once_entities_are_models() {
+        let expected = [
+            ("User", "src/user.rs"),
+            ("Model (table cake)", "src/cake.rs"),
+            ("Model (table fruit)", "src/fruit.rs"),
+        ];
+        assert_eq!(
+            unlinked_models(&["User", "Model (table cake)"], &expected),
+            ["Model (table fruit) (src/fruit.rs)"]
+        );
+        assert!(unlinked_models(&["User"], &expected).is_empty());
+        assert_eq!(
+            unlinked_models(&["Model (table cake)"], &expected),
+            ["User (src/user.rs)", "Model (table fruit) (src/fruit.rs)"]
+        );
+    }
 }

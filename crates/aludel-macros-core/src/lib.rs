@@ -28,6 +28,14 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
     }
 }
 
+/// Expands `#[derive(SeaOrm)]` (on a SeaORM entity's `Model`).
+pub fn derive_sea_orm(input: TokenStream) -> TokenStream {
+    match syn::parse2::<syn::DeriveInput>(input) {
+        Ok(ast) => model::sea_orm::expand(&ast),
+        Err(e) => e.to_compile_error(),
+    }
+}
+
 /// Expands `#[derive(Enum)]`.
 pub fn derive_enum(input: TokenStream) -> TokenStream {
     match syn::parse2::<syn::DeriveInput>(input) {

@@ -13,6 +13,7 @@ use crate::ctxt::Ctxt;
 use crate::symbol::{ALUDEL, FIELD_KEYS, FK_ACTIONS, RENAME_RULES, STRUCT_KEYS};
 
 mod describe;
+pub(crate) mod sea_orm;
 mod sqlx;
 pub use describe::describe;
 
@@ -885,7 +886,7 @@ fn generate(input: &DeriveInput, s: &StructAttrs, fields: &[Field]) -> TokenStre
 
         ::aludel::__private::inventory::submit! {
             ::aludel::__private::ModelEntry {
-                table: <#ident as ::aludel::Model>::table,
+                table: |_| <#ident as ::aludel::Model>::table(),
                 rust_name: #rust_name,
                 module_path: ::core::module_path!(),
             }

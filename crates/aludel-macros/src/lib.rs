@@ -14,3 +14,11 @@ pub fn derive_model(input: TokenStream) -> TokenStream {
 pub fn derive_enum(input: TokenStream) -> TokenStream {
     aludel_macros_core::derive_enum(input.into()).into()
 }
+
+/// Makes a SeaORM entity a model: on its `Model`, next to `DeriveEntityModel`. The table
+/// is read from SeaORM's metadata; `#[aludel(...)]` adds what SeaORM cannot say (checks,
+/// comments, renames, named and partial indexes). Needs the `sea-orm` feature of `aludel`.
+#[proc_macro_derive(SeaOrm, attributes(aludel))]
+pub fn derive_sea_orm(input: TokenStream) -> TokenStream {
+    aludel_macros_core::derive_sea_orm(input.into()).into()
+}

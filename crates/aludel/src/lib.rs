@@ -30,6 +30,8 @@ pub mod sea_orm;
 // The derives name `::aludel`; this lets them work inside this crate's own tests.
 extern crate self as aludel;
 
+#[cfg(feature = "sea-orm")]
+pub use aludel_macros::SeaOrm;
 pub use aludel_macros::{Enum, Model};
 pub use aludel_schema as schema;
 pub use types::SqlType;
@@ -42,9 +44,6 @@ pub trait Model {
     fn table() -> Table;
 }
 
-/// The schema of every model linked into this program, with the PostgreSQL enum types
-/// their columns use. Two models of one table, or one enum with two value lists, are
-/// errors.
 /// The features of this crate that map Rust types to column types: the types models may
 /// use (what `aludel inspect` writes).
 pub const TYPE_FEATURES: &[&str] = &[
@@ -60,10 +59,13 @@ pub const TYPE_FEATURES: &[&str] = &[
     "decimal",
 ];
 
-pub fn schema() -> Result<Schema, String> {
+/// The schema of every model linked into this program for `dialect` (a SeaORM entity's
+/// column types depend on it), with the PostgreSQL enum types their columns use. Two
+/// models of one table, or one enum with two value lists, are errors.
+pub fn schema(dialect: aludel_schema::Dialect) -> Result<Schema, String> {
     let entries: Vec<(&__private::ModelEntry, Table)> = inventory::iter::<__private::ModelEntry>
         .into_iter()
-        .map(|m| (m, (m.table)()))
+        .map(|m| (m, (m.table)(dialect)))
         .collect();
     Schema::from_models(
         entries
@@ -117,9 +119,9 @@ pub mod __private {
 
     use aludel_schema::Table;
 
-    /// One model, registered by `#[derive(Model)]`.
+    /// One model, registered by `#[derive(Model)]` or `#[derive(SeaOrm)]`.
     pub struct ModelEntry {
-        pub table: fn() -> Table,
+        pub table: fn(aludel_schema::Dialect) -> Table,
         pub rust_name: &'static str,
         pub module_path: &'static str,
     }
@@ -139,6 +141,11 @@ pub mod __private {
             .map(|m| m.rust_name)
             .collect()
     }
+
+    #[cfg(feature = "sea-orm")]
+    pub use crate::sea_orm::{sea_orm_check, sea_orm_column};
+    #[cfg(feature = "sea-orm")]
+    pub use ::sea_orm;
 
     #[cfg(feature = "runner")]
     pub use mimalloc::MiMalloc;

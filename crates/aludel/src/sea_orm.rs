@@ -17,6 +17,14 @@ use aludel_schema::{
     Column, ColumnType, Dialect, FkAction, ForeignKey, Index, PrimaryKey, Table, TableName, Unique,
 };
 
+/// A SeaORM entity that is a model: `#[derive(aludel::SeaOrm)]` on its `Model` implements
+/// it for its `Entity` and registers it, so that the runner sees it when its crate is
+/// linked.
+pub trait EntityModel: EntityTrait {
+    /// The entity's table on `dialect`: [`table`], with what `#[aludel(...)]` adds.
+    fn table(dialect: Dialect) -> Table;
+}
+
 /// The table of the SeaORM entity `E` as SeaORM creates it on `dialect`.
 pub fn table<E: EntityTrait>(dialect: Dialect) -> Table {
     let entity = E::default();
@@ -152,4 +160,19 @@ fn foreign_key(fk: &sea_query::TableForeignKey) -> ForeignKey {
     .on_update(action(fk.get_on_update()));
     out.name = fk.get_name().map(str::to_string);
     out
+}
+
+/// Applies `f` to the column `name` of `t` (what a field's `#[aludel(...)]` adds).
+#[doc(hidden)]
+pub fn sea_orm_column(t: &mut Table, name: &str, f: impl FnOnce(&mut Column)) {
+    if let Some(c) = t.columns.iter_mut().find(|c| c.name == name) {
+        f(c);
+    }
+}
+
+/// A field's `#[aludel(check = "...")]`: a check named as a model field's check is.
+#[doc(hidden)]
+pub fn sea_orm_check(t: &mut Table, column: &str, expr: &str) {
+    let name = format!("ck_{}_{column}", t.name);
+    t.checks.push(aludel_schema::Check::new(expr).named(name));
 }

@@ -172,7 +172,7 @@ fn defaults_of_the_derive() {
 
 #[test]
 fn registered_models_form_the_schema() {
-    let s = crate::schema().unwrap();
+    let s = crate::schema(aludel_schema::Dialect::Postgres).unwrap();
     let names: Vec<aludel_schema::TableName> = s.tables.iter().map(|t| t.table_name()).collect();
     let mut sorted = names.clone();
     sorted.sort();
