@@ -90,6 +90,7 @@ mod pantry {
         pub small: i16,
         pub big: Option<i64>,
         pub ratio: f32,
+        #[sea_orm(column_name = "NetWeight")]
         pub weight: f64,
         pub open: bool,
         #[sea_orm(column_type = "Char(Some(3))")]
