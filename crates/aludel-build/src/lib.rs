@@ -192,12 +192,19 @@ pub fn models_in(source: &str) -> Vec<String> {
             d == "aludel::Model" || d == "::aludel::Model" || (d == "Model" && mentions_aludel)
         });
         rest = &after[close..];
-        let is_entity = derives
-            .split(',')
-            .map(str::trim)
-            .any(|d| d == "DeriveEntityModel" || d.ends_with("::DeriveEntityModel"));
-        if is_entity && let Some(table) = sea_orm_table_name(rest) {
-            names.push(format!("Model (table {table})"));
+        let derived = |name: &str| {
+            derives
+                .split(',')
+                .map(str::trim)
+                .any(|d| d == name || d.ends_with(&format!("::{name}")))
+        };
+        if derived("DeriveEntityModel")
+            && let Some(table) = sea_orm_table_name(rest.trim_start_matches([')', ']']))
+        {
+            names.push(match derived("SeaOrm") {
+                true => format!("Model (table {table})"),
+                false => format!("Model (table {table}) {NOT_DERIVED}"),
+            });
             continue;
         }
         if !is_model {
@@ -218,15 +225,77 @@ pub fn models_in(source: &str) -> Vec<String> {
     names
 }
 
-/// The `table_name = "..."` of the `#[sea_orm(...)]` attributes before the next `struct`.
+/// How an entity the source does not make a model is named in `EXPECTED_MODELS`.
+pub const NOT_DERIVED: &str = "without aludel::SeaOrm";
+
+/// The `table_name = "..."` of the `#[sea_orm(...)]` attributes that follow a derive, up
+/// to the item they are on; string values are read whole (with their escapes), so a
+/// `table_name` or `struct` inside another value is not taken for one.
 fn sea_orm_table_name(after_derive: &str) -> Option<String> {
-    let head = &after_derive[..after_derive.find("struct ")?];
-    let at = head.find("table_name")?;
-    let value = head[at + "table_name".len()..]
-        .trim_start()
-        .strip_prefix('=')?;
-    let value = value.trim_start().strip_prefix('"')?;
-    Some(value[..value.find('"')?].to_string())
+    let mut rest = after_derive;
+    while let Some(attr) = rest.trim_start().strip_prefix("#[") {
+        let (inner, after) = split_attribute(attr)?;
+        rest = after;
+        let Some(args) = inner.trim_start().strip_prefix("sea_orm") else {
+            continue;
+        };
+        let mut words = args.trim_start().strip_prefix('(')?;
+        loop {
+            words = words.trim_start();
+            let key: String = words
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            words = words[key.len()..].trim_start();
+            let value = words.strip_prefix('=').map(str::trim_start);
+            let (text, after) = match value.and_then(|v| v.strip_prefix('"')) {
+                Some(v) => read_string(v)?,
+                None => (
+                    String::new(),
+                    words.trim_start_matches(|c: char| c != ',' && c != ')'),
+                ),
+            };
+            if key == "table_name" && value.is_some() {
+                return Some(text);
+            }
+            let Some(next) = after.trim_start().strip_prefix(',') else {
+                break;
+            };
+            words = next;
+        }
+    }
+    None
+}
+
+/// The text of an attribute up to its closing `]`, strings skipped, and what follows.
+fn split_attribute(s: &str) -> Option<(&str, &str)> {
+    let (mut depth, mut in_str, mut escaped) = (0usize, false, false);
+    for (i, c) in s.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_str => escaped = true,
+            '"' => in_str = !in_str,
+            '[' if !in_str => depth += 1,
+            ']' if !in_str && depth == 0 => return Some((&s[..i], &s[i + 1..])),
+            ']' if !in_str => depth -= 1,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A string literal's value (after its opening quote), unescaped, and what follows it.
+fn read_string(s: &str) -> Option<(String, &str)> {
+    let mut out = String::new();
+    let mut chars = s.char_indices();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Some((out, &s[i + 1..])),
+            '\\' => out.push(chars.next()?.1),
+            c => out.push(c),
+        }
+    }
+    None
 }
 
 fn generate_models(models: &[FoundModel]) -> String {
@@ -311,6 +380,23 @@ pub struct Model {
 pub enum Relation {}
 "#;
         assert_eq!(models_in(src), ["Model (table cake)"]);
+        let tricky = r#"
+#[derive(DeriveEntityModel)]
+#[doc = "the table_name = \"no\" struct of cakes"]
+#[sea_orm(comment = "old table_name kept, a struct", table_name = "we\"ird")]
+pub struct Model {}
+
+#[derive(sea_orm::DeriveEntityModel)]
+#[sea_orm(schema_name = "s", rename_all = "camelCase", table_name = "fruit")]
+pub struct Model {}
+"#;
+        assert_eq!(
+            models_in(tricky),
+            [
+                format!("Model (table we\"ird) {NOT_DERIVED}"),
+                format!("Model (table fruit) {NOT_DERIVED}")
+            ]
+        );
     }
 
     #[test]

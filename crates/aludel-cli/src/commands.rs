@@ -357,11 +357,17 @@ fn guard_drops(compiled: &Compiled, plan: &Plan, live: &Schema) -> anyhow::Resul
 }
 
 /// The models found in the source that are not linked into the runner. SeaORM entities
-/// (`Model (table ...)`) count once the project makes any entity a model: a project that
-/// uses aludel's own derive only may keep SeaORM entities aludel does not manage.
+/// (`Model (table ...)`) count once the project makes any entity a model (one is linked,
+/// or one in the source derives `aludel::SeaOrm`): a project whose models are all
+/// aludel's own may keep SeaORM entities aludel does not manage.
 fn unlinked_models(registered: &[&str], expected: &[(&str, &str)]) -> Vec<String> {
     const ENTITY: &str = "Model (table ";
-    let entities_are_models = registered.iter().any(|r| r.starts_with(ENTITY));
+    // aludel_build::NOT_DERIVED: an entity whose derive lacks aludel::SeaOrm.
+    const NOT_DERIVED: &str = "without aludel::SeaOrm";
+    let entities_are_models = registered.iter().any(|r| r.starts_with(ENTITY))
+        || expected
+            .iter()
+            .any(|(n, _)| n.starts_with(ENTITY) && !n.ends_with(NOT_DERIVED));
     expected
         .iter()
         .filter(|(name, _)| !registered.contains(name))
@@ -853,22 +859,31 @@ mod tests {
     use super::unlinked_models;
 
     /// A SeaORM entity without `aludel::SeaOrm` is a forgotten model once the project
-    /// makes other entities models; in a project that does not, entities are not aludel's.
+    /// makes other entities models (linked, or in the source); in a project that does
+    /// not, entities are not aludel's.
     #[test]
     fn a_forgotten_seaorm_entity_is_unlinked_once_entities_are_models() {
         let expected = [
             ("User", "src/user.rs"),
             ("Model (table cake)", "src/cake.rs"),
-            ("Model (table fruit)", "src/fruit.rs"),
+            ("Model (table fruit) without aludel::SeaOrm", "src/fruit.rs"),
         ];
+        let fruit = "Model (table fruit) without aludel::SeaOrm (src/fruit.rs)";
         assert_eq!(
             unlinked_models(&["User", "Model (table cake)"], &expected),
-            ["Model (table fruit) (src/fruit.rs)"]
+            [fruit]
         );
-        assert!(unlinked_models(&["User"], &expected).is_empty());
+        // The crate of the entities is not linked: both entities are named.
+        assert_eq!(
+            unlinked_models(&["User"], &expected),
+            ["Model (table cake) (src/cake.rs)", fruit]
+        );
         assert_eq!(
             unlinked_models(&["Model (table cake)"], &expected),
-            ["User (src/user.rs)", "Model (table fruit) (src/fruit.rs)"]
+            ["User (src/user.rs)", fruit]
         );
+        // No entity is meant to be a model.
+        let unmanaged = [("User", "src/user.rs"), expected[2]];
+        assert!(unlinked_models(&["User"], &unmanaged).is_empty());
     }
 }

@@ -967,7 +967,7 @@ fn column_tokens(
     }
     if let Some(check) = &a.check {
         let lit = check.lit();
-        let check_name = format!("ck_{table_name}_{name}");
+        let check_name = aludel_schema::column_check_name(table_name, &name);
         body.push(quote! {
             t.checks.push(::aludel::schema::Check::new(#lit).named(#check_name));
         });
@@ -993,31 +993,6 @@ fn struct_constraint_tokens(
     if !pk_cols.is_empty() {
         body.push(quote!(t.primary_key = ::core::option::Option::Some(::aludel::schema::PrimaryKey::new([#(#pk_cols),*]));));
     }
-    for u in &s.uniques {
-        let cols: Vec<String> = u.columns.iter().map(col_of).collect();
-        let named = u.name.as_ref().map(|n| {
-            let lit = n.lit();
-            quote!(.named(#lit))
-        });
-        body.push(quote!(t.uniques.push(::aludel::schema::Unique::new([#(#cols),*]) #named);));
-    }
-    for i in &s.indexes {
-        let cols: Vec<String> = i.columns.iter().map(col_of).collect();
-        let named = i.name.as_ref().map(|n| {
-            let lit = n.lit();
-            quote!(.named(#lit))
-        });
-        let unique = i.unique.then(|| quote!(.unique()));
-        let predicate = i.predicate.as_ref().map(|p| {
-            let lit = p.lit();
-            quote!(.where_(#lit))
-        });
-        let method = i.method.as_ref().map(|m| {
-            let lit = m.lit();
-            quote!(.using(#lit))
-        });
-        body.push(quote!(t.indexes.push(::aludel::schema::Index::new([#(#cols),*]) #named #unique #predicate #method);));
-    }
     for f in &s.foreign_keys {
         let cols: Vec<String> = f.columns.iter().map(col_of).collect();
         let (table, ref_cols) = f.references.clone().unwrap_or_default();
@@ -1035,6 +1010,45 @@ fn struct_constraint_tokens(
                     .on_update(#on_update),
             );
         });
+    }
+    body.extend(table_constraint_tokens(s, &|i: &Ident| {
+        let c = col_of(i);
+        quote!(#c)
+    }));
+    body
+}
+
+/// The statements of the struct-level uniques, indexes and checks, the column of a field
+/// given by `col` (a name, or an expression that reads it).
+fn table_constraint_tokens(
+    s: &StructAttrs,
+    col: &dyn Fn(&Ident) -> TokenStream,
+) -> Vec<TokenStream> {
+    let named = |c: &ConstraintAttr| {
+        c.name.as_ref().map(|n| {
+            let lit = n.lit();
+            quote!(.named(#lit))
+        })
+    };
+    let mut body = Vec::new();
+    for u in &s.uniques {
+        let cols = u.columns.iter().map(col);
+        let named = named(u);
+        body.push(quote!(t.uniques.push(::aludel::schema::Unique::new([#(#cols),*]) #named);));
+    }
+    for i in &s.indexes {
+        let cols = i.columns.iter().map(col);
+        let named = named(i);
+        let unique = i.unique.then(|| quote!(.unique()));
+        let predicate = i.predicate.as_ref().map(|p| {
+            let lit = p.lit();
+            quote!(.where_(#lit))
+        });
+        let method = i.method.as_ref().map(|m| {
+            let lit = m.lit();
+            quote!(.using(#lit))
+        });
+        body.push(quote!(t.indexes.push(::aludel::schema::Index::new([#(#cols),*]) #named #unique #predicate #method);));
     }
     for c in &s.checks {
         let expr = c.expr.as_ref().map(Str::lit);

@@ -32,7 +32,7 @@ pub use model::{
     Check, Column, EnumType, FkAction, ForeignKey, Index, PrimaryKey, Schema, Table, TableName,
     Unique,
 };
-pub use naming::{NamingConvention, fnv1a_64};
+pub use naming::{NamingConvention, column_check_name, fnv1a_64};
 pub use normalize::{enum_check, enum_check_name, normalize, normalize_enums, normalize_table};
 pub use ops::{AlterColumn, Change, Concern, Execute, Operation, enum_column_of, reverse_all};
 pub use quote::{ident_quote, quote_ident, quote_list, quote_literal, quote_table};

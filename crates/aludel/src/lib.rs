@@ -143,8 +143,6 @@ pub mod __private {
     }
 
     #[cfg(feature = "sea-orm")]
-    pub use crate::sea_orm::{sea_orm_check, sea_orm_column};
-    #[cfg(feature = "sea-orm")]
     pub use ::sea_orm;
 
     #[cfg(feature = "runner")]

@@ -3,7 +3,8 @@
 //! [`table`] reads the table a `DeriveEntityModel` entity describes from SeaORM's own
 //! metadata: the statements its schema builder writes for the entity (what SeaORM's
 //! schema sync would create: columns, keys, `unique`, `indexed`, `unique_key`, relations
-//! with `belongs_to` as foreign keys with their actions, comments, the table's schema),
+//! with `belongs_to` as foreign keys with their actions, comments, `renamed_from`, the
+//! table's schema),
 //! and its column and primary-key traits (enum types, auto-increment). Nothing is parsed
 //! from the entity's source. Column types are rendered by sea-query for the dialect and
 //! read back as aludel reads a catalog, so that an entity compares with the tables SeaORM
@@ -84,7 +85,17 @@ fn column(def: &sea_query::ColumnDef, d: Dialect) -> Column {
     c.auto_increment = spec.auto_increment;
     c.default = spec.default.as_ref().map(|e| expr_sql(e, d));
     c.comment = spec.comment.clone();
+    c.renamed_from = renamed_from(spec.comment.as_deref()).into_iter().collect();
     c
+}
+
+/// SeaORM's `#[sea_orm(renamed_from = "old")]`, which its schema builder carries at the
+/// end of the column's comment (`renamed_from "old"`, after `; ` when there is a comment):
+/// the comment stays as SeaORM writes it, the rename becomes aludel's.
+fn renamed_from(comment: Option<&str>) -> Option<String> {
+    let (before, old) = comment?.rsplit_once("renamed_from \"")?;
+    let old = old.strip_suffix('"')?;
+    (before.is_empty() || before.ends_with("; ")).then(|| old.to_string())
 }
 
 /// A SeaORM enum column (`DeriveActiveEnum` with `db_type = "Enum"`) where the dialect
@@ -160,19 +171,4 @@ fn foreign_key(fk: &sea_query::TableForeignKey) -> ForeignKey {
     .on_update(action(fk.get_on_update()));
     out.name = fk.get_name().map(str::to_string);
     out
-}
-
-/// Applies `f` to the column `name` of `t` (what a field's `#[aludel(...)]` adds).
-#[doc(hidden)]
-pub fn sea_orm_column(t: &mut Table, name: &str, f: impl FnOnce(&mut Column)) {
-    if let Some(c) = t.columns.iter_mut().find(|c| c.name == name) {
-        f(c);
-    }
-}
-
-/// A field's `#[aludel(check = "...")]`: a check named as a model field's check is.
-#[doc(hidden)]
-pub fn sea_orm_check(t: &mut Table, column: &str, expr: &str) {
-    let name = format!("ck_{}_{column}", t.name);
-    t.checks.push(aludel_schema::Check::new(expr).named(name));
 }

@@ -9,14 +9,16 @@ use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use syn::{Data, DeriveInput, Fields, Ident, LitStr};
 
-use super::{ConstraintAttr, FieldAttrs, Str, StructAttrs, parse_field_attrs, parse_struct_attrs};
+use super::{
+    FieldAttrs, Str, StructAttrs, parse_field_attrs, parse_struct_attrs, table_constraint_tokens,
+};
 use crate::ctxt::Ctxt;
 
 const SEA_ORM: &str = "sea_orm";
 
 /// What a field's `#[aludel(...)]` may add to SeaORM's column; every other key has a
 /// SeaORM spelling, which the error names.
-const FIELD_KEYS: &[&str] = &["check", "comment", "renamed_from"];
+const FIELD_KEYS: &[&str] = &["check"];
 
 /// The `#[sea_orm(...)]` a refused field key is said with.
 fn sea_orm_spelling(key: &str) -> &'static str {
@@ -32,6 +34,8 @@ fn sea_orm_spelling(key: &str) -> &'static str {
             "a `belongs_to` relation in the entity's Relation enum"
         }
         "skip" => "#[sea_orm(ignore)]",
+        "comment" => "#[sea_orm(comment = \"...\")]",
+        "renamed_from" => "#[sea_orm(renamed_from = \"...\")]",
         _ => "SeaORM's attributes",
     }
 }
@@ -45,6 +49,11 @@ struct SeaField<'a> {
 }
 
 pub(crate) fn expand(input: &DeriveInput) -> TokenStream {
+    // SeaORM 2's `#[sea_orm::model]` copies the derives of `Model` onto a second struct,
+    // `ModelEx`: the entity is registered once, from `Model`.
+    if input.ident != "Model" {
+        return TokenStream::new();
+    }
     let cx = Ctxt::default();
     let s = parse_struct_attrs(&cx, &input.attrs);
     refuse_struct_keys(&cx, &s);
@@ -59,15 +68,11 @@ pub(crate) fn expand(input: &DeriveInput) -> TokenStream {
     }
     let col = |i: &Ident| column_expr(&cx, &fields, i);
     let mut body: Vec<TokenStream> = fields.iter().filter_map(field_tokens).collect();
-    body.extend(struct_tokens(&s, &col));
+    body.extend(table_constraint_tokens(&s, &col));
     if let Some(err) = cx.check() {
         return err.to_compile_error();
     }
     let rust_name = format!("Model (table {})", table.unwrap_or_default());
-    let comment = s.comment.as_ref().map(|c| {
-        let lit = c.lit();
-        quote!(t.comment = ::core::option::Option::Some(::std::string::String::from(#lit));)
-    });
     let renamed = s.renamed_from.iter().map(Str::lit);
     quote! {
         impl ::aludel::sea_orm::EntityModel for Entity {
@@ -75,7 +80,6 @@ pub(crate) fn expand(input: &DeriveInput) -> TokenStream {
                 #[allow(unused_imports)]
                 use ::aludel::__private::sea_orm::IdenStatic as _;
                 let mut t = ::aludel::sea_orm::table::<Entity>(dialect);
-                #comment
                 #(t.renamed_from.push(::std::string::String::from(#renamed));)*
                 #(#body)*
                 t
@@ -149,7 +153,7 @@ fn parse_fields<'a>(cx: &Ctxt, input: &'a DeriveInput) -> Vec<SeaField<'a>> {
     for f in &named.named {
         let ident = f.ident.as_ref().expect("named field");
         let attrs = parse_field_attrs(cx, &f.attrs);
-        let (ignored, enum_name) = sea_orm_field(&f.attrs);
+        let (ignored, enum_name) = sea_orm_field(cx, &f.attrs);
         for (key, span) in &attrs.given {
             if ignored {
                 cx.syn_error(syn::Error::new(
@@ -166,15 +170,11 @@ fn parse_fields<'a>(cx: &Ctxt, input: &'a DeriveInput) -> Vec<SeaField<'a>> {
                 ));
             }
         }
-        let variant = (!ignored).then(|| {
-            enum_name.unwrap_or_else(|| {
-                let name = ident.to_string();
-                Ident::new(
-                    &name.trim_start_matches("r#").to_upper_camel_case(),
-                    ident.span(),
-                )
-            })
-        });
+        let variant = if ignored {
+            None
+        } else {
+            enum_name.or_else(|| column_variant(cx, ident))
+        };
         out.push(SeaField {
             ident,
             variant,
@@ -184,41 +184,76 @@ fn parse_fields<'a>(cx: &Ctxt, input: &'a DeriveInput) -> Vec<SeaField<'a>> {
     out
 }
 
+/// The `Column` variant SeaORM's derive names a field by: the field in UpperCamelCase,
+/// `Self` escaped as SeaORM escapes it.
+fn column_variant(cx: &Ctxt, ident: &Ident) -> Option<Ident> {
+    let mut name = ident
+        .to_string()
+        .trim_start_matches("r#")
+        .to_upper_camel_case();
+    if name == "Self" {
+        name.push('_');
+    }
+    match syn::parse_str::<Ident>(&name) {
+        Ok(_) => Some(Ident::new(&name, ident.span())),
+        Err(_) => {
+            cx.error_spanned_by(
+                ident,
+                format!("SeaORM names no `Column` variant for `{ident}`; give it #[sea_orm(enum_name = \"...\")]"),
+            );
+            None
+        }
+    }
+}
+
+/// Reads the `#[sea_orm(...)]` attributes, handing each key to `f`; the values of the
+/// others are skipped.
+fn each_sea_orm_key(
+    attrs: &[syn::Attribute],
+    mut f: impl FnMut(&syn::meta::ParseNestedMeta) -> syn::Result<bool>,
+) {
+    for attr in attrs.iter().filter(|a| a.path().is_ident(SEA_ORM)) {
+        // SeaORM's derive reports what it cannot parse; aludel reads what it can.
+        let _ = attr.parse_nested_meta(|meta| {
+            if f(&meta)? {
+                return Ok(());
+            }
+            super::skip_value(&meta)
+        });
+    }
+}
+
 /// `#[sea_orm(table_name = "...")]` of the struct.
 fn sea_orm_table_name(attrs: &[syn::Attribute]) -> Option<String> {
     let mut name = None;
-    for attr in attrs.iter().filter(|a| a.path().is_ident(SEA_ORM)) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("table_name") {
-                name = Some(meta.value()?.parse::<LitStr>()?.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                meta.value()?.parse::<syn::Expr>()?;
-            }
-            Ok(())
-        });
-    }
+    each_sea_orm_key(attrs, |meta| {
+        if !meta.path.is_ident("table_name") {
+            return Ok(false);
+        }
+        name = Some(meta.value()?.parse::<LitStr>()?.value());
+        Ok(true)
+    });
     name
 }
 
 /// Whether SeaORM ignores the field (`ignore`), and the `Column` variant it names it by
 /// when `enum_name` says so.
-fn sea_orm_field(attrs: &[syn::Attribute]) -> (bool, Option<Ident>) {
+fn sea_orm_field(cx: &Ctxt, attrs: &[syn::Attribute]) -> (bool, Option<Ident>) {
     let (mut ignored, mut variant) = (false, None);
-    for attr in attrs.iter().filter(|a| a.path().is_ident(SEA_ORM)) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("ignore") || meta.path.is_ident("skip") {
-                ignored = true;
-            } else if meta.path.is_ident("enum_name") {
-                let lit: LitStr = meta.value()?.parse()?;
-                variant = Some(Ident::new(&lit.value(), lit.span()));
-            } else if meta.input.peek(syn::Token![=]) {
-                meta.value()?.parse::<syn::Expr>()?;
-            } else if meta.input.peek(syn::token::Paren) {
-                meta.parse_nested_meta(|_| Ok(()))?;
+    each_sea_orm_key(attrs, |meta| {
+        if meta.path.is_ident("ignore") {
+            ignored = true;
+        } else if meta.path.is_ident("enum_name") {
+            let lit: LitStr = meta.value()?.parse()?;
+            match lit.parse::<Ident>() {
+                Ok(v) => variant = Some(v),
+                Err(_) => cx.error_spanned_by(&lit, "`enum_name` must be a Rust identifier"),
             }
-            Ok(())
-        });
-    }
+        } else {
+            return Ok(false);
+        }
+        Ok(true)
+    });
     (ignored, variant)
 }
 
@@ -237,59 +272,17 @@ fn column_expr(cx: &Ctxt, fields: &[SeaField], i: &Ident) -> TokenStream {
     }
 }
 
-/// What a field's attributes add to its column: comment, renames, a named check.
+/// What a field's attributes add to its column: a check, named as a model field's is.
 fn field_tokens(f: &SeaField) -> Option<TokenStream> {
     let v = f.variant.as_ref()?;
-    let a = &f.attrs;
-    if a.comment.is_none() && a.check.is_none() && a.renamed_from.is_empty() {
-        return None;
-    }
-    let comment = a.comment.as_ref().map(Str::lit).into_iter();
-    let check = a.check.as_ref().map(Str::lit).into_iter();
-    let renamed = a.renamed_from.iter().map(Str::lit);
+    let check = f.attrs.check.as_ref()?.lit();
     Some(quote! {
-        ::aludel::__private::sea_orm_column(&mut t, Column::#v.as_str(), |c| {
-            #(c.comment = ::core::option::Option::Some(::std::string::String::from(#comment));)*
-            #(c.renamed_from.push(::std::string::String::from(#renamed));)*
-        });
-        #(::aludel::__private::sea_orm_check(&mut t, Column::#v.as_str(), #check);)*
+        let column = Column::#v.as_str();
+        t.checks.push(
+            ::aludel::schema::Check::new(#check)
+                .named(::aludel::schema::column_check_name(&t.name, column)),
+        );
     })
-}
-
-/// The struct-level uniques, indexes and checks.
-fn struct_tokens(s: &StructAttrs, col: &dyn Fn(&Ident) -> TokenStream) -> Vec<TokenStream> {
-    let named = |c: &ConstraintAttr| {
-        c.name.as_ref().map(|n| {
-            let lit = n.lit();
-            quote!(.named(#lit))
-        })
-    };
-    let mut body = Vec::new();
-    for u in &s.uniques {
-        let cols = u.columns.iter().map(col);
-        let named = named(u);
-        body.push(quote!(t.uniques.push(::aludel::schema::Unique::new([#(#cols),*]) #named);));
-    }
-    for i in &s.indexes {
-        let cols = i.columns.iter().map(col);
-        let named = named(i);
-        let unique = i.unique.then(|| quote!(.unique()));
-        let predicate = i.predicate.as_ref().map(|p| {
-            let lit = p.lit();
-            quote!(.where_(#lit))
-        });
-        let method = i.method.as_ref().map(|m| {
-            let lit = m.lit();
-            quote!(.using(#lit))
-        });
-        body.push(quote!(t.indexes.push(::aludel::schema::Index::new([#(#cols),*]) #named #unique #predicate #method);));
-    }
-    for c in &s.checks {
-        let expr = c.expr.as_ref().map(Str::lit);
-        let name = c.name.as_ref().map(Str::lit);
-        body.push(quote!(t.checks.push(::aludel::schema::Check::new(#expr).named(#name));));
-    }
-    body
 }
 
 #[cfg(test)]
@@ -314,8 +307,12 @@ mod tests {
             pub struct Model {
                 #[sea_orm(primary_key)]
                 pub id: i32,
-                #[aludel(column = "n", comment = "ok")]
+                #[aludel(column = "n", check = "n <> ''")]
                 pub name: String,
+                #[aludel(renamed_from = "old")]
+                pub renamed: String,
+                #[sea_orm(enum_name = "not an ident")]
+                pub odd: String,
                 #[sea_orm(ignore)]
                 #[aludel(comment = "x")]
                 pub cached: i32,
@@ -325,7 +322,22 @@ mod tests {
         assert!(out.contains("#[sea_orm(table_name"), "{out}");
         assert!(out.contains("#[sea_orm(column_name"), "{out}");
         assert!(out.contains("no column to say more about"), "{out}");
-        assert!(!out.contains("comment` of a SeaORM"), "{out}");
+        assert!(out.contains("#[sea_orm(renamed_from"), "{out}");
+        assert!(
+            out.contains("`enum_name` must be a Rust identifier"),
+            "{out}"
+        );
+        assert!(!out.contains("check` of a SeaORM"), "{out}");
+    }
+
+    /// SeaORM 2's `#[sea_orm::model]` copies `Model`'s derives onto `ModelEx`: only
+    /// `Model` registers the entity.
+    #[test]
+    fn only_the_model_struct_registers() {
+        let input: syn::DeriveInput =
+            syn::parse_str("#[sea_orm(table_name = \"cake\")] pub struct ModelEx { pub id: i32 }")
+                .unwrap();
+        assert!(super::expand(&input).is_empty());
     }
 
     #[test]
@@ -339,16 +351,26 @@ mod tests {
                 #[sea_orm(primary_key)]
                 pub id: i32,
                 #[sea_orm(enum_name = "When")]
-                #[aludel(renamed_from = "baked", comment = "when it left the oven")]
+                #[aludel(check = "baked_at > 0")]
                 pub baked_at: Option<i64>,
+                #[aludel(check = "price >= 0")]
                 pub price: f64,
+                #[aludel(check = "self_ <> 0")]
+                pub self_: i32,
+                #[aludel(check = "type <> ''")]
+                pub r#type: String,
             }
             "#,
         )
         .unwrap();
         let out = super::expand(&input).to_string();
         assert!(!out.contains("compile_error"), "{out}");
-        assert!(out.contains("Column :: When . as_str ()"), "{out}");
+        for variant in ["When", "Price", "Self_", "Type"] {
+            assert!(
+                out.contains(&format!("Column :: {variant} . as_str ()")),
+                "{variant}: {out}"
+            );
+        }
         assert!(out.contains("\"ix_cake_recent\""), "{out}");
         assert!(out.contains("\"Model (table cake)\""), "{out}");
     }
