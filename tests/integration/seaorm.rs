@@ -1,6 +1,8 @@
 //! SeaORM entities as models: SeaORM's own schema builder creates the tables on each
 //! backend, and the tables aludel reads from the same entities describe them exactly.
 
+mod bakery;
+
 use aludel_schema::{Dialect, Schema};
 use aludel_tests::{TestDb, block_on};
 use sea_orm::DbBackend;
