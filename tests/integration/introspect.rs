@@ -122,7 +122,7 @@ fn catalog_query_count_is_exact_at_5_and_1000_tables() {
         block_on(async {
             let want = match db.dialect {
                 Dialect::Postgres => 5,
-                Dialect::MySql => 5,
+                Dialect::MySql => 6,
                 Dialect::Sqlite => 4,
             };
             let mut conn = db.connect().await;
@@ -311,5 +311,32 @@ fn postgres_generated_columns_and_not_null_constraints() {
         assert!(!t.get_column("n").unwrap().nullable);
         assert!(t.checks.is_empty(), "{:?}", t.checks);
         c.close().await;
+    });
+}
+
+/// MariaDB names a column-level check after its column, so two tables can each have a
+/// check named `price`: each table keeps its own (they were crossed, every table getting
+/// both, when the catalog was joined on the constraint's name alone).
+#[test]
+fn same_named_checks_of_two_tables_stay_with_their_tables_on_mysql() {
+    let Some(db) = TestDb::new(Dialect::MySql) else {
+        return;
+    };
+    block_on(async {
+        let mut c = db.connect().await;
+        c.execute("CREATE TABLE cheap (price INT CHECK (price > 0))")
+            .await
+            .unwrap();
+        c.execute("CREATE TABLE dear (price INT CHECK (price < 100))")
+            .await
+            .unwrap();
+        let live = c.introspect(&Default::default()).await.unwrap();
+        c.close().await;
+        let checks = |table: &str| -> Vec<String> {
+            let t = live.tables.iter().find(|t| t.name == table).unwrap();
+            t.checks.iter().map(|k| k.expr.replace('`', "")).collect()
+        };
+        assert_eq!(checks("cheap"), ["price > 0"]);
+        assert_eq!(checks("dear"), ["price < 100"]);
     });
 }

@@ -1,4 +1,9 @@
-//! MySQL and MariaDB: five queries on `information_schema`, whatever the number of tables.
+//! MySQL and MariaDB: six queries on `information_schema`, whatever the number of tables.
+//!
+//! Each query reads one `information_schema` table; rows are matched in Rust. MariaDB
+//! materialises every `information_schema` table it reads and joins them as nested loops,
+//! so a join in SQL costs the product of the two sides: the foreign keys' join took
+//! 0.17 s at 1,000 tables and 2.75 s at 5,000, the two queries alone 0.04 s and 0.27 s.
 
 use std::collections::HashMap;
 
@@ -32,19 +37,32 @@ FROM information_schema.STATISTICS
 WHERE TABLE_SCHEMA = DATABASE()
 ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX"#;
 
+/// The columns of every foreign key, in order; their rules come from `FK_RULES`.
 const FOREIGN_KEYS: &str = r#"
-SELECT CAST(k.TABLE_NAME AS CHAR), CAST(k.CONSTRAINT_NAME AS CHAR), CAST(k.COLUMN_NAME AS CHAR),
-       CAST(k.REFERENCED_TABLE_SCHEMA AS CHAR), CAST(k.REFERENCED_TABLE_NAME AS CHAR),
-       CAST(k.REFERENCED_COLUMN_NAME AS CHAR), CAST(r.DELETE_RULE AS CHAR),
-       CAST(r.UPDATE_RULE AS CHAR)
-FROM information_schema.KEY_COLUMN_USAGE k
-JOIN information_schema.REFERENTIAL_CONSTRAINTS r
-  ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = k.CONSTRAINT_NAME
- AND r.TABLE_NAME = k.TABLE_NAME
-WHERE k.TABLE_SCHEMA = DATABASE() AND k.REFERENCED_TABLE_NAME IS NOT NULL
-ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION"#;
+SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR),
+       CAST(REFERENCED_TABLE_SCHEMA AS CHAR), CAST(REFERENCED_TABLE_NAME AS CHAR),
+       CAST(REFERENCED_COLUMN_NAME AS CHAR)
+FROM information_schema.KEY_COLUMN_USAGE
+WHERE TABLE_SCHEMA = DATABASE() AND REFERENCED_TABLE_NAME IS NOT NULL
+ORDER BY TABLE_NAME, CONSTRAINT_NAME, ORDINAL_POSITION"#;
 
-const CHECKS: &str = r#"
+const FK_RULES: &str = r#"
+SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR), CAST(DELETE_RULE AS CHAR),
+       CAST(UPDATE_RULE AS CHAR)
+FROM information_schema.REFERENTIAL_CONSTRAINTS
+WHERE CONSTRAINT_SCHEMA = DATABASE()"#;
+
+/// MariaDB's checks name their table. A column-level check is named after its column, so
+/// two tables can have checks of the same name: they are told apart by the table.
+const CHECKS_MARIADB: &str = r#"
+SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR), CAST(CHECK_CLAUSE AS CHAR)
+FROM information_schema.CHECK_CONSTRAINTS
+WHERE CONSTRAINT_SCHEMA = DATABASE()
+ORDER BY TABLE_NAME, CONSTRAINT_NAME"#;
+
+/// MySQL 8's checks do not name their table; their names are unique in the schema, and
+/// its data dictionary joins through indexes.
+const CHECKS_MYSQL: &str = r#"
 SELECT CAST(tc.TABLE_NAME AS CHAR), CAST(cc.CONSTRAINT_NAME AS CHAR), CAST(cc.CHECK_CLAUSE AS CHAR)
 FROM information_schema.CHECK_CONSTRAINTS cc
 JOIN information_schema.TABLE_CONSTRAINTS tc
@@ -162,8 +180,13 @@ async fn read_foreign_keys(
     pos: &HashMap<String, usize>,
     database: Option<String>,
 ) -> Result<()> {
+    let mut rules: HashMap<(String, String), (Option<String>, Option<String>)> = HashMap::new();
+    for r in &db.fetch_my(FK_RULES).await? {
+        rules.insert((s(r, 0)?, s(r, 1)?), (text_my(r, 2), text_my(r, 3)));
+    }
     for r in &db.fetch_my(FOREIGN_KEYS).await? {
-        let Some(&i) = pos.get(&s(r, 0)?) else {
+        let table = s(r, 0)?;
+        let Some(&i) = pos.get(&table) else {
             continue;
         };
         let t = &mut tables[i];
@@ -180,13 +203,15 @@ async fn read_foreign_keys(
             }
             None => {
                 let ref_schema = text_my(r, 3).filter(|s| Some(s) != database.as_ref());
+                let (on_delete, on_update) =
+                    rules.remove(&(table, name.clone())).unwrap_or_default();
                 t.foreign_keys.push(ForeignKey {
                     name: Some(name),
                     columns: vec![column],
                     ref_table: TableName::qualified(ref_schema, s(r, 4)?),
                     ref_columns: vec![ref_column],
-                    on_delete: action(text_my(r, 6)),
-                    on_update: action(text_my(r, 7)),
+                    on_delete: action(on_delete),
+                    on_update: action(on_update),
                 });
             }
         }
@@ -199,7 +224,12 @@ async fn read_checks(
     tables: &mut [Table],
     pos: &HashMap<String, usize>,
 ) -> Result<()> {
-    for r in &db.fetch_my(CHECKS).await? {
+    let checks = if db.is_mariadb() {
+        CHECKS_MARIADB
+    } else {
+        CHECKS_MYSQL
+    };
+    for r in &db.fetch_my(checks).await? {
         let Some(&i) = pos.get(&s(r, 0)?) else {
             continue;
         };
