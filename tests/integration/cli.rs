@@ -950,3 +950,76 @@ fn a_long_quiet_build_says_what_it_builds() {
         );
     }
 }
+
+/// `revision --autogenerate --split N` writes the plan as a chain of revisions of at most
+/// N operations, each with its own downgrade: upgraded, they check clean; downgraded, the
+/// database is empty again.
+#[test]
+fn a_split_autogenerate_writes_a_chain_that_upgrades_and_downgrades() {
+    let Some(db) = TestDb::new(Dialect::Postgres) else {
+        return;
+    };
+    let p = Project::new(&db.url);
+    p.set_models(
+        r#"
+#[derive(aludel::Model)]
+pub struct Author {
+    #[aludel(primary_key)]
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(aludel::Model)]
+pub struct Book {
+    #[aludel(primary_key)]
+    pub id: i64,
+    #[aludel(references = "author.id")]
+    pub author_id: i64,
+}
+
+#[derive(aludel::Model)]
+pub struct Shelf {
+    #[aludel(primary_key)]
+    pub id: i32,
+}
+"#,
+    );
+    let out = p
+        .aludel(&["revision", "--autogenerate", "--split", "2", "-m", "init"])
+        .ok();
+    let files = p.revision_files();
+    assert!(files.len() >= 2, "{out:?}");
+    let texts: Vec<String> = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
+    let count = files.len();
+    for i in 1..=count {
+        let part = format!("init (part {i} of {count})");
+        assert!(texts.iter().any(|t| t.contains(&part)), "{part}");
+    }
+    assert_eq!(
+        texts
+            .iter()
+            .filter(|t| t.contains("Revises: <base>"))
+            .count(),
+        1,
+        "one chain"
+    );
+    p.aludel(&["upgrade", "head"]).ok();
+    let out = p.aludel(&["check"]).ok();
+    assert_eq!(out.stdout.trim(), "No new upgrade operations detected.");
+    p.aludel(&["downgrade", "base"]).ok();
+    block_on(async {
+        let mut c = db.connect().await;
+        let live = c.introspect(&Default::default()).await.unwrap();
+        let names: Vec<&str> = live.tables.iter().map(|t| t.name.as_str()).collect();
+        assert!(
+            names.iter().all(|n| n.starts_with("aludel_version")),
+            "{names:?}"
+        );
+        c.close().await;
+    });
+    let out = p.aludel(&["revision", "--autogenerate", "--split", "0", "-m", "x"]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+}

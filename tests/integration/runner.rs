@@ -1058,3 +1058,65 @@ fn a_sqlite_rebuild_that_would_lose_a_trigger_or_a_generated_column_is_refused()
         c.close().await;
     });
 }
+
+/// How many tables `many_tables` creates.
+static MANY: AtomicUsize = AtomicUsize::new(0);
+
+fn many_tables(op: &mut Ops) {
+    for i in 0..MANY.load(Ordering::SeqCst) {
+        op.create_table(
+            Table::new(format!("many_{i:05}"))
+                .column(Column::new("id", T::Integer).auto_increment())
+                .column(Column::new("label", T::Text))
+                .primary_key(["id"]),
+        );
+    }
+}
+
+/// A revision that needs more locks than the PostgreSQL server's lock table holds is
+/// refused before anything runs, with the numbers and both remedies (it used to fail
+/// part-way with "out of shared memory" after minutes of DDL).
+#[test]
+fn a_revision_too_large_for_the_lock_table_is_refused_before_it_runs() {
+    let Some(db) = TestDb::new(Dialect::Postgres) else {
+        return;
+    };
+    block_on(async {
+        let mut c = db.connect().await;
+        let capacity: usize = c
+            .query_column(
+                "SELECT (current_setting('max_locks_per_transaction')::int \
+                 * (current_setting('max_connections')::int \
+                 + current_setting('max_prepared_transactions')::int))::text",
+            )
+            .await
+            .unwrap()[0]
+            .as_deref()
+            .unwrap()
+            .parse()
+            .unwrap();
+        // Five locks a table: itself, its key, its sequence, its TOAST table and index.
+        MANY.store(capacity / 5 + 10, Ordering::SeqCst);
+        let defs = [RevisionDef {
+            meta: Revision {
+                id: "aaaa00000001",
+                revises: &[],
+                message: "many tables",
+            },
+            upgrade: many_tables,
+            downgrade: nothing,
+            file: "versions/many.rs",
+        }];
+        let err = up(&mut c, &defs, &opts()).await.unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, Error::TooManyLocks { .. }), "{text}");
+        assert!(
+            text.contains(&format!("more than the {capacity} "))
+                && text.contains("max_locks_per_transaction")
+                && text.contains("--split"),
+            "{text}"
+        );
+        assert!(user_tables(&mut c).await.is_empty(), "nothing ran");
+        c.close().await;
+    });
+}

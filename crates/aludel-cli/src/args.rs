@@ -53,6 +53,11 @@ pub enum Command {
         /// on the database with `stamp head`.
         #[arg(long, requires = "autogenerate")]
         baseline: bool,
+        /// With --autogenerate: write the operations as revisions of at most N operations
+        /// each, one after the other, each run in a transaction of its own (for a change
+        /// too large for one PostgreSQL transaction's locks).
+        #[arg(long, value_name = "N", requires = "autogenerate", conflicts_with = "rev_id", value_parser = clap::value_parser!(u32).range(1..))]
+        split: Option<u32>,
         /// Use this id instead of a random one.
         #[arg(long, value_name = "ID")]
         rev_id: Option<String>,

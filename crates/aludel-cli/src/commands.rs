@@ -2,7 +2,7 @@
 //! revisions, compiled in.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use aludel_diff::{NoteKind, Plan};
@@ -107,6 +107,7 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
             message,
             autogenerate,
             baseline,
+            split,
             rev_id,
         } => {
             let source = match (autogenerate, baseline) {
@@ -114,7 +115,8 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
                 (true, false) => Source::Database,
                 (false, false) => Source::Empty,
             };
-            revision(&ctx, message, source, rev_id.as_deref()).await
+            let split = split.map(|n| n as usize);
+            revision(&ctx, message, source, rev_id.as_deref(), split).await
         }
         Command::Upgrade { target, sql } => migrate(&ctx, target, *sql, Direction::Upgrade).await,
         Command::Downgrade { target, sql } => {
@@ -291,7 +293,7 @@ async fn autogenerate_plan(
     ctx: &Ctx,
     project: &Project,
     graph: &Graph<'_>,
-) -> anyhow::Result<Plan> {
+) -> anyhow::Result<(Plan, Schema)> {
     let mut db = ctx.connect(project).await?;
     require_up_to_date(&mut db, project, graph).await?;
     let dialect = db.dialect();
@@ -315,7 +317,7 @@ async fn autogenerate_plan(
         );
     }
     guard_drops(&ctx.compiled, &plan, &live)?;
-    Ok(plan)
+    Ok((plan, live))
 }
 
 /// Refuses a plan that drops tables when the runner may be missing models: a model
@@ -426,38 +428,62 @@ async fn revision(
     message: &str,
     source: Source,
     rev_id: Option<&str>,
+    split: Option<usize>,
 ) -> anyhow::Result<ExitCode> {
     let project = ctx.project()?;
     let graph = ctx.graph()?;
     let mut heads: Vec<String> = graph.heads().iter().map(|h| h.to_string()).collect();
     heads.sort();
-    let (upgrade, downgrade, warnings) = if source != Source::Empty {
-        let plan = if source == Source::Baseline {
-            baseline_plan(ctx, project, &graph)?
-        } else {
-            autogenerate_plan(ctx, project, &graph).await?
-        };
-        if plan.is_empty() {
-            println!("No changes in schema detected.");
-            return Ok(ExitCode::SUCCESS);
-        }
-        for op in &plan.upgrade {
-            eprintln!("Detected {op}");
-        }
-        print_notes(&plan);
-        let warnings = plan
-            .notes
-            .iter()
-            .filter(|n| n.kind == NoteKind::Destructive)
-            .map(|n| n.message.clone())
-            .collect();
-        (plan.upgrade, plan.downgrade, warnings)
+    if source == Source::Empty {
+        write_revision(
+            project,
+            &graph,
+            message,
+            rev_id,
+            heads,
+            Vec::new(),
+            Vec::new(),
+            Vec::new(),
+        )?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (plan, before) = if source == Source::Baseline {
+        (baseline_plan(ctx, project, &graph)?, Schema::default())
     } else {
-        (Vec::new(), Vec::new(), Vec::new())
+        autogenerate_plan(ctx, project, &graph).await?
     };
-    write_revision(
-        project, &graph, message, rev_id, heads, upgrade, downgrade, warnings,
-    )?;
+    if plan.is_empty() {
+        println!("No changes in schema detected.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    for op in &plan.upgrade {
+        eprintln!("Detected {op}");
+    }
+    print_notes(&plan);
+    let warnings: Vec<String> = plan
+        .notes
+        .iter()
+        .filter(|n| n.kind == NoteKind::Destructive)
+        .map(|n| n.message.clone())
+        .collect();
+    let Some(size) = split.filter(|&n| n < plan.upgrade.len()) else {
+        let (up, down) = (plan.upgrade, plan.downgrade);
+        write_revision(project, &graph, message, rev_id, heads, up, down, warnings)?;
+        return Ok(ExitCode::SUCCESS);
+    };
+    let parts = plan.split(&before, size)?;
+    let count = parts.len();
+    for (i, (up, down)) in parts.into_iter().enumerate() {
+        // The destructive warnings go with the parts that destroy something.
+        let said = match up.iter().any(|op| op.is_destructive()) {
+            true => warnings.clone(),
+            false => Vec::new(),
+        };
+        let part = format!("{message} (part {} of {count})", i + 1);
+        heads = vec![write_revision(
+            project, &graph, &part, None, heads, up, down, said,
+        )?];
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -471,7 +497,7 @@ fn write_revision(
     upgrade: Vec<aludel_schema::Operation>,
     downgrade: Vec<aludel_schema::Operation>,
     warnings: Vec<String>,
-) -> anyhow::Result<PathBuf> {
+) -> anyhow::Result<String> {
     let id = match rev_id {
         Some(id) => {
             if id.is_empty()
@@ -511,7 +537,7 @@ fn write_revision(
     let cwd = std::env::current_dir().unwrap_or_default();
     let shown = path.strip_prefix(&cwd).unwrap_or(&path);
     println!("Generating {} ... done", shown.display());
-    Ok(path)
+    Ok(id)
 }
 
 async fn migrate(
@@ -769,7 +795,7 @@ fn show(g: &Graph<'_>, spec: &str) -> anyhow::Result<ExitCode> {
 async fn check(ctx: &Ctx) -> anyhow::Result<ExitCode> {
     let project = ctx.project()?;
     let graph = ctx.graph()?;
-    let plan = autogenerate_plan(ctx, project, &graph).await?;
+    let (plan, _) = autogenerate_plan(ctx, project, &graph).await?;
     if plan.is_empty() {
         println!("No new upgrade operations detected.");
         return Ok(ExitCode::SUCCESS);

@@ -42,6 +42,27 @@ impl Plan {
     pub fn is_empty(&self) -> bool {
         self.upgrade.is_empty()
     }
+
+    /// The upgrade in consecutive parts of at most `size` operations, in order, each with
+    /// its own downgrade (the reverse of that part, from the schema the parts before it
+    /// leave): revisions that each run in a transaction of their own. `before` is the
+    /// schema the plan starts from.
+    pub fn split(
+        &self,
+        before: &Schema,
+        size: usize,
+    ) -> Result<Vec<(Vec<Operation>, Vec<Operation>)>> {
+        let mut state = before.clone();
+        let mut parts = Vec::new();
+        for chunk in self.upgrade.chunks(size.max(1)) {
+            let down = reverse_all(chunk, &state)?;
+            for op in chunk {
+                op.apply(&mut state)?;
+            }
+            parts.push((chunk.to_vec(), down));
+        }
+        Ok(parts)
+    }
 }
 
 /// Something the user should read about a plan.

@@ -563,3 +563,44 @@ fn primary_key_change() {
         &["drop primary key of v", "add primary key on v (a, b)"],
     );
 }
+
+/// A plan split into parts: the parts' upgrades in order build the target, and each
+/// part's downgrade, from the state after it, brings back the state before it.
+#[test]
+fn a_split_plan_builds_the_target_part_by_part_and_each_part_reverts() {
+    let before = schema(vec![users()]);
+    let target = schema(vec![
+        users().column(Column::new("bio", T::Text).nullable()),
+        with_owner(posts()),
+        Table::new("tags")
+            .column(Column::new("id", T::Integer))
+            .primary_key(["id"]),
+    ]);
+    let plan = diff(&before, &target, Dialect::Postgres).unwrap();
+    assert!(plan.upgrade.len() >= 3, "{:?}", plan.upgrade);
+    let parts = plan.split(&before, 2).unwrap();
+    assert_eq!(parts.len(), plan.upgrade.len().div_ceil(2));
+    let mut states = vec![before.clone()];
+    for (up, _) in &parts {
+        assert!(up.len() <= 2);
+        let mut next = states.last().unwrap().clone();
+        for op in up {
+            op.apply(&mut next).unwrap();
+        }
+        states.push(next);
+    }
+    let built = states.last().unwrap();
+    assert!(diff(built, &target, Dialect::Postgres).unwrap().is_empty());
+    for (i, (_, down)) in parts.iter().enumerate() {
+        let mut back = states[i + 1].clone();
+        for op in down {
+            op.apply(&mut back).unwrap();
+        }
+        assert!(
+            diff(&back, &states[i], Dialect::Postgres)
+                .unwrap()
+                .is_empty(),
+            "part {i}"
+        );
+    }
+}

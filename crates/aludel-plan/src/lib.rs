@@ -9,6 +9,7 @@
 mod error;
 mod graph;
 pub mod ledger;
+pub mod locks;
 mod plan;
 mod revision;
 

@@ -89,6 +89,8 @@ pub struct Step<'a, Db> {
     /// Whether the revision runs in one transaction: the dialect's DDL is transactional
     /// (not MySQL) and nothing in it must run outside one (PostgreSQL's `CONCURRENTLY`).
     pub transactional: bool,
+    /// The relation locks its transaction takes on PostgreSQL ([`crate::locks::estimate`]).
+    pub locks: usize,
 }
 
 impl<Db> Step<'_, Db> {
@@ -183,6 +185,7 @@ pub fn plan<'a, Db>(
                 name: name.to_string(),
             });
         }
+        let locks = crate::locks::estimate(recorded.operations(), &state);
         let (items, next) =
             render_items(&recorded, &state, dialect).map_err(|source| match source {
                 aludel_sql::Error::State { op, source } => Error::Replay {
@@ -219,6 +222,7 @@ pub fn plan<'a, Db>(
             checksum: crate::ledger::revision_checksum(d),
             transactional: dialect.transactional_ddl()
                 && !(concurrent && dialect.backend().concurrent_indexes()),
+            locks,
         });
     }
     Ok(steps)

@@ -219,6 +219,7 @@ async fn migrate_locked(
                 file: s.revision.file.to_string(),
             });
         }
+        check_locks(db, &steps, whole_run).await?;
         progress.planned(&steps);
         if whole_run {
             db.execute(d.begin()).await.map_err(busy)?;
@@ -254,6 +255,56 @@ async fn migrate_locked(
         "the version table kept changing under this run; run it again".into(),
     )
     .into())
+}
+
+/// Below this many locks a transaction fits any PostgreSQL server (the default of
+/// max_locks_per_transaction, per transaction): the server is not asked.
+const LOCKS_ANY_SERVER_HOLDS: usize = 64;
+
+/// Refuses, before anything runs, a transaction that would take more locks than the
+/// server's lock table holds (each revision's, or the whole run's with
+/// transaction_mode = "all").
+async fn check_locks(db: &mut Database, steps: &[Step<'_>], whole_run: bool) -> Result<()> {
+    let transactional = steps.iter().filter(|s| s.transactional);
+    let (step, needed) = if whole_run {
+        (steps.last(), transactional.map(|s| s.locks).sum())
+    } else {
+        let most = transactional.max_by_key(|s| s.locks);
+        (most, most.map_or(0, |s| s.locks))
+    };
+    let Some(step) = step else {
+        return Ok(());
+    };
+    let Some(query) = db.dialect().backend().lock_capacity_query() else {
+        return Ok(());
+    };
+    if needed <= LOCKS_ANY_SERVER_HOLDS {
+        return Ok(());
+    }
+    let rows = db.query_rows(query).await?;
+    let number = |i: usize| -> usize {
+        rows.first()
+            .and_then(|r| r.get(i).cloned().flatten())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(usize::MAX)
+    };
+    let (capacity, slots) = (number(0), number(1).max(1));
+    if needed <= capacity {
+        return Ok(());
+    }
+    Err(Error::TooManyLocks {
+        id: step.revision.meta.id.to_string(),
+        file: step.revision.file.to_string(),
+        needed,
+        capacity,
+        slots,
+        at_least: (needed + needed / 5).div_ceil(slots),
+        whole_run: if whole_run {
+            "; transaction_mode = \"all\" runs every pending revision in one transaction, so their locks add up: set transaction_mode = \"revision\" in aludel.toml"
+        } else {
+            ""
+        },
+    })
 }
 
 /// Commits the open transaction after `result`, or rolls it back.

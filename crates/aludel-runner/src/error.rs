@@ -70,6 +70,23 @@ pub enum Error {
         .lost.join(", ")
     )]
     RebuildWouldLose { table: String, lost: Vec<String> },
+    #[error(
+        "revision {id} ({file}) takes about {needed} locks in one transaction, more than the {capacity} this PostgreSQL server's lock table holds \
+         (max_locks_per_transaction × {slots} connections and prepared transactions); past that a transaction can fail part-way with \"out of shared memory\", so nothing was run. \
+         Either raise max_locks_per_transaction to at least {at_least} in postgresql.conf and restart the server, \
+         or write the revision as several smaller ones: delete it and run `aludel revision --autogenerate --split 1000 -m ...` \
+         (each part in its own transaction){whole_run}"
+    )]
+    TooManyLocks {
+        id: String,
+        file: String,
+        needed: usize,
+        capacity: usize,
+        slots: usize,
+        at_least: usize,
+        /// What to say when transaction_mode = "all" adds the revisions up.
+        whole_run: &'static str,
+    },
     #[error(transparent)]
     Plan(#[from] aludel_plan::Error),
     #[error(transparent)]

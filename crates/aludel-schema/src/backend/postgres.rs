@@ -37,6 +37,16 @@ impl Backend for Postgres {
         })
     }
 
+    fn lock_capacity_query(&self) -> Option<&'static str> {
+        Some(
+            "SELECT (current_setting('max_locks_per_transaction')::int \
+             * (current_setting('max_connections')::int \
+             + current_setting('max_prepared_transactions')::int))::text, \
+             (current_setting('max_connections')::int \
+             + current_setting('max_prepared_transactions')::int)::text",
+        )
+    }
+
     fn concurrent_indexes(&self) -> bool {
         true
     }
