@@ -995,7 +995,7 @@ pub struct Shelf {
         .collect();
     let count = files.len();
     for i in 1..=count {
-        let part = format!("init (part {i} of {count})");
+        let part = format!("part {i} of {count}: init");
         assert!(texts.iter().any(|t| t.contains(&part)), "{part}");
     }
     assert_eq!(

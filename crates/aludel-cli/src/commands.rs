@@ -475,11 +475,13 @@ async fn revision(
     let count = parts.len();
     for (i, (up, down)) in parts.into_iter().enumerate() {
         // The destructive warnings go with the parts that destroy something.
-        let said = match up.iter().any(|op| op.is_destructive()) {
-            true => warnings.clone(),
-            false => Vec::new(),
+        let said = if up.iter().any(|op| op.is_destructive()) {
+            warnings.clone()
+        } else {
+            Vec::new()
         };
-        let part = format!("{message} (part {} of {count})", i + 1);
+        // First, so that a file name cut to its length keeps it.
+        let part = format!("part {} of {count}: {message}", i + 1);
         heads = vec![write_revision(
             project, &graph, &part, None, heads, up, down, said,
         )?];

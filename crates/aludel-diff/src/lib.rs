@@ -52,13 +52,22 @@ impl Plan {
         before: &Schema,
         size: usize,
     ) -> Result<Vec<(Vec<Operation>, Vec<Operation>)>> {
+        // One copy of the schema, moved forward operation by operation; each operation's
+        // reverse is taken from the state it applies to.
         let mut state = before.clone();
         let mut parts = Vec::new();
         for chunk in self.upgrade.chunks(size.max(1)) {
-            let down = reverse_all(chunk, &state)?;
+            let mut undo: Vec<Vec<Operation>> = Vec::with_capacity(chunk.len());
             for op in chunk {
+                let reverse = op.reverse(&state)?.ok_or_else(|| {
+                    aludel_schema::Error::Invalid(format!(
+                        "{op} has no automatic reverse: write the downgrade by hand"
+                    ))
+                })?;
+                undo.push(reverse);
                 op.apply(&mut state)?;
             }
+            let down = undo.into_iter().rev().flatten().collect();
             parts.push((chunk.to_vec(), down));
         }
         Ok(parts)

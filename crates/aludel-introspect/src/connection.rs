@@ -349,8 +349,9 @@ pub(crate) fn pg_hint(code: &str, hint: Option<&str>) -> String {
         ("53200", _) => {
             "\n  PostgreSQL keeps a lock on every table a transaction creates or changes until it \
              commits, and this transaction needs more than its lock table holds \
-             (max_locks_per_transaction × max_connections): raise max_locks_per_transaction in \
-             postgresql.conf and restart the server, or split the revision into several"
+             (max_locks_per_transaction × server processes): raise max_locks_per_transaction in \
+             postgresql.conf and restart the server, or write the revision in parts \
+             (`aludel revision --autogenerate --split N`)"
                 .to_string()
         }
         (_, Some(h)) => format!("\n  hint from PostgreSQL: {h}"),

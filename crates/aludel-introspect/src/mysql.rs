@@ -1,6 +1,7 @@
 //! MySQL and MariaDB: six queries on `information_schema`, whatever the number of tables.
 //!
-//! Each query reads one `information_schema` table; rows are matched in Rust. MariaDB
+//! On MariaDB each query reads one `information_schema` table; rows are matched in Rust
+//! (MySQL 8's checks do not name their table: it joins two there). MariaDB
 //! materialises every `information_schema` table it reads and joins them as nested loops,
 //! so a join in SQL costs the product of the two sides: the foreign keys' join took
 //! 0.17 s at 1,000 tables and 2.75 s at 5,000, the two queries alone 0.04 s and 0.27 s.

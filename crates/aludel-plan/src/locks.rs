@@ -12,22 +12,44 @@ use aludel_schema::{ColumnType, Operation, Schema, Table, TableName};
 
 /// The relations a run of `ops` from `before` locks: each table it creates, changes or
 /// drops, with its indexes, sequences and TOAST table and index, and each table a new
-/// foreign key references. An estimate from the operations alone: it errs high rather
-/// than low for tables whose storage it cannot see.
+/// foreign key references. An estimate from the operations alone; a change that rewrites
+/// a table (a type change, a dropped column) counts every relation of it.
 pub fn estimate(ops: &[Operation], before: &Schema) -> usize {
     let mut locked: HashSet<String> = HashSet::new();
+    let existing = |t: &TableName| before.tables.by_name(t);
     for op in ops {
         match op {
             Operation::CreateTable { table } => table_relations(table, &mut locked),
-            Operation::DropTable { table } => match before.tables.by_name(table) {
-                Some(t) => table_relations(t, &mut locked),
-                None => {
-                    locked.insert(format!("t {table}"));
-                }
-            },
+            Operation::DropTable { table } | Operation::DropColumn { table, .. } => {
+                whole_table(table, existing(table), &mut locked)
+            }
+            Operation::AlterColumn(a) if a.ty.is_some() => {
+                whole_table(&a.table, existing(&a.table), &mut locked)
+            }
             Operation::CreateIndex { table, index, .. } => {
                 locked.insert(format!("t {table}"));
-                locked.insert(format!("i {table} {:?} {:?}", index.name, index.columns));
+                locked.insert(format!(
+                    "new index {table} {:?} {:?}",
+                    index.name, index.columns
+                ));
+            }
+            Operation::AddUnique { table, unique } => {
+                locked.insert(format!("t {table}"));
+                locked.insert(format!("new unique {table} {:?}", unique.columns));
+            }
+            Operation::AddPrimaryKey { table, .. } => {
+                locked.insert(format!("t {table}"));
+                locked.insert(format!("pk {table}"));
+            }
+            Operation::AddColumn { table, column } => {
+                locked.insert(format!("t {table}"));
+                if column.auto_increment {
+                    locked.insert(format!("seq {table} {}", column.name));
+                }
+                if out_of_line(&column.ty) {
+                    locked.insert(format!("toast {table}"));
+                    locked.insert(format!("toast index {table}"));
+                }
             }
             Operation::AddForeignKey {
                 table, foreign_key, ..
@@ -45,8 +67,18 @@ pub fn estimate(ops: &[Operation], before: &Schema) -> usize {
     locked.len()
 }
 
+/// A table that exists: all its relations; unknown to the schema: the table itself.
+fn whole_table(name: &TableName, table: Option<&Table>, locked: &mut HashSet<String>) {
+    match table {
+        Some(t) => table_relations(t, locked),
+        None => {
+            locked.insert(format!("t {name}"));
+        }
+    }
+}
+
 /// A table, its key, unique and plain indexes, its sequences, its TOAST table and index
-/// when a column may be stored out of line, and the tables its foreign keys reference.
+/// when a row may be stored out of line, and the tables its foreign keys reference.
 fn table_relations(t: &Table, locked: &mut HashSet<String>) {
     let name = TableName::qualified(t.schema.clone(), t.name.clone());
     locked.insert(format!("t {name}"));
@@ -62,7 +94,7 @@ fn table_relations(t: &Table, locked: &mut HashSet<String>) {
     for c in t.columns.iter().filter(|c| c.auto_increment) {
         locked.insert(format!("seq {name} {}", c.name));
     }
-    if t.columns.iter().any(|c| out_of_line(&c.ty)) {
+    if has_toast(t) {
         locked.insert(format!("toast {name}"));
         locked.insert(format!("toast index {name}"));
     }
@@ -71,24 +103,45 @@ fn table_relations(t: &Table, locked: &mut HashSet<String>) {
     }
 }
 
-/// Whether PostgreSQL may store a value of the type out of line (it then gives the table
-/// a TOAST table): every variable-length type, and what aludel cannot see into.
+/// Whether PostgreSQL gives the table a TOAST table: some column's values have no bound
+/// on their size, or the widest row can pass TOAST's threshold (about 2 kB).
+fn has_toast(t: &Table) -> bool {
+    const TOAST_TUPLE_THRESHOLD: usize = 2032;
+    let mut widest = 0;
+    for c in &t.columns {
+        match max_width(&c.ty) {
+            Some(w) => widest += w,
+            None => return true,
+        }
+    }
+    widest > TOAST_TUPLE_THRESHOLD
+}
+
+/// Whether a column of the type alone can make a row need TOAST (no bound on its size).
 fn out_of_line(ty: &ColumnType) -> bool {
-    !matches!(
-        ty,
-        ColumnType::Boolean
-            | ColumnType::SmallInt
-            | ColumnType::Integer
-            | ColumnType::BigInt
-            | ColumnType::Real
-            | ColumnType::Double
-            | ColumnType::Date
-            | ColumnType::Time
-            | ColumnType::Timestamp
-            | ColumnType::TimestampTz
-            | ColumnType::Uuid
-            | ColumnType::Enum { .. }
-    )
+    max_width(ty).is_none()
+}
+
+/// The most bytes a value of the type takes in a row; `None` when it has no bound (text,
+/// bytes, JSON, a numeric without precision, what aludel cannot see into).
+fn max_width(ty: &ColumnType) -> Option<usize> {
+    Some(match ty {
+        ColumnType::Boolean => 1,
+        ColumnType::SmallInt => 2,
+        ColumnType::Integer | ColumnType::Real | ColumnType::Date | ColumnType::Enum { .. } => 4,
+        ColumnType::BigInt
+        | ColumnType::Double
+        | ColumnType::Time
+        | ColumnType::Timestamp
+        | ColumnType::TimestampTz => 8,
+        ColumnType::Uuid => 16,
+        // Four bytes a character at most (UTF-8), and the length word.
+        ColumnType::Varchar(n) | ColumnType::Char(n) => 4 + 4 * *n as usize,
+        ColumnType::Decimal {
+            precision: Some(p), ..
+        } => 8 + 2 * (*p as usize).div_ceil(4),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -122,6 +175,15 @@ mod tests {
     }
 
     #[test]
+    fn a_table_of_unbounded_or_wide_rows_has_toast() {
+        let t = |ty| Table::new("t").column(Column::new("a", ty));
+        assert!(has_toast(&t(T::Text)));
+        assert!(has_toast(&t(T::Varchar(1000))));
+        assert!(!has_toast(&t(T::Varchar(100))));
+        assert!(!has_toast(&t(T::BigInt)));
+    }
+
+    #[test]
     fn changes_to_one_table_lock_it_once() {
         let ops = [
             Operation::AddColumn {
@@ -148,6 +210,7 @@ mod tests {
                 )
             })
             .collect();
-        assert_eq!(estimate(&ops, &Schema::default()), 25_000);
+        // A bounded varchar: no TOAST table.
+        assert_eq!(estimate(&ops, &Schema::default()), 15_000);
     }
 }

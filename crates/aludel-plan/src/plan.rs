@@ -91,6 +91,8 @@ pub struct Step<'a, Db> {
     pub transactional: bool,
     /// The relation locks its transaction takes on PostgreSQL ([`crate::locks::estimate`]).
     pub locks: usize,
+    /// How many operations the revision records.
+    pub operations: usize,
 }
 
 impl<Db> Step<'_, Db> {
@@ -223,6 +225,7 @@ pub fn plan<'a, Db>(
             transactional: dialect.transactional_ddl()
                 && !(concurrent && dialect.backend().concurrent_indexes()),
             locks,
+            operations: recorded.operations().len(),
         });
     }
     Ok(steps)

@@ -71,21 +71,18 @@ pub enum Error {
     )]
     RebuildWouldLose { table: String, lost: Vec<String> },
     #[error(
-        "revision {id} ({file}) takes about {needed} locks in one transaction, more than the {capacity} this PostgreSQL server's lock table holds \
-         (max_locks_per_transaction × {slots} connections and prepared transactions); past that a transaction can fail part-way with \"out of shared memory\", so nothing was run. \
-         Either raise max_locks_per_transaction to at least {at_least} in postgresql.conf and restart the server, \
-         or write the revision as several smaller ones: delete it and run `aludel revision --autogenerate --split 1000 -m ...` \
-         (each part in its own transaction){whole_run}"
+        "{subject} takes about {needed} locks in one transaction, more than the {capacity} this PostgreSQL server's lock table holds \
+         (max_locks_per_transaction × {slots} server processes and prepared transactions); past that a transaction can fail part-way \
+         with \"out of shared memory\", so nothing was run. {remedy}"
     )]
     TooManyLocks {
-        id: String,
-        file: String,
+        /// `revision <id> (<file>)`, or the whole run's revisions.
+        subject: String,
         needed: usize,
         capacity: usize,
         slots: usize,
-        at_least: usize,
-        /// What to say when transaction_mode = "all" adds the revisions up.
-        whole_run: &'static str,
+        /// What to do, for this direction and transaction mode.
+        remedy: String,
     },
     #[error(transparent)]
     Plan(#[from] aludel_plan::Error),

@@ -38,12 +38,18 @@ impl Backend for Postgres {
     }
 
     fn lock_capacity_query(&self) -> Option<&'static str> {
+        // The lock table has max_locks_per_transaction slots for each server process
+        // (connections, autovacuum, background workers, WAL senders) and prepared
+        // transaction; PostgreSQL 18 counts autovacuum_worker_slots.
         Some(
-            "SELECT (current_setting('max_locks_per_transaction')::int \
-             * (current_setting('max_connections')::int \
-             + current_setting('max_prepared_transactions')::int))::text, \
-             (current_setting('max_connections')::int \
-             + current_setting('max_prepared_transactions')::int)::text",
+            "WITH s AS (SELECT current_setting('max_connections')::bigint \
+             + COALESCE(current_setting('autovacuum_worker_slots', true), \
+                        current_setting('autovacuum_max_workers'))::bigint + 1 \
+             + current_setting('max_worker_processes')::bigint \
+             + current_setting('max_wal_senders')::bigint \
+             + current_setting('max_prepared_transactions')::bigint AS slots) \
+             SELECT (current_setting('max_locks_per_transaction')::bigint * slots)::text, \
+             slots::text FROM s",
         )
     }
 
