@@ -407,7 +407,7 @@ mod tests {
             Some("You might need to increase max_locks_per_transaction."),
         );
         assert!(full.contains("raise max_locks_per_transaction"), "{full}");
-        assert!(full.contains("split the revision"), "{full}");
+        assert!(full.contains("revision --autogenerate --split N"), "{full}");
         assert_eq!(
             pg_hint("42883", Some("No function matches the given name.")),
             "\n  hint from PostgreSQL: No function matches the given name."
