@@ -165,9 +165,10 @@ pub fn path_dependencies(toml: &str) -> Vec<String> {
 }
 
 /// The names of the structs of a source file that derive `aludel::Model` (or `Model` in a
-/// file that mentions aludel), and SeaORM's entities (`DeriveEntityModel`) as
-/// `Model (table name)`, the name `#[derive(aludel::SeaOrm)]` registers them by. Comments and what follows `#[cfg(test)]` are skipped:
-/// test models are not compiled into the runner.
+/// file that mentions aludel), and SeaORM's entities (`DeriveEntityModel`) by
+/// [`entity_model_name`], the name `#[derive(aludel::SeaOrm)]` registers them by.
+/// Comments and what follows `#[cfg(test)]` are skipped: test models are not compiled
+/// into the runner.
 pub fn models_in(source: &str) -> Vec<String> {
     let mut code = String::with_capacity(source.len());
     for line in source.lines() {
@@ -201,9 +202,11 @@ pub fn models_in(source: &str) -> Vec<String> {
         if derived("DeriveEntityModel")
             && let Some(table) = sea_orm_table_name(rest.trim_start_matches([')', ']']))
         {
-            names.push(match derived("SeaOrm") {
-                true => format!("Model (table {table})"),
-                false => format!("Model (table {table}) {NOT_DERIVED}"),
+            let name = entity_model_name(&table);
+            names.push(if derived("SeaOrm") {
+                name
+            } else {
+                format!("{name} {NOT_DERIVED}")
             });
             continue;
         }
@@ -225,7 +228,16 @@ pub fn models_in(source: &str) -> Vec<String> {
     names
 }
 
-/// How an entity the source does not make a model is named in `EXPECTED_MODELS`.
+/// The name a SeaORM entity is registered and expected by: `Model (table <name>)`.
+pub fn entity_model_name(table: &str) -> String {
+    format!("{ENTITY_PREFIX}{table})")
+}
+
+/// What every entity's name starts with (see [`entity_model_name`]).
+pub const ENTITY_PREFIX: &str = "Model (table ";
+
+/// How an entity the source does not make a model is named in `EXPECTED_MODELS`: its
+/// name, then this.
 pub const NOT_DERIVED: &str = "without aludel::SeaOrm";
 
 /// The `table_name = "..."` of the `#[sea_orm(...)]` attributes that follow a derive, up

@@ -363,9 +363,7 @@ fn guard_drops(compiled: &Compiled, plan: &Plan, live: &Schema) -> anyhow::Resul
 /// or one in the source derives `aludel::SeaOrm`): a project whose models are all
 /// aludel's own may keep SeaORM entities aludel does not manage.
 fn unlinked_models(registered: &[&str], expected: &[(&str, &str)]) -> Vec<String> {
-    const ENTITY: &str = "Model (table ";
-    // aludel_build::NOT_DERIVED: an entity whose derive lacks aludel::SeaOrm.
-    const NOT_DERIVED: &str = "without aludel::SeaOrm";
+    use aludel_build::{ENTITY_PREFIX as ENTITY, NOT_DERIVED};
     let entities_are_models = registered.iter().any(|r| r.starts_with(ENTITY))
         || expected
             .iter()

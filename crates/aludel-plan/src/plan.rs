@@ -187,7 +187,11 @@ pub fn plan<'a, Db>(
                 name: name.to_string(),
             });
         }
-        let locks = crate::locks::estimate(recorded.operations(), &state);
+        // Counted only where a server's lock table bounds a transaction (PostgreSQL).
+        let locks = match dialect.backend().lock_capacity_query() {
+            Some(_) => crate::locks::estimate(recorded.operations(), &state),
+            None => 0,
+        };
         let (items, next) =
             render_items(&recorded, &state, dialect).map_err(|source| match source {
                 aludel_sql::Error::State { op, source } => Error::Replay {

@@ -108,14 +108,14 @@ impl NamingConvention {
     }
 }
 
-/// Cuts `name` to `max` bytes, replacing the tail with a hash of the whole name so that
-/// two long names that share a prefix stay distinct.
 /// The name of a field's own check (`check = "..."` on a model's field or a SeaORM
 /// entity's field): `ck_<table>_<column>`.
 pub fn column_check_name(table: &str, column: &str) -> String {
     format!("ck_{table}_{column}")
 }
 
+/// Cuts `name` to `max` bytes, replacing the tail with a hash of the whole name so that
+/// two long names that share a prefix stay distinct.
 pub(crate) fn shorten(name: String, max: usize) -> String {
     if name.len() <= max {
         return name;

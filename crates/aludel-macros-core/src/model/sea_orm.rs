@@ -1,8 +1,8 @@
 //! `#[derive(aludel::SeaOrm)]`, next to SeaORM's `DeriveEntityModel` on an entity's
 //! `Model`: registers the entity as a model (its table is read from SeaORM's metadata by
 //! `aludel::sea_orm::table`), and adds what SeaORM's attributes cannot say, in
-//! `#[aludel(...)]` attributes SeaORM's derive leaves alone: checks, comments, renames,
-//! and named, partial or method-specific indexes.
+//! `#[aludel(...)]` attributes SeaORM's derive leaves alone: checks, named uniques,
+//! named, partial or method-specific indexes, and a table's rename.
 
 use heck::ToUpperCamelCase;
 use proc_macro2::{Span, TokenStream};
@@ -72,7 +72,7 @@ pub(crate) fn expand(input: &DeriveInput) -> TokenStream {
     if let Some(err) = cx.check() {
         return err.to_compile_error();
     }
-    let rust_name = format!("Model (table {})", table.unwrap_or_default());
+    let rust_name = aludel_build::entity_model_name(&table.unwrap_or_default());
     let renamed = s.renamed_from.iter().map(Str::lit);
     quote! {
         impl ::aludel::sea_orm::EntityModel for Entity {

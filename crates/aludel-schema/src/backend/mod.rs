@@ -153,10 +153,9 @@ pub trait Backend: Sync {
         None
     }
 
-    /// A query of one row and two integer columns: how many relation locks the server's
-    /// lock table holds, and how many server processes and prepared transactions share it
-    /// (PostgreSQL's `max_connections + max_prepared_transactions`). `None` where one
-    /// transaction's locks are not bounded so.
+    /// A query of one row and two integer columns (as text): how many relation locks the
+    /// server's lock table holds, and how many server processes and prepared transactions
+    /// share it. `None` where one transaction's locks are not bounded so.
     fn lock_capacity_query(&self) -> Option<&'static str> {
         None
     }
