@@ -22,6 +22,7 @@
 //!
 //! See the README for the attributes, the workflow and the type mapping.
 
+mod desc;
 mod types;
 
 #[cfg(feature = "sea-orm")]
@@ -63,16 +64,14 @@ pub const TYPE_FEATURES: &[&str] = &[
 /// column types depend on it), with the PostgreSQL enum types their columns use. Two
 /// models of one table, or one enum with two value lists, are errors.
 pub fn schema(dialect: aludel_schema::Dialect) -> Result<Schema, String> {
-    let entries: Vec<(&__private::ModelEntry, Table)> = inventory::iter::<__private::ModelEntry>
+    let models = inventory::iter::<__private::ModelEntry>
         .into_iter()
-        .map(|m| (m, (m.table)(dialect)))
-        .collect();
-    Schema::from_models(
-        entries
-            .into_iter()
-            .map(|(m, t)| (format!("{}::{}", m.module_path, m.rust_name), t))
-            .collect(),
-    )
+        .map(|m| {
+            let t = m.table.table(dialect)?;
+            Ok((format!("{}::{}", m.module_path, m.rust_name), t))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Schema::from_models(models)
 }
 
 /// What revision files use: `use aludel::migration::*;`.
@@ -115,24 +114,17 @@ macro_rules! main {
 
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::desc::{TableDesc, TableSource};
     pub use inventory;
-
-    use aludel_schema::Table;
 
     /// One model, registered by `#[derive(Model)]` or `#[derive(SeaOrm)]`.
     pub struct ModelEntry {
-        pub table: fn(aludel_schema::Dialect) -> Table,
+        pub table: TableSource,
         pub rust_name: &'static str,
         pub module_path: &'static str,
     }
 
     inventory::collect!(ModelEntry);
-
-    /// Completes a derived table: a lone integer primary key auto-increments unless the
-    /// field said `auto_increment = false`.
-    pub fn finish_table(t: Table, overrides: &[(&str, bool)]) -> Table {
-        t.with_model_auto_increment(overrides)
-    }
 
     /// The struct names of the models linked into this program.
     pub fn registered_models() -> Vec<&'static str> {

@@ -1,10 +1,11 @@
-//! A model read without a compiler: the table `#[derive(Model)]` would build, from the
+//! A model read without a compiler: the table `#[derive(Model)]` builds, from the
 //! struct's source. `aludel inspect` checks the models it writes with it before anything
-//! is compiled, and tests compare it with what the derive builds.
+//! is compiled, and the derive's expansion is this table as data (`super::desc`), the
+//! column types of Rust-typed fields left to the compiler.
 //!
-//! It follows `generate` step by step; field types are read through
-//! `aludel_schema::rust_types` (the mapping `aludel::SqlType` implements) and the enums
-//! given (what `#[derive(Enum)]` declares, by the Rust name).
+//! Here field types are read through `aludel_schema::rust_types` (the mapping
+//! `aludel::SqlType` implements) and the enums given (what `#[derive(Enum)]` declares, by
+//! the Rust name).
 
 use aludel_schema::{
     Check, Column, ColumnType, FkAction, ForeignKey, Index, PrimaryKey, Table, Unique,
@@ -24,22 +25,43 @@ pub fn describe(input: &DeriveInput, enums: &[(String, ColumnType)]) -> Result<T
     if let Some(err) = cx.check() {
         return Err(messages(err));
     }
-    let table_name = s.table_name(&input.ident);
+    let mut by_name = |_: usize, f: &Field| {
+        let inner = option_inner(&f.ty).unwrap_or(&f.ty);
+        Ok((rust_type(inner, enums)?, is_option(&f.ty)))
+    };
+    let (t, overrides) = model_table(&input.ident, &s, &fields, &mut by_name)?;
+    let overrides: Vec<(&str, bool)> = overrides.iter().map(|(n, v)| (n.as_str(), *v)).collect();
+    Ok(t.with_model_auto_increment(&overrides))
+}
+
+/// The column type and nullability of a field without a type attribute, from its Rust
+/// type; given the column's position in the table.
+pub(super) type RustType<'a> = dyn FnMut(usize, &Field) -> Result<(ColumnType, bool), String> + 'a;
+
+/// A model's table before auto-increment is decided (a lone integer primary key
+/// auto-increments: that depends on column types the compiler may be the one to know),
+/// and the fields' explicit `auto_increment` values. `rust_type` gives the columns of
+/// Rust-typed fields.
+pub(super) fn model_table(
+    ident: &Ident,
+    s: &StructAttrs,
+    fields: &[Field],
+    rust_type: &mut RustType,
+) -> Result<(Table, Vec<(String, bool)>), String> {
+    let table_name = s.table_name(ident);
     let mut t = Table::new(table_name.clone());
     t.schema = s.schema.as_ref().map(|x| x.value.clone());
     t.comment = s.comment.as_ref().map(|x| x.value.clone());
     t.renamed_from = s.renamed_from.iter().map(|x| x.value.clone()).collect();
-    let columns: Vec<&Field> = fields.iter().filter(|f| f.attrs.skip.is_none()).collect();
     let mut overrides = Vec::new();
-    for f in &columns {
-        describe_column(&mut t, f, &table_name, enums)?;
+    for f in fields.iter().filter(|f| f.attrs.skip.is_none()) {
+        describe_column(&mut t, f, &table_name, rust_type)?;
         if let Some((v, _)) = f.attrs.auto_increment {
             overrides.push((f.column_name(), v));
         }
     }
-    describe_constraints(&mut t, &s, &fields);
-    let overrides: Vec<(&str, bool)> = overrides.iter().map(|(n, v)| (n.as_str(), *v)).collect();
-    Ok(t.with_model_auto_increment(&overrides))
+    describe_constraints(&mut t, s, fields);
+    Ok((t, overrides))
 }
 
 /// The column of one field, with the constraints the field declares.
@@ -47,7 +69,7 @@ fn describe_column(
     t: &mut Table,
     f: &Field,
     table_name: &str,
-    enums: &[(String, ColumnType)],
+    rust_type: &mut RustType,
 ) -> Result<(), String> {
     let a = &f.attrs;
     let name = f.column_name();
@@ -63,10 +85,7 @@ fn describe_column(
             },
             is_option(field_ty),
         ),
-        _ => {
-            let inner = option_inner(field_ty).unwrap_or(field_ty);
-            (rust_type(inner, enums)?, is_option(field_ty))
-        }
+        _ => rust_type(t.columns.len(), f)?,
     };
     let mut c = Column::new(name.clone(), ty);
     c.nullable = nullable;
@@ -88,8 +107,10 @@ fn describe_column(
         );
     }
     if let Some(check) = &a.check {
-        t.checks
-            .push(Check::new(check.value.clone()).named(format!("ck_{table_name}_{name}")));
+        t.checks.push(
+            Check::new(check.value.clone())
+                .named(aludel_schema::column_check_name(table_name, &name)),
+        );
     }
     Ok(())
 }

@@ -88,7 +88,9 @@ pub(crate) fn expand(input: &DeriveInput) -> TokenStream {
 
         ::aludel::__private::inventory::submit! {
             ::aludel::__private::ModelEntry {
-                table: <Entity as ::aludel::sea_orm::EntityModel>::table,
+                table: ::aludel::__private::TableSource::Build(
+                    <Entity as ::aludel::sea_orm::EntityModel>::table,
+                ),
                 rust_name: #rust_name,
                 module_path: ::core::module_path!(),
             }
