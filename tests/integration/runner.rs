@@ -142,6 +142,12 @@ fn a_failure_at_each_statement_leaves_nothing_partial_or_a_resolvable_state() {
                 let mut c = db.connect().await;
                 FAIL_AT.store(k, Ordering::SeqCst);
                 let err = up(&mut c, &defs(), &opts()).await.unwrap_err();
+                // The statements go in batches: the error still names the one that failed.
+                assert!(
+                    err.to_string()
+                        .contains(&format!("while running: {BROKEN}")),
+                    "{d} k={k}: {err}"
+                );
                 if d != Dialect::MySql || k == 0 {
                     // Transactional DDL, or nothing ran: nothing remains.
                     assert!(matches!(err, Error::RolledBack { .. }), "{d} k={k}: {err}");
@@ -204,6 +210,51 @@ fn a_failure_at_each_statement_leaves_nothing_partial_or_a_resolvable_state() {
         }
     }
     FAIL_AT.store(usize::MAX, Ordering::SeqCst);
+}
+
+fn sixteen(op: &mut Ops) {
+    for i in 0..8 {
+        op.create_table(
+            Table::new(format!("t{i:02}"))
+                .column(Column::new("id", T::BigInt))
+                .column(Column::new("v", T::Integer))
+                .primary_key(["id"]),
+        );
+        op.create_index(
+            format!("t{i:02}"),
+            Index::new(["v"]).named(format!("ix_t{i:02}_v")),
+        );
+    }
+}
+
+/// The round trips of upgrading from nothing to the one revision `upgrade`.
+async fn round_trips(c: &mut Database, upgrade: fn(&mut Ops)) -> u64 {
+    let before = c.query_count();
+    assert_eq!(up(c, &one(upgrade), &opts()).await.unwrap(), 1);
+    c.query_count() - before
+}
+
+#[test]
+fn a_revisions_statements_cost_one_round_trip_whatever_their_number() {
+    for d in Dialect::ALL {
+        let (Some(a), Some(b)) = (TestDb::new(d), TestDb::new(d)) else {
+            continue;
+        };
+        block_on(async {
+            let (mut small, mut large) = (a.connect().await, b.connect().await);
+            let one_statement = round_trips(&mut small, create_a).await;
+            // Under PostgreSQL's 64 locks, past which the runner asks the server its lock
+            // table size.
+            let sixteen = round_trips(&mut large, sixteen).await;
+            assert_eq!(
+                one_statement, sixteen,
+                "{d}: one statement {one_statement}, sixteen {sixteen}"
+            );
+            assert_eq!(user_tables(&mut large).await.len(), 8, "{d}");
+            small.close().await;
+            large.close().await;
+        });
+    }
 }
 
 #[test]

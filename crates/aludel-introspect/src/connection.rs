@@ -206,6 +206,34 @@ impl Database {
         res.map_err(|source| query_error(sql, source))
     }
 
+    /// Runs statements in one round trip, each one statement (`lex::single_statement`
+    /// says which are). On failure: the index of the statement that failed, and its error;
+    /// the statements before it have run, none after it.
+    pub async fn execute_batch(&mut self, statements: &[&str]) -> BatchResult {
+        match statements {
+            [] => return Ok(()),
+            [one] => return self.execute(one).await.map(drop).map_err(|e| (0, e)),
+            _ => {}
+        }
+        self.queries += 1;
+        // Each on lines of its own: a statement may end in a `--` comment.
+        let script = statements.join("\n;\n");
+        let q = sqlx::raw_sql(AssertSqlSafe(script));
+        let mut done = 0;
+        let failed = match &mut self.conn {
+            Conn::Pg(c) => count_done(q.execute_many(c), &mut done).await,
+            Conn::My(c) => count_done(q.execute_many(c), &mut done).await,
+            Conn::Lite(c) => count_done(q.execute_many(c), &mut done).await,
+        };
+        match failed {
+            None => Ok(()),
+            Some(source) => {
+                let i = done.min(statements.len() - 1);
+                Err((i, query_error(statements[i], source)))
+            }
+        }
+    }
+
     /// Runs a query and returns its first column, each value as text.
     pub async fn query_column(&mut self, sql: &str) -> Result<Vec<Option<String>>> {
         self.queries += 1;
@@ -320,6 +348,25 @@ impl Database {
             Conn::Lite(c) => c.close().await,
         };
     }
+}
+
+/// What [`Database::execute_batch`] returns: on failure, which statement failed.
+pub type BatchResult = std::result::Result<(), (usize, Error)>;
+
+/// Drains the results of a batch, counting the statements that completed; the error that
+/// stopped it, if one did.
+async fn count_done<T>(
+    mut results: futures_util::stream::BoxStream<'_, sqlx::Result<T>>,
+    done: &mut usize,
+) -> Option<sqlx::Error> {
+    use futures_util::StreamExt;
+    while let Some(r) = results.next().await {
+        match r {
+            Ok(_) => *done += 1,
+            Err(e) => return Some(e),
+        }
+    }
+    None
 }
 
 fn query_error(sql: &str, source: sqlx::Error) -> Error {

@@ -14,7 +14,7 @@ mod mysql;
 mod postgres;
 mod sqlite;
 
-pub use connection::{Database, redact_url};
+pub use connection::{BatchResult, Database, redact_url};
 
 /// Adds `column` to the index `name` of `t`, or starts the index with `new` when it is
 /// the first of its columns: catalogs list an index once per column, in order.

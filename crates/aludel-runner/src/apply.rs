@@ -8,6 +8,7 @@
 //! plans again, so every revision is applied exactly once.
 
 use aludel_introspect::{Database, IntrospectOptions};
+use aludel_schema::lex::{Rules, single_statement};
 use aludel_schema::{Dialect, Operation, TableName};
 use aludel_sql::quote_literal;
 
@@ -438,50 +439,105 @@ async fn run_step(
     Ok(Outcome::Done)
 }
 
-/// Runs a step's statements and code in order. On failure: a transactional step is
-/// rolled back; otherwise, when nothing of it ran, its `running` ledger row goes and it
-/// counts as rolled back, else it is partially applied.
+/// Runs a step's statements and code in order, consecutive single statements in one round
+/// trip (`Database::execute_batch`). On failure: a transactional step is rolled back;
+/// otherwise, when nothing of it ran, its `running` ledger row goes and it counts as
+/// rolled back, else it is partially applied.
 async fn run_items(
     db: &mut Database,
     step: &Step<'_>,
     ledger: &Ledger<'_>,
     running: Option<i64>,
 ) -> Result<()> {
-    let id = step.revision.meta.id.to_string();
+    let d = db.dialect();
+    let rules = Rules::of(d);
+    let batching = step.transactional || !d.backend().batch_is_a_transaction();
+    let mut batch: Vec<(usize, &str)> = Vec::new();
     for (n, item) in step.items.iter().enumerate() {
-        let failed = match item {
-            Item::Sql(sql) => match rebuild_losses(db, sql).await {
-                Ok(()) => db.execute(sql).await.err().map(Error::from),
-                Err(e) => Some(e),
-            },
-            Item::Code { name, code } => code(db).await.err().map(|e| Error::Code {
-                id: id.clone(),
-                name: name.clone(),
-                message: e.to_string(),
-            }),
+        // A table rebuild's first statement waits for the batch before it: what the
+        // rebuild would lose is looked at after what comes before it has run.
+        let single = match item {
+            Item::Sql(sql) if batching && aludel_sql::sqlite_rebuild_of(sql).is_none() => {
+                single_statement(sql, rules)
+            }
+            _ => None,
         };
-        let Some(err) = failed else { continue };
-        let source = Box::new(err);
-        if step.transactional {
-            let _ = db.execute("ROLLBACK").await;
-            return Err(Error::RolledBack { id, source });
+        if let Some(sql) = single {
+            batch.push((n, sql));
+            continue;
         }
-        if n == 0
-            && matches!(item, Item::Sql(_))
-            && let Some(row) = running
-        {
-            // Nothing of it ran (a failed statement changes nothing; Rust code may have
-            // committed writes before it failed): no partial state to resolve.
-            let _ = db.execute(&ledger.delete(row)).await;
-            return Err(Error::RolledBack { id, source });
+        if let Err((n, err)) = flush(db, &mut batch).await {
+            return Err(failed(db, step, ledger, running, n, err).await);
         }
-        return Err(Error::PartiallyApplied {
-            id,
-            why: db.dialect().backend().partial_reason(),
-            source,
-        });
+        if let Some(err) = run_item(db, step, item).await {
+            return Err(failed(db, step, ledger, running, n, err).await);
+        }
+    }
+    if let Err((n, err)) = flush(db, &mut batch).await {
+        return Err(failed(db, step, ledger, running, n, err).await);
     }
     Ok(())
+}
+
+/// Runs the statements gathered so far in one round trip; on failure, the item that
+/// failed.
+async fn flush(
+    db: &mut Database,
+    batch: &mut Vec<(usize, &str)>,
+) -> std::result::Result<(), (usize, Error)> {
+    let statements: Vec<&str> = batch.iter().map(|(_, s)| *s).collect();
+    let result = db
+        .execute_batch(&statements)
+        .await
+        .map_err(|(i, e)| (batch[i].0, Error::from(e)));
+    batch.clear();
+    result
+}
+
+/// Runs one item alone: code, or SQL that is not one plain statement.
+async fn run_item(db: &mut Database, step: &Step<'_>, item: &Item) -> Option<Error> {
+    match item {
+        Item::Sql(sql) => match rebuild_losses(db, sql).await {
+            Ok(()) => db.execute(sql).await.err().map(Error::from),
+            Err(e) => Some(e),
+        },
+        Item::Code { name, code } => code(db).await.err().map(|e| Error::Code {
+            id: step.revision.meta.id.to_string(),
+            name: name.clone(),
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// The error of a step whose item `n` failed, after undoing what can be undone.
+async fn failed(
+    db: &mut Database,
+    step: &Step<'_>,
+    ledger: &Ledger<'_>,
+    running: Option<i64>,
+    n: usize,
+    err: Error,
+) -> Error {
+    let id = step.revision.meta.id.to_string();
+    let source = Box::new(err);
+    if step.transactional {
+        let _ = db.execute("ROLLBACK").await;
+        return Error::RolledBack { id, source };
+    }
+    if n == 0
+        && matches!(step.items[0], Item::Sql(_))
+        && let Some(row) = running
+    {
+        // Nothing of it ran (a failed statement changes nothing; Rust code may have
+        // committed writes before it failed): no partial state to resolve.
+        let _ = db.execute(&ledger.delete(row)).await;
+        return Error::RolledBack { id, source };
+    }
+    Error::PartiallyApplied {
+        id,
+        why: db.dialect().backend().partial_reason(),
+        source,
+    }
 }
 
 /// Refuses the first statement of a table rebuild (SQLite's way to make most changes)

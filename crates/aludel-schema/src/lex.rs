@@ -90,6 +90,30 @@ pub fn tokens_with(s: &str, rules: Rules) -> Vec<Token<'_>> {
     out
 }
 
+/// `s` as one statement, without its trailing `;`: `None` when it holds no statement or
+/// more than one (anything but a comment after a `;`), or leaves a quote open. What can
+/// be sent with other statements in one round trip, each statement's result counted as
+/// its own.
+pub fn single_statement(s: &str, rules: Rules) -> Option<&str> {
+    let (mut offset, mut end) = (0, None);
+    let mut terminated = false;
+    for t in tokens_with(s, rules) {
+        offset += t.text.len();
+        if t.is_trivia() {
+            continue;
+        }
+        if terminated || !t.closed() {
+            return None;
+        }
+        if t.is_punct(";") {
+            terminated = true;
+        } else {
+            end = Some(offset);
+        }
+    }
+    end.map(|e| &s[..e])
+}
+
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_' || c == '$'
 }
@@ -384,5 +408,36 @@ mod tests {
             ["a", " 'b,c'", " f(d, e)", " \"g,h\""]
         );
         assert_eq!(lower_words("  A  'B' \"C\" /* x */ d "), "a 'B' \"C\" d");
+    }
+    #[test]
+    fn a_single_statement_is_found_without_its_semicolon() {
+        let one = |s| single_statement(s, Rules::STANDARD);
+        assert_eq!(
+            one("CREATE TABLE t (a int)"),
+            Some("CREATE TABLE t (a int)")
+        );
+        assert_eq!(one("DROP TABLE t;\n-- done\n"), Some("DROP TABLE t"));
+        assert_eq!(
+            one("INSERT INTO t VALUES ('a;b')"),
+            Some("INSERT INTO t VALUES ('a;b')")
+        );
+        assert_eq!(
+            one(r#"CREATE TABLE "x;y" (a int) -- c;"#),
+            Some(r#"CREATE TABLE "x;y" (a int)"#)
+        );
+        // Two statements, none, or a quote left open: not one statement.
+        assert_eq!(one("DROP TABLE a; DROP TABLE b"), None);
+        assert_eq!(one("SELECT 1;;"), None);
+        assert_eq!(one("-- nothing\n"), None);
+        assert_eq!(one(";"), None);
+        assert_eq!(one("SELECT 'open"), None);
+        assert_eq!(
+            single_statement(r"INSERT INTO t VALUES ('it\'s; x')", Rules::MYSQL),
+            Some(r"INSERT INTO t VALUES ('it\'s; x')")
+        );
+        assert_eq!(
+            single_statement(r"INSERT INTO t VALUES ('it\'s; x')", Rules::STANDARD),
+            None
+        );
     }
 }

@@ -97,6 +97,13 @@ pub trait Backend: Sync {
         false
     }
 
+    /// Whether statements sent together in one round trip run as one transaction even
+    /// outside `BEGIN` (PostgreSQL's multi-statement queries do): a step that must run
+    /// outside a transaction then sends its statements one at a time.
+    fn batch_is_a_transaction(&self) -> bool {
+        false
+    }
+
     /// A query that returns a row when the table `table` (a quoted literal) exists in the
     /// connection's schema or database.
     fn table_exists_query(&self, table: &str) -> String;

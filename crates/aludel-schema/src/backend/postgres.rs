@@ -57,6 +57,10 @@ impl Backend for Postgres {
         true
     }
 
+    fn batch_is_a_transaction(&self) -> bool {
+        true
+    }
+
     fn table_exists_query(&self, table: &str) -> String {
         format!(
             "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = {table}"
