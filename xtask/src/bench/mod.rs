@@ -46,6 +46,7 @@ pub enum Step {
     Check,
     AutogenNoop,
     Inspect,
+    EditLoop,
 }
 
 impl Step {
@@ -56,6 +57,9 @@ impl Step {
             Step::Check => "c. check, matching database",
             Step::AutogenNoop => "c. autogenerate no-op, matching database",
             Step::Inspect => "d. inspect, matching database (models written and verified)",
+            Step::EditLoop => {
+                "e. edit loop: one model changed, then check (aludel: the `aludel` command, runner rebuilt)"
+            }
         }
     }
 }
@@ -427,6 +431,82 @@ impl AlembicProject {
     }
 }
 
+/// From this many tables on, the initial revision is written in parts of this many
+/// operations (`revision --autogenerate --split`): as one PostgreSQL transaction it would
+/// take more locks than a default server's lock table holds (docs/revisions.md). About
+/// 500 tables a part.
+pub const SPLIT_OPS: &str = "1000";
+
+fn initial_revision_args(n: usize) -> Vec<&'static str> {
+    let mut args = vec!["revision", "--autogenerate", "-m", "init"];
+    if n >= LARGE {
+        args.extend(["--split", SPLIT_OPS]);
+    } else {
+        args.extend(["--rev-id", "000000000001"]);
+    }
+    args
+}
+
+/// Moves the revision files `from` holds into the directory `to` (emptied first).
+fn move_revisions(from: &Path, to: &Path) -> anyhow::Result<()> {
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to)?;
+    for f in revision_files(from)? {
+        let name = f.file_name().context("a revision file's name")?;
+        std::fs::rename(&f, to.join(name)).context("the initial revision")?;
+    }
+    Ok(())
+}
+
+/// Copies the revision files of `from` into `versions`; the files it made.
+fn install_revisions(from: &Path, versions: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut made = Vec::new();
+    for f in revision_files(from)? {
+        let to = versions.join(f.file_name().context("a revision file's name")?);
+        std::fs::copy(&f, &to)?;
+        made.push(to);
+    }
+    if made.is_empty() {
+        bail!("no initial revision in {}", from.display());
+    }
+    Ok(made)
+}
+
+fn revision_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
+/// Runs `f` with `file` changed by `edit`, and puts the file back whatever happens.
+fn with_edit<T>(
+    file: &Path,
+    edit: &dyn Fn(&str) -> anyhow::Result<String>,
+    f: impl FnOnce() -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let original = std::fs::read_to_string(file)?;
+    std::fs::write(file, edit(&original)?)?;
+    let result = f();
+    std::fs::write(file, original)?;
+    result
+}
+
+/// A check after a model change fails, naming the column the model gained.
+fn expect_found(s: &Sample, column: &str, what: &str) -> anyhow::Result<()> {
+    if s.ok() || !format!("{}{}", s.stdout, s.stderr).contains(column) {
+        bail!(
+            "{what} did not report the new column {column} (exit {}):\n{}\n{}",
+            s.code,
+            s.stdout,
+            s.stderr
+        );
+    }
+    Ok(())
+}
+
 fn venv(work: &Path) -> anyhow::Result<PathBuf> {
     let venv = work.join("venv");
     if !venv.join("bin/alembic").exists() {
@@ -635,8 +715,8 @@ impl Bench {
             alembic,
         };
         let initial = self.autogen_empty(&at, &exe)?;
-        // The runner with the initial revision.
-        std::fs::copy(&initial, at.project.versions().join("000000000001_init.rs"))?;
+        // The runner with the initial revision (its parts, at N >= LARGE).
+        let installed = install_revisions(&initial, &at.project.versions())?;
         eprintln!("bench: N = {n}: building the runner with the {n}-table initial revision");
         let (build_initial, exe) = at.project.build()?;
         self.r.builds.insert(n, (build_models, build_initial));
@@ -653,7 +733,9 @@ impl Bench {
             }
             self.rt.block_on(db.drop());
         }
-        std::fs::remove_file(at.project.versions().join("000000000001_init.rs"))?;
+        for f in installed {
+            std::fs::remove_file(f)?;
+        }
         self.build_inspected(&at)?;
         for &d in &self.dialects {
             diff_timings(&mut self.r, n, d, &schema, reps)?;
@@ -680,8 +762,8 @@ impl Bench {
             .collect()
     }
 
-    /// a. Autogenerate against an empty database, both tools; returns the initial
-    /// revision aludel wrote (PostgreSQL's when it ran).
+    /// a. Autogenerate against an empty database, both tools; returns the directory of the
+    /// initial revision aludel wrote (PostgreSQL's when it ran; in parts at N >= LARGE).
     fn autogen_empty(&mut self, at: &AtN, exe: &Path) -> anyhow::Result<PathBuf> {
         let (n, reps) = (at.n, at.reps);
         let mut initial: Option<PathBuf> = None;
@@ -698,20 +780,12 @@ impl Bench {
                     &at.project,
                     exe,
                     &url,
-                    &[
-                        "revision",
-                        "--autogenerate",
-                        "--rev-id",
-                        "000000000001",
-                        "-m",
-                        "init",
-                    ],
+                    &initial_revision_args(n),
                 ))?;
                 s.expect_ok("aludel revision --autogenerate")?;
                 self.r.record(n, d, Step::AutogenEmpty, Tool::Aludel, s);
-                let file = at.project.versions().join("000000000001_init.rs");
-                let keep = at.dir.join(format!("initial-{}.rs", d.name()));
-                std::fs::rename(&file, &keep).context("the initial revision")?;
+                let keep = at.dir.join(format!("initial-{}", d.name()));
+                move_revisions(&at.project.versions(), &keep)?;
                 if initial.is_none() || d == Dialect::Postgres {
                     initial = Some(keep);
                 }
@@ -757,6 +831,7 @@ impl Bench {
                 );
             }
             self.r.record(n, d, Step::AutogenNoop, Tool::Aludel, s);
+            self.edit_loop(at, d, &url, rep)?;
             let out = inspected_file(at, d);
             let out = out.to_string_lossy();
             let s = run(&["inspect", "-o", &out, "--force"])?;
@@ -770,6 +845,28 @@ impl Bench {
                 self.alembic_steps(n, d, db, a)?;
             }
         }
+        Ok(())
+    }
+
+    /// e. The edit loop: one model changed (the first table gains a nullable column, named
+    /// per repetition so that no build finds its input unchanged), then `check` against the
+    /// matching database, which reports the new column: through the `aludel` command, which
+    /// rebuilds the runner first. The models are put back. (Alembic's: `alembic_steps`.)
+    fn edit_loop(&mut self, at: &AtN, d: Dialect, url: &str, rep: usize) -> anyhow::Result<()> {
+        let column = format!("edit_probe_{rep}");
+        let lib = at.project.root.join("src/lib.rs");
+        let s = with_edit(&lib, &synth::edit_rust_model(&column), || {
+            measure::run(
+                Command::new(&self.aludel_bin)
+                    .arg("check")
+                    .current_dir(&at.project.root)
+                    .env("DATABASE_URL", url)
+                    .env("CARGO_TARGET_DIR", &at.project.target)
+                    .env_remove("RUST_LOG"),
+            )
+        })?;
+        expect_found(&s, &column, "aludel check after a model change")?;
+        self.r.record(at.n, d, Step::EditLoop, Tool::Aludel, s);
         Ok(())
     }
 
@@ -874,6 +971,14 @@ impl Bench {
             }
         }
         self.r.record(n, d, Step::AutogenNoop, Tool::Alembic, s);
+        // e. The edit loop: Alembic's `check` imports the changed models.
+        let column = "edit_probe";
+        let models = a.root.join("models.py");
+        let s = with_edit(&models, &synth::edit_python_model(column), || {
+            measure::run(&mut a.cmd(&["check"]))
+        })?;
+        expect_found(&s, column, "alembic check after a model change")?;
+        self.r.record(n, d, Step::EditLoop, Tool::Alembic, s);
         Ok(())
     }
 

@@ -283,6 +283,39 @@ pub fn rust_models(tables: &[TableSpec]) -> String {
     out
 }
 
+/// `edit_rust_model(column)`: the Rust models with a nullable integer `column` added to
+/// the first model, after its key (the bench's edit loop).
+pub fn edit_rust_model(column: &str) -> impl Fn(&str) -> anyhow::Result<String> + '_ {
+    move |models: &str| {
+        insert_after_first(
+            models,
+            "    pub id: i32,\n",
+            &format!("    pub {column}: Option<i32>,\n"),
+        )
+    }
+}
+
+/// The same change to the SQLAlchemy models.
+pub fn edit_python_model(column: &str) -> impl Fn(&str) -> anyhow::Result<String> + '_ {
+    move |models: &str| {
+        insert_after_first(
+            models,
+            "primary_key=True)\n",
+            &format!(
+                "    {column}: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)\n"
+            ),
+        )
+    }
+}
+
+fn insert_after_first(text: &str, anchor: &str, line: &str) -> anyhow::Result<String> {
+    let at = text
+        .find(anchor)
+        .map(|i| i + anchor.len())
+        .ok_or_else(|| anyhow::anyhow!("the generated models have no {anchor:?} to edit after"))?;
+    Ok(format!("{}{line}{}", &text[..at], &text[at..]))
+}
+
 /// The models for Alembic: a SQLAlchemy 2 declarative module with the same naming
 /// convention as aludel's default.
 pub fn python_models(tables: &[TableSpec]) -> String {
@@ -440,5 +473,17 @@ mod tests {
         }
         assert!(tables[0].foreign_key.is_none());
         assert!(tables[1..].iter().all(|t| t.foreign_key.is_some()));
+    }
+
+    #[test]
+    fn the_edit_loop_adds_one_column_to_the_first_model() {
+        let tables = generate(3, 7);
+        let rust = edit_rust_model("probe")(&rust_models(&tables)).unwrap();
+        assert_eq!(rust.matches("pub probe: Option<i32>,").count(), 1);
+        let first = rust.find("pub probe").unwrap();
+        assert!(rust[..first].matches("pub struct").count() == 1, "{rust}");
+        let py = edit_python_model("probe")(&python_models(&tables)).unwrap();
+        assert_eq!(py.matches("probe: Mapped[Optional[int]]").count(), 1);
+        assert!(edit_rust_model("probe")("no models").is_err());
     }
 }
