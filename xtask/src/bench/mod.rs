@@ -851,7 +851,8 @@ impl Bench {
     /// e. The edit loop: one model changed (the first table gains a nullable column, named
     /// per repetition so that no build finds its input unchanged), then `check` against the
     /// matching database, which reports the new column: through the `aludel` command, which
-    /// rebuilds the runner first. The models are put back. (Alembic's: `alembic_steps`.)
+    /// rebuilds the runner first. The models, and the runner, are put back. (Alembic's:
+    /// `alembic_steps`.)
     fn edit_loop(&mut self, at: &AtN, d: Dialect, url: &str, rep: usize) -> anyhow::Result<()> {
         let column = format!("edit_probe_{rep}");
         let lib = at.project.root.join("src/lib.rs");
@@ -867,6 +868,9 @@ impl Bench {
         })?;
         expect_found(&s, &column, "aludel check after a model change")?;
         self.r.record(at.n, d, Step::EditLoop, Tool::Aludel, s);
+        // The runner the other steps run was rebuilt with the changed model: build it
+        // again from the models as they are now.
+        at.project.build()?;
         Ok(())
     }
 
