@@ -257,6 +257,35 @@ fn a_revisions_statements_cost_one_round_trip_whatever_their_number() {
     }
 }
 
+fn syntax_error_third(op: &mut Ops) {
+    for t in ["a", "b"] {
+        op.create_table(Table::new(t).column(Column::new("id", T::Integer)));
+    }
+    op.execute("CREATE TABLE broken (id int");
+    op.create_table(Table::new("c").column(Column::new("id", T::Integer)));
+}
+
+#[test]
+fn a_syntax_error_late_in_a_batch_is_named() {
+    // PostgreSQL parses a whole batch before it runs any of it: its error comes before any
+    // statement's result, and only its position says which statement it is about.
+    for d in Dialect::ALL {
+        let Some(db) = TestDb::new(d) else { continue };
+        block_on(async {
+            let mut c = db.connect().await;
+            let err = up(&mut c, &one(syntax_error_third), &opts())
+                .await
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains("while running: CREATE TABLE broken (id int"),
+                "{d}: {err}"
+            );
+            c.close().await;
+        });
+    }
+}
+
 #[test]
 fn mysql_partial_state_resolved_as_applied() {
     let _guard = FAIL_LOCK.lock().unwrap_or_else(|e| e.into_inner());

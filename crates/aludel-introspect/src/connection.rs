@@ -208,7 +208,8 @@ impl Database {
 
     /// Runs statements in one round trip, each one statement (`lex::single_statement`
     /// says which are). On failure: the index of the statement that failed, and its error;
-    /// the statements before it have run, none after it.
+    /// none after it has run, and the ones before it have unless the server refused the
+    /// batch whole (PostgreSQL parses all of it first: a syntax error runs nothing).
     pub async fn execute_batch(&mut self, statements: &[&str]) -> BatchResult {
         match statements {
             [] => return Ok(()),
@@ -228,7 +229,9 @@ impl Database {
         match failed {
             None => Ok(()),
             Some(source) => {
-                let i = done.min(statements.len() - 1);
+                let i = pg_failed_statement(statements, &source)
+                    .unwrap_or(done)
+                    .min(statements.len() - 1);
                 Err((i, query_error(statements[i], source)))
             }
         }
@@ -364,6 +367,27 @@ async fn count_done<T>(
         match r {
             Ok(_) => *done += 1,
             Err(e) => return Some(e),
+        }
+    }
+    None
+}
+
+/// The statement of a batch (`statements` joined by `"\n;\n"`) that PostgreSQL's error
+/// points into: the server parses the whole batch before it runs any of it, so a syntax
+/// error in a later statement comes before any result.
+fn pg_failed_statement(statements: &[&str], source: &sqlx::Error) -> Option<usize> {
+    let pg = source
+        .as_database_error()?
+        .try_downcast_ref::<sqlx::postgres::PgDatabaseError>()?;
+    let sqlx::postgres::PgErrorPosition::Original(position) = pg.position()? else {
+        return None;
+    };
+    // 1-based, in characters.
+    let mut start = 1;
+    for (i, s) in statements.iter().enumerate() {
+        start += s.chars().count() + 3;
+        if position < start {
+            return Some(i);
         }
     }
     None

@@ -394,7 +394,7 @@ async fn run_step(
     let mut running = None;
     if !transactional {
         // MySQL commits DDL as it goes, and CONCURRENTLY runs outside a transaction: say
-        // so before it starts, then run the statements one by one.
+        // so before it starts; what ran is known statement by statement (`run_items`).
         db.execute(&ledger.insert(&id, action, Status::Running, &step.checksum, message))
             .await?;
         running = Some(ledger::last_id(db, ledger).await?);
@@ -453,19 +453,28 @@ async fn run_items(
     let rules = Rules::of(d);
     let batching = step.transactional || !d.backend().batch_is_a_transaction();
     let mut batch: Vec<(usize, &str)> = Vec::new();
+    let mut bytes = 0;
     for (n, item) in step.items.iter().enumerate() {
         // A table rebuild's first statement waits for the batch before it: what the
         // rebuild would lose is looked at after what comes before it has run.
         let single = match item {
             Item::Sql(sql) if batching && aludel_sql::sqlite_rebuild_of(sql).is_none() => {
-                single_statement(sql, rules)
+                batchable(sql, rules)
             }
             _ => None,
         };
         if let Some(sql) = single {
+            if bytes + sql.len() > BATCH_BYTES {
+                if let Err((n, err)) = flush(db, &mut batch).await {
+                    return Err(failed(db, step, ledger, running, n, err).await);
+                }
+                bytes = 0;
+            }
+            bytes += sql.len() + 3;
             batch.push((n, sql));
             continue;
         }
+        bytes = 0;
         if let Err((n, err)) = flush(db, &mut batch).await {
             return Err(failed(db, step, ledger, running, n, err).await);
         }
@@ -477,6 +486,29 @@ async fn run_items(
         return Err(failed(db, step, ledger, running, n, err).await);
     }
     Ok(())
+}
+
+/// The most SQL text one batch holds: far under any server's packet limit (MySQL's
+/// `max_allowed_packet` is 4 MiB at its smallest default).
+const BATCH_BYTES: usize = 1 << 20;
+
+/// The statements a batch may hold: plain DDL and DML, one result each on every server
+/// (`CALL` can return several).
+const BATCHED: &[&str] = &[
+    "CREATE", "ALTER", "DROP", "COMMENT", "INSERT", "UPDATE", "DELETE",
+];
+
+/// `sql` as a statement that can go in a batch, without its `;`.
+fn batchable(sql: &str, rules: Rules) -> Option<&str> {
+    let s = single_statement(sql, rules)?;
+    let first = s
+        .trim_start()
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .next()?;
+    BATCHED
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(first))
+        .then_some(s)
 }
 
 /// Runs the statements gathered so far in one round trip; on failure, the item that

@@ -494,9 +494,11 @@ fn with_edit<T>(
     result
 }
 
-/// A check after a model change fails, naming the column the model gained.
+/// A check after a model change fails, saying it found new operations, and names the
+/// column the model gained (a build that failed would echo the column in its error).
 fn expect_found(s: &Sample, column: &str, what: &str) -> anyhow::Result<()> {
-    if s.ok() || !format!("{}{}", s.stdout, s.stderr).contains(column) {
+    let out = format!("{}{}", s.stdout, s.stderr);
+    if s.ok() || !out.contains("New upgrade operations detected") || !out.contains(column) {
         bail!(
             "{what} did not report the new column {column} (exit {}):\n{}\n{}",
             s.code,
@@ -865,12 +867,13 @@ impl Bench {
                     .env("CARGO_TARGET_DIR", &at.project.target)
                     .env_remove("RUST_LOG"),
             )
-        })?;
+        });
+        // The runner the other steps run was rebuilt with the changed model (or half
+        // rebuilt): build it again from the models as they are now, whatever happened.
+        at.project.build()?;
+        let s = s?;
         expect_found(&s, &column, "aludel check after a model change")?;
         self.r.record(at.n, d, Step::EditLoop, Tool::Aludel, s);
-        // The runner the other steps run was rebuilt with the changed model: build it
-        // again from the models as they are now.
-        at.project.build()?;
         Ok(())
     }
 
@@ -956,7 +959,15 @@ impl Bench {
     ) -> anyhow::Result<()> {
         self.rt.block_on(db.reset())?;
         let s = measure::run(&mut a.cmd(&["upgrade", "head"]))?;
-        s.expect_ok("alembic upgrade head")?;
+        if !s.ok() {
+            // PostgreSQL's lock table at 5,000 tables in one revision: said, and the steps
+            // that need the upgraded database are not measured.
+            self.r.notes.push(format!(
+                "Alembic's `upgrade head` on {d} at N = {n} failed, so its check, no-op autogenerate and edit loop were not measured: {}",
+                s.stderr.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or_default()
+            ));
+            return Ok(());
+        }
         self.r.record(n, d, Step::Upgrade, Tool::Alembic, s);
         let s = measure::run(&mut a.cmd(&["check"]))?;
         if !s.ok() {
