@@ -56,7 +56,7 @@ pub(super) fn generate(input: &DeriveInput, s: &StructAttrs, fields: &[Field]) -
     let rust_name = ident.to_string();
     quote! {
         const _: () = {
-            static TABLE: ::aludel::__private::TableDesc = ::aludel::__private::TableDesc {
+            static __ALUDEL_TABLE: ::aludel::__private::TableDesc = ::aludel::__private::TableDesc {
                 rust_name: #rust_name,
                 json: #json,
                 rust_types: &[#(#rust_types),*],
@@ -65,13 +65,13 @@ pub(super) fn generate(input: &DeriveInput, s: &StructAttrs, fields: &[Field]) -
 
             impl ::aludel::Model for #ident {
                 fn table() -> ::aludel::schema::Table {
-                    TABLE.table()
+                    __ALUDEL_TABLE.table()
                 }
             }
 
             ::aludel::__private::inventory::submit! {
                 ::aludel::__private::ModelEntry {
-                    table: ::aludel::__private::TableSource::Desc(&TABLE),
+                    table: ::aludel::__private::TableSource::Desc(&__ALUDEL_TABLE),
                     rust_name: #rust_name,
                     module_path: ::core::module_path!(),
                 }
