@@ -217,7 +217,7 @@ impl Database {
             _ => {}
         }
         self.queries += 1;
-        // Each on lines of its own: a statement may end in a `--` comment.
+        // Each `;` on a line of its own, apart from the statements' text.
         let script = statements.join("\n;\n");
         let q = sqlx::raw_sql(AssertSqlSafe(script));
         let mut done = 0;
