@@ -411,23 +411,15 @@ impl AlembicProject {
     fn clear_versions(&self) -> anyhow::Result<()> {
         let dir = self.root.join("migrations/versions");
         if dir.exists() {
-            for e in std::fs::read_dir(&dir)? {
-                let p = e?.path();
-                if p.extension().is_some_and(|x| x == "py") {
-                    std::fs::remove_file(p)?;
-                }
+            for f in files_ending(&dir, "py")? {
+                std::fs::remove_file(f)?;
             }
         }
         Ok(())
     }
 
     fn version_files(&self) -> anyhow::Result<Vec<PathBuf>> {
-        let mut v: Vec<PathBuf> = std::fs::read_dir(self.root.join("migrations/versions"))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "py"))
-            .collect();
-        v.sort();
-        Ok(v)
+        files_ending(&self.root.join("migrations/versions"), "py")
     }
 }
 
@@ -451,7 +443,7 @@ fn initial_revision_args(n: usize) -> Vec<&'static str> {
 fn move_revisions(from: &Path, to: &Path) -> anyhow::Result<()> {
     let _ = std::fs::remove_dir_all(to);
     std::fs::create_dir_all(to)?;
-    for f in revision_files(from)? {
+    for f in files_ending(from, "rs")? {
         let name = f.file_name().context("a revision file's name")?;
         std::fs::rename(&f, to.join(name)).context("the initial revision")?;
     }
@@ -461,7 +453,7 @@ fn move_revisions(from: &Path, to: &Path) -> anyhow::Result<()> {
 /// Copies the revision files of `from` into `versions`; the files it made.
 fn install_revisions(from: &Path, versions: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let mut made = Vec::new();
-    for f in revision_files(from)? {
+    for f in files_ending(from, "rs")? {
         let to = versions.join(f.file_name().context("a revision file's name")?);
         std::fs::copy(&f, &to)?;
         made.push(to);
@@ -472,10 +464,11 @@ fn install_revisions(from: &Path, versions: &Path) -> anyhow::Result<Vec<PathBuf
     Ok(made)
 }
 
-fn revision_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
+/// The files of `dir` with the extension `ext`, sorted.
+fn files_ending(dir: &Path, ext: &str) -> anyhow::Result<Vec<PathBuf>> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "rs"))
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
         .collect();
     v.sort();
     Ok(v)
