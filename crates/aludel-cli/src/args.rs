@@ -70,6 +70,10 @@ pub enum Command {
         /// FROM:TO to start elsewhere than the base.
         #[arg(long)]
         sql: bool,
+        #[command(flatten)]
+        targets: Targets,
+        #[command(flatten)]
+        run: FleetRun,
     },
     /// Revert revisions: -N, a revision id or a unique prefix, or base.
     Downgrade {
@@ -78,9 +82,25 @@ pub enum Command {
         /// Print the SQL instead of running it; needs FROM:TO, like head:base.
         #[arg(long)]
         sql: bool,
+        #[command(flatten)]
+        targets: Targets,
+        #[command(flatten)]
+        run: FleetRun,
     },
     /// Show the revision(s) the database is at.
-    Current,
+    Current {
+        #[command(flatten)]
+        targets: Targets,
+    },
+    /// Where the database (or each target) stands: its revision, the revisions not
+    /// applied yet, revisions the ledger says stopped part-way or were edited, and
+    /// drift (what differs from the schema its revisions build).
+    Status {
+        #[command(flatten)]
+        targets: Targets,
+        #[arg(long, value_enum, default_value = "text")]
+        format: StatusFormat,
+    },
     /// Show the head revision(s) of the revision files.
     Heads,
     /// List the revisions, newest first, with ids, parents and messages.
@@ -102,6 +122,8 @@ pub enum Command {
         /// The dialect to compare for with --offline (default: the URL's).
         #[arg(long, value_enum)]
         dialect: Option<DialectArg>,
+        #[command(flatten)]
+        targets: Targets,
     },
     /// Report a branch's schema change for review: the revisions it adds with their
     /// operations and SQL, lints, the schema diff and an ER diagram. No database needed.
@@ -119,7 +141,11 @@ pub enum Command {
         output: Option<PathBuf>,
     },
     /// Set the version table to a revision without running anything.
-    Stamp { revision: String },
+    Stamp {
+        revision: String,
+        #[command(flatten)]
+        targets: Targets,
+    },
     /// Create a revision that joins several heads.
     Merge {
         #[arg(short, long)]
@@ -158,6 +184,54 @@ pub enum Command {
         #[command(subcommand)]
         action: DatabaseAction,
     },
+}
+
+/// Which targets of aludel.toml's `[targets]` a command runs against (none: the one
+/// database of --url, DATABASE_URL or `url`).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Targets {
+    /// Run against these targets of aludel.toml's [targets]: a group, GROUP/NAME, or a
+    /// glob of either (`eu-*`, `tenants/a*`); repeat it or separate with commas.
+    #[arg(
+        long = "target",
+        short = 't',
+        id = "fleet_targets",
+        value_name = "NAME|GLOB",
+        value_delimiter = ',',
+        conflicts_with = "all"
+    )]
+    pub patterns: Vec<String>,
+    /// Run against every target of aludel.toml's [targets].
+    #[arg(long)]
+    pub all: bool,
+    /// With --target or --all: how many targets at a time (default 8).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub jobs: Option<u16>,
+}
+
+impl Targets {
+    /// Whether the command runs against a fleet.
+    pub fn fleet(&self) -> bool {
+        self.all || !self.patterns.is_empty()
+    }
+}
+
+/// How a fleet upgrade or downgrade goes on after a failure.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FleetRun {
+    /// Start no other target once one has failed (those running finish).
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Run N targets first, and stop there if any of them fails.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub canary: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, clap::ValueEnum)]
+pub enum StatusFormat {
+    Text,
+    /// One JSON document: every target and a summary, for dashboards.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

@@ -34,15 +34,15 @@ pub struct Compiled {
     pub type_features: &'static [&'static str],
 }
 
-struct Ctx {
-    cli: Cli,
-    compiled: Compiled,
+pub(crate) struct Ctx {
+    pub(crate) cli: Cli,
+    pub(crate) compiled: Compiled,
     /// aludel.toml, read once per command (and its password warning said once).
     project: std::cell::OnceCell<Project>,
 }
 
 impl Ctx {
-    fn project(&self) -> anyhow::Result<&Project> {
+    pub(crate) fn project(&self) -> anyhow::Result<&Project> {
         if let Some(p) = self.project.get() {
             return Ok(p);
         }
@@ -58,16 +58,16 @@ impl Ctx {
         Ok(self.project.get_or_init(|| project))
     }
 
-    fn url(&self, project: &Project) -> anyhow::Result<(String, UrlSource)> {
+    pub(crate) fn url(&self, project: &Project) -> anyhow::Result<(String, UrlSource)> {
         config::resolve_url(self.cli.url.as_deref(), project)
     }
 
-    async fn connect(&self, project: &Project) -> anyhow::Result<Database> {
+    pub(crate) async fn connect(&self, project: &Project) -> anyhow::Result<Database> {
         let (url, _) = self.url(project)?;
         Ok(Database::connect(&url).await?)
     }
 
-    fn graph(&self) -> anyhow::Result<Graph<'static>> {
+    pub(crate) fn graph(&self) -> anyhow::Result<Graph<'static>> {
         if self.compiled.revisions.is_empty() {
             // No revision at all: an empty history, or a folder that is not there (a wrong
             // `migrations` path, a checkout without it), which must not pass for "nothing
@@ -83,7 +83,7 @@ impl Ctx {
         Ok(Graph::new(self.compiled.revisions)?)
     }
 
-    fn runner_options(&self, project: &Project) -> anyhow::Result<RunnerOptions> {
+    pub(crate) fn runner_options(&self, project: &Project) -> anyhow::Result<RunnerOptions> {
         Ok(RunnerOptions {
             version_table: project.config.version_table.clone(),
             transaction_mode: project.config.transaction_mode()?,
@@ -118,11 +118,24 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
             let split = split.map(|n| n as usize);
             revision(&ctx, message, source, rev_id.as_deref(), split).await
         }
-        Command::Upgrade { target, sql } => migrate(&ctx, target, *sql, Direction::Upgrade).await,
-        Command::Downgrade { target, sql } => {
-            migrate(&ctx, target, *sql, Direction::Downgrade).await
+        Command::Upgrade {
+            target,
+            sql,
+            targets,
+            run,
+        } => fleet_or_one(&ctx, target, *sql, Direction::Upgrade, targets, run).await,
+        Command::Downgrade {
+            target,
+            sql,
+            targets,
+            run,
+        } => fleet_or_one(&ctx, target, *sql, Direction::Downgrade, targets, run).await,
+        Command::Current { targets } if targets.fleet() => {
+            crate::fleet::commands::current(&ctx, targets).await
         }
-        Command::Current => {
+        Command::Status { targets, format } => crate::status::status(&ctx, targets, *format).await,
+        Command::Current { targets } => {
+            single(targets)?;
             let project = ctx.project()?;
             let graph = ctx.graph()?;
             let db = ctx.connect(project).await?;
@@ -150,10 +163,21 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { offline, dialect } => {
-            if *offline {
+        Command::Check {
+            offline,
+            dialect,
+            targets,
+        } => {
+            if targets.fleet() {
+                if *offline {
+                    bail!("check --offline reads no database: it cannot take --target or --all");
+                }
+                crate::fleet::commands::check(&ctx, targets).await
+            } else if *offline {
+                single(targets)?;
                 check_offline(&ctx, *dialect)
             } else {
+                single(targets)?;
                 check(&ctx).await
             }
         }
@@ -179,7 +203,13 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
                 },
             )
         }
-        Command::Stamp { revision } => stamp(&ctx, revision).await,
+        Command::Stamp { revision, targets } if targets.fleet() => {
+            crate::fleet::commands::stamp(&ctx, revision, targets).await
+        }
+        Command::Stamp { revision, targets } => {
+            single(targets)?;
+            stamp(&ctx, revision).await
+        }
         Command::Merge { message, revisions } => {
             merge(ctx.project()?, &ctx.graph()?, message, revisions)
         }
@@ -213,6 +243,37 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
     }
 }
 
+/// Refuses fleet options without a fleet.
+fn single(targets: &crate::args::Targets) -> anyhow::Result<()> {
+    if targets.jobs.is_some() {
+        bail!("--jobs is for a fleet: add --target NAME or --all");
+    }
+    Ok(())
+}
+
+/// `upgrade` or `downgrade`: of the fleet `--target`/`--all` selects, else of the one
+/// database.
+async fn fleet_or_one(
+    ctx: &Ctx,
+    target: &str,
+    sql: bool,
+    direction: Direction,
+    targets: &crate::args::Targets,
+    run: &crate::args::FleetRun,
+) -> anyhow::Result<ExitCode> {
+    if !targets.fleet() {
+        single(targets)?;
+        if run.fail_fast || run.canary.is_some() {
+            bail!("--fail-fast and --canary are for a fleet: add --target NAME or --all");
+        }
+        return migrate(ctx, target, sql, direction).await;
+    }
+    if sql {
+        bail!("--sql prints one script and reads no database: it cannot take --target or --all");
+    }
+    crate::fleet::commands::migrate(ctx, target, direction, targets, run).await
+}
+
 /// `resolve`: records what became of a partially applied or edited revision.
 async fn resolve(
     ctx: &Ctx,
@@ -238,7 +299,7 @@ async fn resolve(
 
 /// The models' schema as the differ compares it: named by the conventions, only the
 /// tables aludel manages.
-fn target_schema(
+pub(crate) fn target_schema(
     compiled: &Compiled,
     project: &Project,
     dialect: Dialect,
@@ -250,7 +311,7 @@ fn target_schema(
 }
 
 /// The database's schema; with `managed_only`, without the tables aludel leaves alone.
-async fn live_schema(
+pub(crate) async fn live_schema(
     db: &mut Database,
     project: &Project,
     target: &Schema,
@@ -295,10 +356,24 @@ async fn autogenerate_plan(
     graph: &Graph<'_>,
 ) -> anyhow::Result<(Plan, Schema)> {
     let mut db = ctx.connect(project).await?;
-    require_up_to_date(&mut db, project, graph).await?;
+    let plan = diff_database(&mut db, &ctx.compiled, project, graph).await;
+    db.close().await;
+    plan
+}
+
+/// What autogenerate would write for a database at the heads of the revisions: the
+/// models against its live schema, refused when it would drop tables that other objects
+/// need or that a model not linked into the runner may describe.
+pub(crate) async fn diff_database(
+    db: &mut Database,
+    compiled: &Compiled,
+    project: &Project,
+    graph: &Graph<'_>,
+) -> anyhow::Result<(Plan, Schema)> {
+    require_up_to_date(db, project, graph).await?;
     let dialect = db.dialect();
-    let target = target_schema(&ctx.compiled, project, dialect)?;
-    let live = live_schema(&mut db, project, &target, true).await?;
+    let target = target_schema(compiled, project, dialect)?;
+    let live = live_schema(db, project, &target, true).await?;
     let plan = aludel_diff::diff(&live, &target, dialect)?;
     let dropped: Vec<aludel_schema::TableName> = plan
         .upgrade
@@ -309,14 +384,13 @@ async fn autogenerate_plan(
         })
         .collect();
     let dependents = db.dependents(&dropped).await?;
-    db.close().await;
     if !dependents.is_empty() {
         bail!(
             "the plan drops tables that other objects depend on: {}. PostgreSQL would refuse the drop (or drop the partitions with their data) at upgrade time. Drop or change those first in a revision of their own (op.execute), or keep the tables: give them models, or list them in [tables] exclude",
             dependents.join("; ")
         );
     }
-    guard_drops(&ctx.compiled, &plan, &live)?;
+    guard_drops(compiled, &plan, &live)?;
     Ok((plan, live))
 }
 
@@ -636,7 +710,7 @@ async fn warn_missing(
     Ok(())
 }
 
-fn introspect_options(models: &Schema) -> IntrospectOptions {
+pub(crate) fn introspect_options(models: &Schema) -> IntrospectOptions {
     let extra_schemas: BTreeSet<String> = models
         .tables
         .iter()
@@ -647,7 +721,7 @@ fn introspect_options(models: &Schema) -> IntrospectOptions {
     }
 }
 
-fn describe_heads(heads: &[String]) -> String {
+pub(crate) fn describe_heads(heads: &[String]) -> String {
     if heads.is_empty() {
         "base".into()
     } else {

@@ -29,6 +29,9 @@ pub struct Config {
     /// Lint severities for review-diff: code or name = "error" | "warn" | "off".
     pub lints: std::collections::BTreeMap<String, String>,
     pub review: Review,
+    /// `[targets.<group>]`: the databases (or PostgreSQL schemas) `--target` and `--all`
+    /// run against.
+    pub targets: std::collections::BTreeMap<String, crate::targets::TargetGroup>,
 }
 
 /// `[review]`: how review-diff writes its report.
@@ -62,6 +65,7 @@ impl Default for Config {
             naming: NamingConvention::default(),
             lints: Default::default(),
             review: Review::default(),
+            targets: Default::default(),
         }
     }
 }
@@ -179,6 +183,9 @@ impl Config {
         self.transaction_mode()?;
         self.naming.validate().map_err(anyhow::Error::msg)?;
         self.severities()?;
+        for (name, group) in &self.targets {
+            group.validate(name)?;
+        }
         Ok(())
     }
 
@@ -240,20 +247,34 @@ impl Config {
         schema.tables = kept.into();
     }
 
-    /// A warning when the config file holds a password in `url`.
+    /// A warning when the config file holds a database password (in `url`, or in a URL
+    /// of `[targets]`).
     pub fn password_warning(&self) -> Option<String> {
-        let url = self.url.as_deref()?;
-        let (_, rest) = url.split_once("://")?;
-        let authority = rest.split('/').next()?;
-        let (userinfo, _) = authority.rsplit_once('@')?;
-        let (_, password) = userinfo.split_once(':')?;
-        (!password.is_empty()).then(|| {
+        let in_url = self.url.as_deref().is_some_and(has_password);
+        let in_targets = self.targets.values().any(|g| g.holds_password());
+        (in_url || in_targets).then(|| {
             format!(
-                "warning: {CONFIG_FILE} holds a database password in `url`; \
-                 put the URL in DATABASE_URL or a .env file kept out of version control"
+                "warning: {CONFIG_FILE} holds a database password; \
+                 put the URL in DATABASE_URL or a .env file kept out of version control, \
+                 or write the password as ${{VARIABLE}} in a target's URL"
             )
         })
     }
+}
+
+/// Whether a URL holds a password (other than a `${VARIABLE}` reference).
+pub fn has_password(url: &str) -> bool {
+    let Some((_, rest)) = url.split_once("://") else {
+        return false;
+    };
+    let authority = rest.split('/').next().unwrap_or_default();
+    let Some((userinfo, _)) = authority.rsplit_once('@') else {
+        return false;
+    };
+    let reference = |pw: &str| pw.starts_with("${") && pw.ends_with('}');
+    userinfo
+        .split_once(':')
+        .is_some_and(|(_, pw)| !pw.is_empty() && !reference(pw))
 }
 
 /// The version tables of other migration tools: never a model's, never dropped.
@@ -342,6 +363,14 @@ fn resolve_url_with(
         dotenv.display(),
         project.file.display()
     )
+}
+
+/// A variable of the project's `.env` file, if the file has it.
+pub fn dotenv_var(project: &Project, name: &str) -> Option<String> {
+    let iter = dotenvy::from_path_iter(project.root.join(".env")).ok()?;
+    iter.filter_map(Result::ok)
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
 }
 
 /// A `.env` parse error that names the line by its key only: the value may be a

@@ -12,11 +12,14 @@ mod args;
 mod commands;
 mod config;
 mod database;
+mod fleet;
 mod init;
 mod inspect;
 mod progress;
 mod review;
 mod rustfmt;
+mod status;
+mod targets;
 mod wrapper;
 
 use std::process::ExitCode;
@@ -93,17 +96,27 @@ pub fn wrapper_main() -> ExitCode {
 
 /// Prints an error and its causes (each once) and returns exit code 1.
 fn report(e: &anyhow::Error) -> ExitCode {
+    let mut lines = causes(e).into_iter();
+    eprintln!("error: {}", lines.next().unwrap_or_default());
+    for cause in lines {
+        eprintln!("  caused by: {cause}");
+    }
+    ExitCode::FAILURE
+}
+
+/// An error and those of its causes that it does not already say.
+pub(crate) fn causes(e: &anyhow::Error) -> Vec<String> {
     let top = e.to_string();
-    eprintln!("error: {top}");
-    let mut shown = top;
+    let mut shown = top.clone();
+    let mut out = vec![top];
     for cause in e.chain().skip(1) {
         let text = cause.to_string();
         if !shown.contains(&text) {
-            eprintln!("  caused by: {text}");
             shown.push_str(&text);
+            out.push(text);
         }
     }
-    ExitCode::FAILURE
+    out
 }
 
 #[cfg(test)]

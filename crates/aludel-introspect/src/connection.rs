@@ -24,6 +24,9 @@ pub struct Database {
     url: String,
     mariadb: bool,
     queries: u64,
+    /// PostgreSQL: the schema the session works in (a tenant of a fleet), first on the
+    /// search path; `None`: the server's search path.
+    schema: Option<String>,
 }
 
 /// The URL with its password replaced by `***`, for messages.
@@ -65,6 +68,15 @@ fn hint(dialect: Dialect, e: &sqlx::Error) -> &'static str {
 impl Database {
     /// Connects to the database a URL names; the dialect comes from the scheme.
     pub async fn connect(url: &str) -> Result<Database> {
+        Database::connect_in(url, None).await
+    }
+
+    /// Connects to the database a URL names and, on PostgreSQL with `schema`, works in
+    /// that schema: it comes first on the search path (then `public`, for extensions'
+    /// types and functions), so everything aludel creates and reads unqualified is the
+    /// schema's own, its version table and ledger included. A schema that does not exist
+    /// is an error, never a fall back to `public`.
+    pub async fn connect_in(url: &str, schema: Option<&str>) -> Result<Database> {
         let dialect =
             Dialect::from_url(url).ok_or_else(|| Error::UnsupportedUrl(redact_url(url)))?;
         let shown = redact_url(url);
@@ -120,7 +132,14 @@ impl Database {
             url: shown,
             mariadb: false,
             queries: 0,
+            schema: schema.map(str::to_string),
         };
+        if schema.is_some() && dialect != Dialect::Postgres {
+            return Err(Error::Schema(format!(
+                "a schema of its own per target is PostgreSQL's; {} is {dialect}: use one database per target",
+                db.url
+            )));
+        }
         db.prepare_session().await?;
         db.queries = 0;
         Ok(db)
@@ -128,6 +147,11 @@ impl Database {
 
     pub fn dialect(&self) -> Dialect {
         self.dialect
+    }
+
+    /// The schema the session works in, when [`Database::connect_in`] named one.
+    pub fn schema(&self) -> Option<&str> {
+        self.schema.as_deref()
     }
 
     /// What every session of aludel's needs, whatever the server's defaults.
@@ -139,6 +163,9 @@ impl Database {
     async fn prepare_session(&mut self) -> Result<()> {
         match self.dialect {
             Dialect::Postgres => {
+                if let Some(schema) = self.schema.clone() {
+                    return self.enter_schema(&schema).await;
+                }
                 // Best effort: a server that cannot watch its sockets refuses the setting,
                 // and the session works as before.
                 let _ = self
@@ -165,6 +192,30 @@ impl Database {
             }
             Dialect::Sqlite => Ok(()),
         }
+    }
+
+    /// PostgreSQL: puts `schema` first on the search path, checks that it exists, and
+    /// sets what every session sets, in one round trip.
+    async fn enter_schema(&mut self, schema: &str) -> Result<()> {
+        use aludel_schema::{quote_ident, quote_literal};
+        let pg = Dialect::Postgres;
+        let path = format!("{}, public", quote_ident(pg, schema));
+        let sql = format!(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = {}), \
+             set_config('search_path', {}, false), \
+             CASE WHEN current_setting('server_version_num')::int >= 140000 \
+             THEN set_config('client_connection_check_interval', '2000', false) END",
+            quote_literal(pg, schema),
+            quote_literal(pg, &path)
+        );
+        let row = self.query_column(&sql).await?;
+        if row.first().cloned().flatten().as_deref() != Some("true") {
+            return Err(Error::Schema(format!(
+                "the schema {schema:?} does not exist in {}; create it first (CREATE SCHEMA), or take it out of the targets",
+                self.url
+            )));
+        }
+        Ok(())
     }
 
     /// Whether a MySQL-dialect server is MariaDB.

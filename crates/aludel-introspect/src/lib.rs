@@ -103,6 +103,9 @@ pub enum Error {
     },
     #[error("unexpected catalog data: {0}")]
     Catalog(String),
+    /// A schema to work in that cannot be used.
+    #[error("{0}")]
+    Schema(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

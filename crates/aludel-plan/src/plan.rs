@@ -295,6 +295,19 @@ impl VersionTable<'_> {
         format!("SELECT version_num FROM {}", self.q())
     }
 
+    /// [`VersionTable::select`] of the table in `schema` (qualified, so that no other
+    /// schema on the search path answers for it).
+    pub fn select_in(&self, schema: Option<&str>) -> String {
+        let table = aludel_schema::TableName {
+            schema: schema.map(str::to_string),
+            name: self.name.to_string(),
+        };
+        format!(
+            "SELECT version_num FROM {}",
+            aludel_schema::quote_table(self.dialect, &table)
+        )
+    }
+
     /// Statements that turn `before` into `after`.
     pub fn update(&self, before: &[String], after: &[String]) -> Vec<String> {
         let mut out = Vec::new();

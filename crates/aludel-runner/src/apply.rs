@@ -124,6 +124,47 @@ pub async fn missing_revisions(
     ))
 }
 
+/// What a database's ledger says needs a person.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct LedgerReport {
+    /// Revisions that started and did not finish (MySQL): `id (action started at)`.
+    pub partial: Vec<String>,
+    /// Applied revisions whose operations changed since: `id (file)`.
+    pub edited: Vec<String>,
+    /// Revisions the ledger says are applied that no file defines.
+    pub missing: Vec<String>,
+}
+
+/// Reads the ledger of a database at `current` (nothing when it has none yet).
+pub async fn ledger_report(
+    db: &mut Database,
+    graph: &Graph<'_>,
+    current: &[String],
+    version_table: &str,
+) -> Result<LedgerReport> {
+    let ledger = Ledger::new(version_table, db.dialect());
+    if columns_of(db, &ledger.name).await?.is_empty() {
+        return Ok(LedgerReport::default());
+    }
+    let entries = ledger::entries(db, &ledger).await?;
+    let applied: Vec<&str> = if check_current(graph, current).is_ok() {
+        graph.applied(current).iter().map(|d| d.meta.id).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(LedgerReport {
+        partial: ledger::partial(&entries)
+            .into_iter()
+            .map(|p| format!("{} ({} started {})", p.revision, p.action, p.at))
+            .collect(),
+        edited: ledger::edited(graph, &applied, &entries)
+            .into_iter()
+            .map(|(id, file)| format!("{id} ({file})"))
+            .collect(),
+        missing: ledger::missing_from_code(graph, &entries),
+    })
+}
+
 enum Outcome {
     Done,
     /// The version table moved under us: plan again.

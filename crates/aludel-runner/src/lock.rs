@@ -64,7 +64,11 @@ pub async fn acquire(
     let start = Instant::now();
     match db.dialect() {
         Dialect::Postgres => {
-            let key = pg_key(&format!("aludel:{version_table}"));
+            // Advisory locks are the database's; a tenant schema's runs lock only it.
+            let key = match db.schema() {
+                None => pg_key(&format!("aludel:{version_table}")),
+                Some(schema) => pg_key(&format!("aludel:{schema}.{version_table}")),
+            };
             let mut told = false;
             loop {
                 let got = db

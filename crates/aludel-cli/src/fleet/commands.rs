@@ -1,0 +1,306 @@
+//! upgrade, downgrade, current, check and stamp over the targets `--target` or `--all`
+//! selects.
+
+use std::collections::HashMap;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use aludel_introspect::{Database, IntrospectOptions};
+use aludel_runner::{Direction, Graph, Quiet, RunnerOptions, VersionTable, current_heads};
+use aludel_schema::Dialect;
+use anyhow::bail;
+
+use super::{Fleet, Outcome, plural, report, with_target};
+use crate::args::{FleetRun, Targets};
+use crate::commands::{Ctx, describe_heads};
+use crate::targets::Target;
+
+/// The jobs of a fleet run when `--jobs` is not given.
+pub(crate) const DEFAULT_JOBS: usize = 8;
+
+/// The targets a command's `--target`/`--all` selects, announced on standard error.
+pub(crate) async fn select(ctx: &Ctx, sel: &Targets, verb: &str) -> anyhow::Result<Vec<Target>> {
+    if ctx.cli.url.is_some() {
+        bail!(
+            "--url names one database, --target and --all the targets of aludel.toml: give one or the other"
+        );
+    }
+    let project = ctx.project()?;
+    let targets = crate::targets::select(project, &sel.patterns, sel.all).await?;
+    eprintln!(
+        "{verb} {}, {} at a time",
+        plural(targets.len(), "target"),
+        jobs(sel).min(targets.len().max(1))
+    );
+    Ok(targets)
+}
+
+pub(crate) fn jobs(sel: &Targets) -> usize {
+    sel.jobs.map_or(DEFAULT_JOBS, usize::from)
+}
+
+/// `upgrade` or `downgrade` over the fleet.
+pub(crate) async fn migrate(
+    ctx: &Ctx,
+    spec: &str,
+    direction: Direction,
+    sel: &Targets,
+    run: &FleetRun,
+) -> anyhow::Result<ExitCode> {
+    let project = ctx.project()?;
+    let graph = ctx.graph()?;
+    let opts = ctx.runner_options(project)?;
+    let verb = match direction {
+        Direction::Upgrade => "Upgrading",
+        Direction::Downgrade => "Downgrading",
+    };
+    let targets = select(ctx, sel, verb).await?;
+    let introspect = introspect_by_dialect(ctx, &targets)?;
+    let fleet = Fleet {
+        jobs: jobs(sel),
+        fail_fast: run.fail_fast,
+        canary: run.canary.map(|n| n as usize),
+        stream: true,
+    };
+    if let Some(n) = fleet.canary {
+        eprintln!(
+            "Canary: {} first; the rest only if none fails",
+            plural(n.min(targets.len()), "target")
+        );
+    }
+    let start = Instant::now();
+    let (graph, opts, introspect) = (&graph, &opts, &introspect);
+    let done = fleet
+        .run(targets, |t| async move {
+            with_target(&t, async |db| {
+                migrate_target(db, graph, spec, direction, opts, introspect).await
+            })
+            .await
+        })
+        .await;
+    Ok(report(&done, start.elapsed()))
+}
+
+/// What introspection reads for the models of each dialect among the targets.
+fn introspect_by_dialect(
+    ctx: &Ctx,
+    targets: &[Target],
+) -> anyhow::Result<HashMap<Dialect, IntrospectOptions>> {
+    let mut out = HashMap::new();
+    for d in targets.iter().filter_map(|t| Dialect::from_url(&t.url)) {
+        if let std::collections::hash_map::Entry::Vacant(slot) = out.entry(d) {
+            let models = (ctx.compiled.models)(d).map_err(anyhow::Error::msg)?;
+            slot.insert(crate::commands::introspect_options(&models));
+        }
+    }
+    Ok(out)
+}
+
+async fn migrate_target(
+    db: &mut Database,
+    graph: &Graph<'_>,
+    spec: &str,
+    direction: Direction,
+    opts: &RunnerOptions,
+    introspect: &HashMap<Dialect, IntrospectOptions>,
+) -> anyhow::Result<Outcome> {
+    if let Some(wanted) = absolute(graph, spec)?
+        && at(db, opts, &wanted).await
+    {
+        let text = format!("already at {}", describe_heads(&wanted));
+        return Ok(Outcome::new("already there", text));
+    }
+    let options = introspect.get(&db.dialect()).cloned().unwrap_or_default();
+    let ran =
+        aludel_runner::migrate(db, graph, spec, direction, opts, &options, &mut Quiet).await?;
+    let now = current_heads(db, &opts.version_table).await?;
+    if ran == 0 {
+        let text = format!("already at {}", describe_heads(&now));
+        return Ok(Outcome::new("already there", text));
+    }
+    let verb = match direction {
+        Direction::Upgrade => "upgraded",
+        Direction::Downgrade => "downgraded",
+    };
+    let text = format!(
+        "{verb} to {} ({})",
+        describe_heads(&now),
+        plural(ran, "revision")
+    );
+    Ok(Outcome::new(verb, text))
+}
+
+/// The revisions a spec names when it does not depend on where a database is (`head`,
+/// an id; not `+1` or `head-2`), sorted.
+fn absolute(graph: &Graph<'_>, spec: &str) -> anyhow::Result<Option<Vec<String>>> {
+    if spec.contains(['+', '-']) {
+        return Ok(None);
+    }
+    let mut heads: Vec<String> = graph
+        .resolve_heads(spec)?
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    heads.sort();
+    Ok(Some(heads))
+}
+
+/// Whether the database's version table holds exactly `wanted`, in one query. A table
+/// that is not there (or anything else that goes wrong) answers no: the full run, under
+/// the lock, finds out what it is.
+async fn at(db: &mut Database, opts: &RunnerOptions, wanted: &[String]) -> bool {
+    let vt = VersionTable {
+        name: &opts.version_table,
+        dialect: db.dialect(),
+    };
+    let sql = vt.select_in(db.schema());
+    match db.query_column(&sql).await {
+        Ok(rows) => {
+            let mut have: Vec<String> = rows.into_iter().flatten().collect();
+            have.sort();
+            have == wanted
+        }
+        Err(_) => false,
+    }
+}
+
+/// `current` over the fleet.
+pub(crate) async fn current(ctx: &Ctx, sel: &Targets) -> anyhow::Result<ExitCode> {
+    let project = ctx.project()?;
+    let graph = ctx.graph()?;
+    let targets = select(ctx, sel, "Reading").await?;
+    let fleet = read_only(sel);
+    let (graph, vt) = (&graph, &project.config.version_table);
+    let start = Instant::now();
+    let done = fleet
+        .run(targets, |t| async move {
+            with_target(&t, async |db| {
+                let current = current_heads(db, vt).await?;
+                Ok(current_outcome(graph, &current))
+            })
+            .await
+        })
+        .await;
+    Ok(report(&done, start.elapsed()))
+}
+
+fn read_only(sel: &Targets) -> Fleet {
+    Fleet {
+        jobs: jobs(sel),
+        fail_fast: false,
+        canary: None,
+        stream: true,
+    }
+}
+
+fn current_outcome(graph: &Graph<'_>, current: &[String]) -> Outcome {
+    let mut heads: Vec<String> = graph.heads().iter().map(|h| h.to_string()).collect();
+    heads.sort();
+    let text = describe_heads(current);
+    if current == heads.as_slice() {
+        Outcome::new("at head", format!("{text} (head)"))
+    } else if current.iter().any(|c| graph.get(c).is_none()) {
+        Outcome::new(
+            "at an unknown revision",
+            format!("{text} (unknown: no revision file defines it)"),
+        )
+    } else if current.is_empty() {
+        Outcome::new("at base", text)
+    } else {
+        Outcome::new("behind", text)
+    }
+}
+
+/// `check` over the fleet: each target's models against its database.
+pub(crate) async fn check(ctx: &Ctx, sel: &Targets) -> anyhow::Result<ExitCode> {
+    let project = ctx.project()?;
+    let graph = ctx.graph()?;
+    let targets = select(ctx, sel, "Checking").await?;
+    let fleet = read_only(sel);
+    let graph = &graph;
+    let start = Instant::now();
+    let done = fleet
+        .run(targets, |t| async move {
+            with_target(&t, async |db| {
+                let (plan, _) =
+                    crate::commands::diff_database(db, &ctx.compiled, project, graph).await?;
+                Ok(check_outcome(&plan.upgrade))
+            })
+            .await
+        })
+        .await;
+    Ok(report(&done, start.elapsed()))
+}
+
+fn check_outcome(ops: &[aludel_schema::Operation]) -> Outcome {
+    if ops.is_empty() {
+        return Outcome::new("without changes", "no new upgrade operations".into());
+    }
+    let shown: Vec<String> = ops.iter().take(3).map(|op| op.to_string()).collect();
+    let more = if ops.len() > 3 { "; ..." } else { "" };
+    Outcome {
+        label: "with changes",
+        text: format!(
+            "{}: {}{more}",
+            plural(ops.len(), "new upgrade operation"),
+            shown.join("; ")
+        ),
+        flagged: true,
+    }
+}
+
+/// `stamp` over the fleet.
+pub(crate) async fn stamp(ctx: &Ctx, spec: &str, sel: &Targets) -> anyhow::Result<ExitCode> {
+    let project = ctx.project()?;
+    let graph = ctx.graph()?;
+    let opts = ctx.runner_options(project)?;
+    let heads: Vec<String> = graph
+        .resolve_heads(spec)?
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let targets = select(ctx, sel, "Stamping").await?;
+    let fleet = read_only(sel);
+    let (graph, opts, heads) = (&graph, &opts, &heads);
+    let start = Instant::now();
+    let done = fleet
+        .run(targets, |t| async move {
+            with_target(&t, async |db| {
+                aludel_runner::stamp(db, graph, heads, opts).await?;
+                Ok(Outcome::new(
+                    "stamped",
+                    format!("stamped at {}", describe_heads(heads)),
+                ))
+            })
+            .await
+        })
+        .await;
+    Ok(report(&done, start.elapsed()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_check_with_changes_fails_the_run_and_shows_the_first_operations() {
+        use aludel_schema::{Column, ColumnType, Operation, TableName};
+        let op = |c: &str| Operation::AddColumn {
+            table: TableName {
+                schema: None,
+                name: "t".into(),
+            },
+            column: Column::new(c, ColumnType::Integer),
+        };
+        let clean = check_outcome(&[]);
+        assert!(!clean.flagged);
+        let o = check_outcome(&[op("a"), op("b"), op("c"), op("d")]);
+        assert!(o.flagged);
+        assert!(
+            o.text.starts_with("4 new upgrade operations: "),
+            "{}",
+            o.text
+        );
+        assert!(o.text.ends_with("; ..."), "{}", o.text);
+    }
+}
