@@ -101,14 +101,20 @@ fn config_with_lock_timeout(p: &Project, secs: u64) -> String {
 }
 
 /// An `aludel` run in the background, its output going to files.
-struct Background {
-    child: Child,
-    stdout: PathBuf,
+pub(crate) struct Background {
+    pub(crate) child: Child,
+    pub(crate) stdout: PathBuf,
     stderr: PathBuf,
 }
 
 impl Background {
-    fn start(p: &Project, url: &str, signals: &Path, args: &[&str], n: usize) -> Background {
+    pub(crate) fn start(
+        p: &Project,
+        url: &str,
+        signals: &Path,
+        args: &[&str],
+        n: usize,
+    ) -> Background {
         let stdout = signals.join(format!("out{n}"));
         let stderr = signals.join(format!("err{n}"));
         let mut cmd = p.command(args);
@@ -124,11 +130,11 @@ impl Background {
         }
     }
 
-    fn stderr(&self) -> String {
+    pub(crate) fn stderr(&self) -> String {
         std::fs::read_to_string(&self.stderr).unwrap_or_default()
     }
 
-    fn wait(mut self) -> Run {
+    pub(crate) fn wait(mut self) -> Run {
         let status = self.child.wait().expect("wait for aludel");
         Run {
             status,
@@ -140,7 +146,7 @@ impl Background {
 
 /// Waits until `done` holds, failing the test after `limit`.
 #[track_caller]
-fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
+pub(crate) fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
     let start = Instant::now();
     while !done() {
         assert!(start.elapsed() < limit, "gave up waiting for {what}");

@@ -3,6 +3,7 @@
 mod changes;
 mod cli;
 mod fidelity;
+mod fleet;
 mod guards;
 mod hostile;
 mod inspect;

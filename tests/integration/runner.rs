@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use aludel_introspect::{Database, IntrospectOptions};
 use aludel_runner::{
     Direction, Error, Graph, Ops, Quiet, Resolution, Revision, RevisionDef, RunnerOptions,
-    TransactionMode, migrate, resolve, stamp,
+    TransactionMode, already_at, migrate, resolve, stamp,
 };
 use aludel_schema::{Column, ColumnType as T, Dialect, ForeignKey, Index, Table};
 use aludel_tests::{TestDb, block_on};
@@ -1198,4 +1198,91 @@ fn a_revision_too_large_for_the_lock_table_is_refused_before_it_runs() {
         assert_eq!(user_tables(&mut c).await.len(), 20);
         c.close().await;
     });
+}
+
+/// A database already at its target costs one query (what a fleet run asks of each
+/// target before anything else); a spec relative to where it is cannot be answered so.
+#[test]
+fn a_database_at_its_target_costs_one_query() {
+    for db in TestDb::all() {
+        let d = db.dialect;
+        block_on(async {
+            let defs = one(create_a);
+            let g = Graph::new(&defs).unwrap();
+            let mut c = db.connect().await;
+            let at = already_at(&mut c, &g, "head", "aludel_version").await;
+            assert_eq!(at.unwrap(), Some(false), "{d}: no version table yet");
+            up(&mut c, &defs, &opts()).await.unwrap();
+            c.close().await;
+
+            let mut c = db.connect().await;
+            let at = already_at(&mut c, &g, "head", "aludel_version").await;
+            assert_eq!(at.unwrap(), Some(true), "{d}");
+            assert_eq!(c.query_count(), 1, "{d}: one round trip");
+            let at = already_at(&mut c, &g, "base", "aludel_version").await;
+            assert_eq!(at.unwrap(), Some(false), "{d}");
+            let at = already_at(&mut c, &g, "head-1", "aludel_version").await;
+            assert_eq!(at.unwrap(), None, "{d}");
+            c.close().await;
+        });
+    }
+}
+
+/// PostgreSQL schema-per-tenant: a tenant's run creates and reads everything in its
+/// schema, a version table in `public` never answers for it, and a schema that does not
+/// exist is refused (never a fall back to `public`).
+#[test]
+fn a_postgresql_schema_of_its_own() {
+    let Some(db) = TestDb::new(Dialect::Postgres) else {
+        return;
+    };
+    block_on(async {
+        let defs = one(create_a);
+        let g = Graph::new(&defs).unwrap();
+        let mut public = db.connect().await;
+        public.execute("CREATE SCHEMA tenant_a").await.unwrap();
+        up(&mut public, &defs, &opts()).await.unwrap();
+        public.close().await;
+
+        let mut c = Database::connect_in(&db.url, Some("tenant_a"))
+            .await
+            .unwrap();
+        assert_eq!(c.query_count(), 0, "the schema is entered with the session");
+        let at = already_at(&mut c, &g, "head", "aludel_version").await;
+        assert_eq!(
+            at.unwrap(),
+            Some(false),
+            "public's version table is not the tenant's"
+        );
+        assert_eq!(up(&mut c, &defs, &opts()).await.unwrap(), 1);
+        let at = already_at(&mut c, &g, "head", "aludel_version").await;
+        assert_eq!(at.unwrap(), Some(true));
+        let tables = c
+            .query_column(
+                "SELECT tablename::text FROM pg_tables WHERE schemaname = 'tenant_a' ORDER BY 1",
+            )
+            .await
+            .unwrap();
+        let tables: Vec<String> = tables.into_iter().flatten().collect();
+        assert_eq!(tables, ["a", "aludel_version", "aludel_version_ledger"]);
+        c.close().await;
+
+        let err = Database::connect_in(&db.url, Some("nope"))
+            .await
+            .err()
+            .expect("no such schema")
+            .to_string();
+        assert!(
+            err.contains("the schema \"nope\" does not exist") && err.contains("CREATE SCHEMA"),
+            "{err}"
+        );
+    });
+    let Some(lite) = TestDb::new(Dialect::Sqlite) else {
+        return;
+    };
+    let err = block_on(Database::connect_in(&lite.url, Some("t")))
+        .err()
+        .expect("no schemas on SQLite")
+        .to_string();
+    assert!(err.contains("PostgreSQL's"), "{err}");
 }

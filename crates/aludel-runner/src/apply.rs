@@ -124,6 +124,38 @@ pub async fn missing_revisions(
     ))
 }
 
+/// Whether the database is already where `spec` leads, asked in one query: its version
+/// table holds exactly the revisions `spec` names. `None` for a spec that depends on
+/// where the database is (`+1`, `head-2`). A version table that is not there (or
+/// anything else that goes wrong) answers no: a full run, under the lock, finds out what
+/// it is. The preflight's checks (partial and edited revisions) are not made: a database
+/// at its target is only read (`aludel status` reads its ledger).
+pub async fn already_at(
+    db: &mut Database,
+    graph: &Graph<'_>,
+    spec: &str,
+    version_table: &str,
+) -> Result<Option<bool>> {
+    if spec.contains(['+', '-']) {
+        return Ok(None);
+    }
+    let mut wanted: Vec<&str> = graph.resolve_heads(spec)?;
+    wanted.sort_unstable();
+    let vt = VersionTable {
+        name: version_table,
+        dialect: db.dialect(),
+    };
+    let sql = vt.select_in(db.schema());
+    Ok(Some(match db.query_column(&sql).await {
+        Ok(rows) => {
+            let mut have: Vec<String> = rows.into_iter().flatten().collect();
+            have.sort_unstable();
+            have == wanted
+        }
+        Err(_) => false,
+    }))
+}
+
 /// What a database's ledger says needs a person.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct LedgerReport {

@@ -22,8 +22,8 @@ pub use aludel_revision::{
     FILE_TEMPLATE_TOKENS, NewRevision, file_name, new_revision_id, render_revision, slug,
 };
 pub use apply::{
-    LedgerReport, Progress, Quiet, Resolution, ensure_tables, execute_statements, ledger_report,
-    migrate, missing_revisions, preflight, resolve, stamp,
+    LedgerReport, Progress, Quiet, Resolution, already_at, ensure_tables, execute_statements,
+    ledger_report, migrate, missing_revisions, preflight, resolve, stamp,
 };
 pub use error::{Error, Result};
 pub use ledger::current_heads;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use aludel_introspect::{Database, IntrospectOptions};
-use aludel_runner::{Direction, Graph, Quiet, RunnerOptions, VersionTable, current_heads};
+use aludel_runner::{Direction, Graph, Quiet, RunnerOptions, current_heads};
 use aludel_schema::Dialect;
 use anyhow::bail;
 
@@ -104,10 +104,13 @@ async fn migrate_target(
     opts: &RunnerOptions,
     introspect: &HashMap<Dialect, IntrospectOptions>,
 ) -> anyhow::Result<Outcome> {
-    if let Some(wanted) = absolute(graph, spec)?
-        && at(db, opts, &wanted).await
-    {
-        let text = format!("already at {}", describe_heads(&wanted));
+    if aludel_runner::already_at(db, graph, spec, &opts.version_table).await? == Some(true) {
+        let at: Vec<String> = graph
+            .resolve_heads(spec)?
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        let text = format!("already at {}", describe_heads(&at));
         return Ok(Outcome::new("already there", text));
     }
     let options = introspect.get(&db.dialect()).cloned().unwrap_or_default();
@@ -128,40 +131,6 @@ async fn migrate_target(
         plural(ran, "revision")
     );
     Ok(Outcome::new(verb, text))
-}
-
-/// The revisions a spec names when it does not depend on where a database is (`head`,
-/// an id; not `+1` or `head-2`), sorted.
-fn absolute(graph: &Graph<'_>, spec: &str) -> anyhow::Result<Option<Vec<String>>> {
-    if spec.contains(['+', '-']) {
-        return Ok(None);
-    }
-    let mut heads: Vec<String> = graph
-        .resolve_heads(spec)?
-        .into_iter()
-        .map(str::to_string)
-        .collect();
-    heads.sort();
-    Ok(Some(heads))
-}
-
-/// Whether the database's version table holds exactly `wanted`, in one query. A table
-/// that is not there (or anything else that goes wrong) answers no: the full run, under
-/// the lock, finds out what it is.
-async fn at(db: &mut Database, opts: &RunnerOptions, wanted: &[String]) -> bool {
-    let vt = VersionTable {
-        name: &opts.version_table,
-        dialect: db.dialect(),
-    };
-    let sql = vt.select_in(db.schema());
-    match db.query_column(&sql).await {
-        Ok(rows) => {
-            let mut have: Vec<String> = rows.into_iter().flatten().collect();
-            have.sort();
-            have == wanted
-        }
-        Err(_) => false,
-    }
 }
 
 /// `current` over the fleet.

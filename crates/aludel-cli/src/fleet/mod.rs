@@ -55,8 +55,9 @@ pub(crate) struct Fleet {
 }
 
 impl Fleet {
-    /// Runs `f` on every target: the canaries first, then the rest. The results come
-    /// back in the targets' order.
+    /// Runs `f` on every target: the canaries first (every one of them), then, unless one
+    /// failed, the rest. With `fail_fast`, no target starts after a failure. The results
+    /// come back in the targets' order.
     pub(crate) async fn run<T, F, Fut>(&self, targets: Vec<Target>, f: F) -> Vec<Finished<T>>
     where
         F: Fn(Target) -> Fut,
@@ -69,12 +70,12 @@ impl Fleet {
         let canaries = self.canary.unwrap_or(0).min(total);
         let mut targets = targets;
         let rest = targets.split_off(canaries);
-        let mut out = self.batch(targets, &f, true, &stop, &progress).await;
-        if !stop.get() {
-            out.extend(self.batch(rest, &f, self.fail_fast, &stop, &progress).await);
-        } else {
-            out.extend(rest.into_iter().map(skipped));
+        let mut out = self.batch(targets, &f, &stop, &progress).await;
+        // A failed canary stops the run, whether or not --fail-fast is given.
+        if out.iter().any(|f| f.result.is_err()) && canaries > 0 {
+            stop.set(true);
         }
+        out.extend(self.batch(rest, &f, &stop, &progress).await);
         progress.borrow_mut().finish();
         out
     }
@@ -83,7 +84,6 @@ impl Fleet {
         &self,
         targets: Vec<Target>,
         f: &F,
-        stop_on_failure: bool,
         stop: &Cell<bool>,
         progress: &RefCell<Bar>,
     ) -> Vec<Finished<T>>
@@ -101,7 +101,7 @@ impl Fleet {
                     progress.borrow_mut().started();
                     let start = Instant::now();
                     let result = f(target.clone()).await.map_err(|e| error_text(&e));
-                    if result.is_err() && stop_on_failure {
+                    if result.is_err() && self.fail_fast {
                         stop.set(true);
                     }
                     let finished = Finished {
@@ -254,6 +254,8 @@ pub(crate) fn report(finished: &[Finished<Outcome>], elapsed: Duration) -> ExitC
             }
         }
     }
+    // A stable order: outcomes by name, then the failures.
+    counts.sort_by_key(|(label, _)| (matches!(*label, "failed" | "not started"), *label));
     let parts: Vec<String> = counts.iter().map(|(l, n)| format!("{n} {l}")).collect();
     println!(
         "{}: {} ({:.1} s)",
