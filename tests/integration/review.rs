@@ -275,6 +275,8 @@ fn the_documented_example_report_is_what_review_diff_prints() {
         "docs_url = \"lints\"",
     );
     assert_ne!(linked, text);
+    // A fleet in the config changes nothing of review-diff's: it reads no database.
+    let linked = format!("{linked}\n[targets.tenants]\nfile = \"tenants.txt\"\n");
     std::fs::write(&config, linked).unwrap();
     std::fs::write(p.root().join(".gitignore"), "/target\n").unwrap();
     git(p.root(), &["init", "-q"]);

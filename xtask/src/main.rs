@@ -51,6 +51,8 @@ fn main() -> anyhow::Result<()> {
                  soak  [--pairs N] [--seed S] [--backend sqlite|postgres|mysql]  the property-based round trip, at length\n  \
                  bench [--tables 100,1000,5000] [--backends postgres,mysql,sqlite] [--reps 3] [--reps-large 1] [--no-alembic] [--out FILE]\n        \
                  aludel against Alembic side by side; writes docs/benchmarks.md\n  \
+                 bench --fleet [--sqlite 1000] [--pg-schemas 500] [--mysql 50] [--reps 3] [--out FILE]\n        \
+                 the example application over a fleet of databases; writes docs/fleet-benchmarks.md\n  \
                  pg    start|stop|url 16|18  a local PostgreSQL 16 or 18 (from PyPI wheels) for the tests"
             );
             if task.is_empty() || task == "help" || task == "--help" {

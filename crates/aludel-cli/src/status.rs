@@ -12,7 +12,7 @@ use serde_json::json;
 
 use crate::args::{StatusFormat, Targets};
 use crate::commands::{Ctx, describe_heads, live_schema, target_schema};
-use crate::fleet::{Describe, Finished, Fleet, plural, with_target};
+use crate::fleet::{Describe, Finished, Fleet, plural};
 use crate::targets::Target;
 
 /// One target's state.
@@ -108,12 +108,14 @@ pub(crate) async fn status(
         fail_fast: false,
         canary: None,
         stream: false,
+        connections: Default::default(),
     };
     let graph = &graph;
     let start = Instant::now();
+    let conns = &fleet.connections;
     let done = fleet
         .run(targets, |t| async move {
-            with_target(&t, async |db| read(db, ctx, graph).await).await
+            conns.with(&t, async |db| read(db, ctx, graph).await).await
         })
         .await;
     match format {

@@ -194,6 +194,20 @@ impl Database {
         }
     }
 
+    /// PostgreSQL: works in `schema` from now on, as [`Database::connect_in`] would have
+    /// (a session serves tenant after tenant of one database: a session's catalog caches
+    /// are warm). One round trip.
+    pub async fn set_schema(&mut self, schema: &str) -> Result<()> {
+        if self.dialect != Dialect::Postgres {
+            return Err(Error::Schema(format!(
+                "a schema of its own per target is PostgreSQL's; {} is {}",
+                self.url, self.dialect
+            )));
+        }
+        self.schema = Some(schema.to_string());
+        self.enter_schema(schema).await
+    }
+
     /// PostgreSQL: puts `schema` first on the search path, checks that it exists, and
     /// sets what every session sets, in one round trip.
     async fn enter_schema(&mut self, schema: &str) -> Result<()> {

@@ -16,6 +16,7 @@
 //! target/bench/venv. Everything the bench writes is under target/bench, except
 //! docs/benchmarks.md.
 
+mod fleet;
 mod measure;
 mod report;
 mod synth;
@@ -557,6 +558,11 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
         && flag == "--measure"
     {
         return measure::measure_main(rest);
+    }
+    if let Some((flag, rest)) = args.split_first()
+        && flag == "--fleet"
+    {
+        return fleet::run(rest);
     }
     if let [flag, n, reps] = args
         && flag == "--diff-timings"

@@ -10,7 +10,7 @@ use aludel_runner::{Direction, Graph, Quiet, RunnerOptions, current_heads};
 use aludel_schema::Dialect;
 use anyhow::bail;
 
-use super::{Fleet, Outcome, plural, report, with_target};
+use super::{Fleet, Outcome, plural, report};
 use crate::args::{FleetRun, Targets};
 use crate::commands::{Ctx, describe_heads};
 use crate::targets::Target;
@@ -61,6 +61,7 @@ pub(crate) async fn migrate(
         fail_fast: run.fail_fast,
         canary: run.canary.map(|n| n as usize),
         stream: true,
+        connections: Default::default(),
     };
     if let Some(n) = fleet.canary {
         eprintln!(
@@ -70,12 +71,14 @@ pub(crate) async fn migrate(
     }
     let start = Instant::now();
     let (graph, opts, introspect) = (&graph, &opts, &introspect);
+    let conns = &fleet.connections;
     let done = fleet
         .run(targets, |t| async move {
-            with_target(&t, async |db| {
-                migrate_target(db, graph, spec, direction, opts, introspect).await
-            })
-            .await
+            conns
+                .with(&t, async |db| {
+                    migrate_target(db, graph, spec, direction, opts, introspect).await
+                })
+                .await
         })
         .await;
     Ok(report(&done, start.elapsed()))
@@ -141,13 +144,15 @@ pub(crate) async fn current(ctx: &Ctx, sel: &Targets) -> anyhow::Result<ExitCode
     let fleet = read_only(sel);
     let (graph, vt) = (&graph, &project.config.version_table);
     let start = Instant::now();
+    let conns = &fleet.connections;
     let done = fleet
         .run(targets, |t| async move {
-            with_target(&t, async |db| {
-                let current = current_heads(db, vt).await?;
-                Ok(current_outcome(graph, &current))
-            })
-            .await
+            conns
+                .with(&t, async |db| {
+                    let current = current_heads(db, vt).await?;
+                    Ok(current_outcome(graph, &current))
+                })
+                .await
         })
         .await;
     Ok(report(&done, start.elapsed()))
@@ -159,6 +164,7 @@ fn read_only(sel: &Targets) -> Fleet {
         fail_fast: false,
         canary: None,
         stream: true,
+        connections: Default::default(),
     }
 }
 
@@ -188,14 +194,16 @@ pub(crate) async fn check(ctx: &Ctx, sel: &Targets) -> anyhow::Result<ExitCode> 
     let fleet = read_only(sel);
     let graph = &graph;
     let start = Instant::now();
+    let conns = &fleet.connections;
     let done = fleet
         .run(targets, |t| async move {
-            with_target(&t, async |db| {
-                let (plan, _) =
-                    crate::commands::diff_database(db, &ctx.compiled, project, graph).await?;
-                Ok(check_outcome(&plan.upgrade))
-            })
-            .await
+            conns
+                .with(&t, async |db| {
+                    let (plan, _) =
+                        crate::commands::diff_database(db, &ctx.compiled, project, graph).await?;
+                    Ok(check_outcome(&plan.upgrade))
+                })
+                .await
         })
         .await;
     Ok(report(&done, start.elapsed()))
@@ -232,16 +240,18 @@ pub(crate) async fn stamp(ctx: &Ctx, spec: &str, sel: &Targets) -> anyhow::Resul
     let fleet = read_only(sel);
     let (graph, opts, heads) = (&graph, &opts, &heads);
     let start = Instant::now();
+    let conns = &fleet.connections;
     let done = fleet
         .run(targets, |t| async move {
-            with_target(&t, async |db| {
-                aludel_runner::stamp(db, graph, heads, opts).await?;
-                Ok(Outcome::new(
-                    "stamped",
-                    format!("stamped at {}", describe_heads(heads)),
-                ))
-            })
-            .await
+            conns
+                .with(&t, async |db| {
+                    aludel_runner::stamp(db, graph, heads, opts).await?;
+                    Ok(Outcome::new(
+                        "stamped",
+                        format!("stamped at {}", describe_heads(heads)),
+                    ))
+                })
+                .await
         })
         .await;
     Ok(report(&done, start.elapsed()))
