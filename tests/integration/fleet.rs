@@ -150,6 +150,69 @@ fn two_hundred_sqlite_files() {
         !out.status.success() && out.stderr.contains("check --offline reads no database"),
         "{out:?}"
     );
+    stamp_one(&p);
+    named_urls(&p, &url(0));
+}
+
+/// `stamp` on one target of the fleet changes only its version table.
+fn stamp_one(p: &Project) {
+    let out = p.aludel(&["stamp", "base", "-t", "tenants/tenant000"]).ok();
+    assert_eq!(summary(&out), "1 target: 1 stamped");
+    let out = p.aludel(&["current", "-t", "tenants/tenant00*"]).ok();
+    assert_eq!(summary(&out), "10 targets: 1 at base, 9 at head");
+    p.aludel(&["stamp", "head", "-t", "tenants/tenant000"]).ok();
+}
+
+/// Named URLs with `${VARIABLE}` references: the variable is read when the group is
+/// used, a missing one is named, and a password written in the file is warned about and
+/// never shown.
+fn named_urls(p: &Project, first: &str) {
+    let config = p.root().join("aludel.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        format!(
+            "{text}\n[targets.one]\nurls = {{ first = \"${{ALUDEL_FLEET_TEST_URL}}\" }}\n\n\
+             [targets.pw]\nurls = {{ x = \"postgres://app:hunter2@127.0.0.1:9/x\" }}\n"
+        ),
+    )
+    .unwrap();
+    let mut cmd = p.command(&["current", "--target", "one"]);
+    cmd.env("ALUDEL_FLEET_TEST_URL", first);
+    let out = p.run(cmd).ok();
+    assert!(
+        out.stdout.contains("one/first: 58eb8db26726 (head)"),
+        "{out:?}"
+    );
+    let out = p.aludel(&["current", "--target", "one"]);
+    assert!(
+        !out.status.success()
+            && out
+                .stderr
+                .contains("the environment has no variable ALUDEL_FLEET_TEST_URL"),
+        "{out:?}"
+    );
+    let out = p.aludel(&["current", "--target", "pw"]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(out.stderr.contains("holds a database password"), "{out:?}");
+    assert!(
+        !out.stderr.contains("hunter2") && !out.stdout.contains("hunter2"),
+        "{out:?}"
+    );
+    let out = p.aludel(&["current", "--target", "nope*"]);
+    assert!(
+        out.stderr.contains(
+            "--target nope*: no group of targets is called that; the groups are one, pw, tenants"
+        ),
+        "{out:?}"
+    );
+    let out = p.aludel(&["current", "--target", "tenants/nope"]);
+    assert!(
+        out.stderr
+            .contains("--target tenants/nope: no target of that name"),
+        "{out:?}"
+    );
+    std::fs::write(&config, text).unwrap();
 }
 
 #[test]
@@ -309,12 +372,30 @@ fn twenty_mariadb_databases_and_a_canary() {
     if dbs.len() < 20 {
         return;
     }
-    let urls: String = dbs
+    // The tenants are listed in a control database.
+    let Some(control) = TestDb::new(Dialect::MySql) else {
+        return;
+    };
+    let rows: Vec<String> = dbs
         .iter()
         .enumerate()
-        .map(|(i, db)| format!("t{i:02} = {:?}\n", db.url))
+        .map(|(i, db)| format!("('t{i:02}', '{}')", db.url))
         .collect();
-    let p = blog(&dbs[0].url, &format!("[targets.shop.urls]\n{urls}"));
+    block_on(execute(
+        &control.url,
+        "CREATE TABLE tenants (slug varchar(20), url varchar(200))",
+    ));
+    block_on(execute(
+        &control.url,
+        &format!("INSERT INTO tenants VALUES {}", rows.join(", ")),
+    ));
+    let p = blog(
+        &dbs[0].url,
+        &format!(
+            "[targets.shop]\nurl = {:?}\nquery = \"SELECT slug, url FROM tenants ORDER BY slug\"\n",
+            control.url
+        ),
+    );
     block_on(execute(&dbs[1].url, "CREATE TABLE votes (x int)"));
 
     // The canaries: t00 .. t04, two at a time; t01 fails, the rest is not started.
