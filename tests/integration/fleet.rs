@@ -173,7 +173,8 @@ fn named_urls(p: &Project, first: &str) {
         &config,
         format!(
             "{text}\n[targets.one]\nurls = {{ first = \"${{ALUDEL_FLEET_TEST_URL}}\" }}\n\n\
-             [targets.pw]\nurls = {{ x = \"postgres://app:hunter2@127.0.0.1:9/x\" }}\n"
+             [targets.pw]\nurls = {{ x = \"postgres://app:hunter2@127.0.0.1:9/x\" }}\n\n\
+             [targets.env]\nurls = {{ y = \"postgres://app:${{ALUDEL_FLEET_TEST_PW}}@127.0.0.1:9/y\" }}\n"
         ),
     )
     .unwrap();
@@ -199,17 +200,27 @@ fn named_urls(p: &Project, first: &str) {
         !out.stderr.contains("hunter2") && !out.stdout.contains("hunter2"),
         "{out:?}"
     );
+    // A password from the environment is never shown either, whatever it holds.
+    let mut cmd = p.command(&["current", "--target", "env"]);
+    cmd.env("ALUDEL_FLEET_TEST_PW", "hunter3/x@y");
+    let out = p.run(cmd);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(out.stderr.contains("env/y: cannot connect to"), "{out:?}");
+    assert!(
+        !out.stderr.contains("hunter3") && !out.stdout.contains("hunter3"),
+        "{out:?}"
+    );
     let out = p.aludel(&["current", "--target", "nope*"]);
     assert!(
         out.stderr.contains(
-            "--target nope*: no group of targets is called that; the groups are one, pw, tenants"
+            "--target nope*: no group of targets is called that; the groups are env, one, pw, tenants"
         ),
         "{out:?}"
     );
     let out = p.aludel(&["current", "--target", "tenants/nope"]);
     assert!(
         out.stderr
-            .contains("--target tenants/nope: no target of that name"),
+            .contains("--target tenants/nope: selects no target (no target of that name"),
         "{out:?}"
     );
     std::fs::write(&config, text).unwrap();
@@ -410,6 +421,12 @@ fn twenty_mariadb_databases_and_a_canary() {
         assert!(heads.is_empty(), "a target after the canaries is untouched");
     }
 
+    // --fail-fast: one at a time, nothing starts after t01 fails.
+    let out = p.aludel(&["upgrade", "head", "--all", "--fail-fast", "--jobs", "1"]);
+    assert_eq!(
+        summary(&out),
+        "20 targets: 1 already there, 1 failed, 18 not started"
+    );
     let out = p.aludel(&["upgrade", "head", "--all"]);
     assert_eq!(
         summary(&out),

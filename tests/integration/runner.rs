@@ -1247,7 +1247,12 @@ fn a_postgresql_schema_of_its_own() {
         let mut c = Database::connect_in(&db.url, Some("tenant_a"))
             .await
             .unwrap();
-        assert_eq!(c.query_count(), 0, "the schema is entered with the session");
+        let path = c.query_column("SELECT current_schema()").await.unwrap();
+        assert_eq!(
+            path,
+            [Some("tenant_a".to_string())],
+            "entered with the session"
+        );
         let at = already_at(&mut c, &g, "head", "aludel_version").await;
         assert_eq!(
             at.unwrap(),
@@ -1276,6 +1281,7 @@ fn a_postgresql_schema_of_its_own() {
             err.contains("the schema \"nope\" does not exist") && err.contains("CREATE SCHEMA"),
             "{err}"
         );
+        no_usage_is_refused(&db).await;
     });
     let Some(lite) = TestDb::new(Dialect::Sqlite) else {
         return;
@@ -1285,4 +1291,27 @@ fn a_postgresql_schema_of_its_own() {
         .expect("no schemas on SQLite")
         .to_string();
     assert!(err.contains("PostgreSQL's"), "{err}");
+}
+
+/// A role without USAGE on a tenant's schema: PostgreSQL would leave the schema out of
+/// the search path and work in `public`; the connection is refused instead.
+async fn no_usage_is_refused(db: &TestDb) {
+    let role = format!("aludel_nousage_{}", std::process::id());
+    let mut admin = db.connect().await;
+    admin
+        .execute(&format!("CREATE ROLE {role} LOGIN"))
+        .await
+        .unwrap();
+    admin.execute("CREATE SCHEMA tenant_b").await.unwrap();
+    let (scheme, rest) = db.url.split_once("://").unwrap();
+    let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+    let as_role = format!("{scheme}://{role}@{host}");
+    let result = Database::connect_in(&as_role, Some("tenant_b")).await;
+    admin.execute(&format!("DROP ROLE {role}")).await.unwrap();
+    admin.close().await;
+    let err = result.err().expect("no USAGE").to_string();
+    assert!(
+        err.contains("may not use the schema \"tenant_b\"") && err.contains("GRANT USAGE"),
+        "{err}"
+    );
 }

@@ -133,7 +133,12 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
         Command::Current { targets } if targets.fleet() => {
             crate::fleet::commands::current(&ctx, targets).await
         }
-        Command::Status { targets, format } => crate::status::status(&ctx, targets, *format).await,
+        Command::Status { targets, format } => {
+            if !targets.fleet() {
+                single(targets)?;
+            }
+            crate::status::status(&ctx, targets, *format).await
+        }
         Command::Current { targets } => {
             single(targets)?;
             let project = ctx.project()?;

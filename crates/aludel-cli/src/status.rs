@@ -74,6 +74,12 @@ impl Status {
     }
 }
 
+impl crate::fleet::Session for Status {
+    fn ran_revisions(&self) -> bool {
+        false
+    }
+}
+
 impl Describe for Status {
     fn line(&self) -> String {
         format!(
@@ -214,8 +220,13 @@ fn print_text(done: &[Finished<Status>], elapsed: std::time::Duration) {
         }
     }
     let s = summary(done);
+    let unknown = if s.unknown > 0 {
+        format!(", {} at an unknown revision", s.unknown)
+    } else {
+        String::new()
+    };
     println!(
-        "{}: {} at head, {} behind, {} needing a person (ledger), {} drifted, {} unreadable ({:.1} s)",
+        "{}: {} at head, {} behind{unknown}, {} needing a person (ledger), {} drifted, {} unreadable ({:.1} s)",
         plural(done.len(), "target"),
         s.at_head,
         s.behind,
@@ -230,6 +241,8 @@ fn print_text(done: &[Finished<Status>], elapsed: std::time::Duration) {
 struct Summary {
     at_head: usize,
     behind: usize,
+    /// At a revision no file defines.
+    unknown: usize,
     ledger: usize,
     drifted: usize,
     failed: usize,
@@ -242,8 +255,10 @@ fn summary(done: &[Finished<Status>]) -> Summary {
             Ok(t) => {
                 if t.at_head {
                     s.at_head += 1;
-                } else {
+                } else if t.known {
                     s.behind += 1;
+                } else {
+                    s.unknown += 1;
                 }
                 s.ledger += usize::from(t.needs_a_person());
                 s.drifted += usize::from(t.drift.as_ref().is_some_and(|d| !d.is_empty()));
@@ -290,6 +305,7 @@ fn print_json(done: &[Finished<Status>]) {
             "targets": done.len(),
             "at_head": s.at_head,
             "behind": s.behind,
+            "unknown_revision": s.unknown,
             "needing_a_person": s.ledger,
             "drifted": s.drifted,
             "unreadable": s.failed,

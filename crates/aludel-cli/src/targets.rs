@@ -174,7 +174,15 @@ pub async fn select(
         }
     }
     if let Some(i) = matched.iter().position(|m| !m) {
-        bail!("--target {}: no target of that name", patterns[i]);
+        bail!(
+            "--target {}: selects no target (no target of that name, or a group that lists none)",
+            patterns[i]
+        );
+    }
+    if out.is_empty() {
+        bail!(
+            "the groups selected list no target (a `query` or `schemas_query` that returned no rows, an empty file?): nothing to run"
+        );
     }
     Ok(out)
 }
@@ -316,26 +324,39 @@ fn read_file(project: &Project, def: &TargetGroup) -> anyhow::Result<Vec<(String
     Ok(out)
 }
 
-/// A target's name from its URL: the database's name, or the SQLite file's without its
-/// extension.
+/// A target's name from its URL: the database's name (the last segment of the URL's
+/// path), or the SQLite file's without its extension. Nothing of the user, password or
+/// host is ever used: a URL without a path needs a name of its own.
 fn name_of(url: &str) -> anyhow::Result<String> {
-    let path = url.split(['?', '#']).next().unwrap_or_default();
+    let unnamed = || {
+        anyhow::anyhow!(
+            "cannot name a target after {}, which names no database: give it a name (`NAME URL`)",
+            redact_url(url)
+        )
+    };
+    let (scheme, rest) = url.split_once("://").ok_or_else(unnamed)?;
+    let rest = rest.split(['?', '#']).next().unwrap_or_default();
+    // A SQLite URL is all path; a server's starts with the user info and the host.
+    let path = if scheme.starts_with("sqlite") {
+        rest
+    } else {
+        let after_user = rest.rfind('@').map_or(rest, |at| &rest[at + 1..]);
+        after_user.split_once('/').map_or("", |(_, path)| path)
+    };
     let last = path.rsplit('/').next().unwrap_or_default();
     let name = [".sqlite3", ".sqlite", ".db"]
         .iter()
         .find_map(|ext| last.strip_suffix(ext))
         .unwrap_or(last);
-    if name.is_empty() || path.ends_with("//") || !path.contains("/") {
-        bail!(
-            "cannot name a target after {}: give it a name (`NAME URL`)",
-            redact_url(url)
-        );
+    if name.is_empty() {
+        return Err(unnamed());
     }
     Ok(name.to_string())
 }
 
 /// `text` with each `${NAME}` replaced by the variable's value: the environment's, else
-/// the project's `.env`.
+/// the project's `.env`. A value that lands in a URL's user or password is
+/// percent-encoded (a password may hold `@`, `/` or `:`).
 pub fn expand(project: &Project, text: &str) -> anyhow::Result<String> {
     expand_with(text, |name| {
         std::env::var(name)
@@ -345,11 +366,19 @@ pub fn expand(project: &Project, text: &str) -> anyhow::Result<String> {
 }
 
 fn expand_with(text: &str, lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<String> {
+    // Where the user info ends in the text as written: before the `@` that precedes the
+    // host (the last one before the path).
+    let user_info = text.split_once("://").map(|(scheme, rest)| {
+        let start = scheme.len() + 3;
+        let end = rest.find('/').unwrap_or(rest.len());
+        start..start + rest[..end].rfind('@').unwrap_or(0)
+    });
     let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
+    let mut at = 0;
+    while let Some(found) = text[at..].find("${") {
+        let start = at + found;
+        out.push_str(&text[at..start]);
+        let after = &text[start + 2..];
         let end = after
             .find('}')
             .context("a `${` is never closed: write ${NAME}")?;
@@ -359,11 +388,27 @@ fn expand_with(text: &str, lookup: impl Fn(&str) -> Option<String>) -> anyhow::R
                 "${{{name}}}: the environment has no variable {name}; set it, or put it in .env"
             )
         })?;
-        out.push_str(&value);
-        rest = &after[end + 1..];
+        match &user_info {
+            Some(range) if range.contains(&start) => out.push_str(&percent_encode(&value)),
+            _ => out.push_str(&value),
+        }
+        at = start + 2 + end + 1;
     }
-    out.push_str(rest);
+    out.push_str(&text[at..]);
     Ok(out)
+}
+
+/// Every byte but RFC 3986's unreserved characters, percent-encoded.
+fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -372,10 +417,25 @@ mod tests {
 
     #[test]
     fn environment_references_are_expanded_and_a_missing_one_is_named() {
-        let env = |n: &str| (n == "PW").then(|| "s3cret".to_string());
+        let env = |n: &str| match n {
+            "PW" => Some("s3cret".to_string()),
+            "HARD" => Some("p@ss/w:rd".to_string()),
+            "URL" => Some("postgres://u:p@h/db".to_string()),
+            _ => None,
+        };
         assert_eq!(
             expand_with("postgres://app:${PW}@db/${PW}x", env).unwrap(),
             "postgres://app:s3cret@db/s3cretx"
+        );
+        assert_eq!(
+            expand_with("postgres://app:${HARD}@db/${HARD}", env).unwrap(),
+            "postgres://app:p%40ss%2Fw%3Ard@db/p@ss/w:rd",
+            "encoded in the user info only"
+        );
+        assert_eq!(
+            expand_with("${URL}", env).unwrap(),
+            "postgres://u:p@h/db",
+            "a whole URL is taken as it is"
         );
         assert_eq!(expand_with("sqlite://a.db", env).unwrap(), "sqlite://a.db");
         let err = expand_with("postgres://${NOPE}@db", env).unwrap_err();
@@ -396,6 +456,20 @@ mod tests {
         assert_eq!(name_of("mysql://root@h/initech").unwrap(), "initech");
         assert!(name_of("postgres://u@h/").is_err());
         assert!(name_of("sqlite::memory:").is_err());
+        assert_eq!(name_of("sqlite://a.db").unwrap(), "a");
+        assert_eq!(name_of("sqlite:///srv/t/b.sqlite3?mode=rwc").unwrap(), "b");
+        // No database in the URL: nothing of the user info or host becomes a name.
+        for url in [
+            "postgres://app:s3cret@db",
+            "postgres://app:s3cret@db:5432?sslmode=require",
+            "postgres://app:s3/cret@db",
+        ] {
+            let err = name_of(url).unwrap_err().to_string();
+            assert!(
+                err.contains("give it a name") && !err.contains("s3"),
+                "{err}"
+            );
+        }
     }
 
     #[test]

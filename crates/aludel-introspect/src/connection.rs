@@ -29,22 +29,41 @@ pub struct Database {
     schema: Option<String>,
 }
 
-/// The URL with its password replaced by `***`, for messages.
+/// The URL with its password replaced by `***`, for messages: the password of the user
+/// info (everything between the first `:` after `://` and the last `@`, even when it
+/// holds an unescaped `/`, `?` or `#`; an `@` in the query makes it mask more, never
+/// less), and the values of `password=` and `sslpassword=` in the query.
 pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_string();
     };
-    let (authority, tail) = match rest.find('/') {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
-    };
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
-            None => url.to_string(),
+    let (user, host) = match rest.rfind('@') {
+        Some(at) => match rest[..at].split_once(':') {
+            Some((user, _)) if !user.contains('/') => (format!("{user}:***@"), &rest[at + 1..]),
+            _ => (String::new(), rest),
         },
-        None => url.to_string(),
-    }
+        None => (String::new(), rest),
+    };
+    let (host, fragment) = host.split_at(host.find('#').unwrap_or(host.len()));
+    let (host, query) = host.split_at(host.find('?').unwrap_or(host.len()));
+    format!("{scheme}://{user}{host}{}{fragment}", redact_query(query))
+}
+
+/// A URL's query (`?a=b&c=d`) with the values of password parameters replaced by `***`.
+fn redact_query(query: &str) -> String {
+    let Some(params) = query.strip_prefix('?') else {
+        return query.to_string();
+    };
+    let secret =
+        |k: &str| k.eq_ignore_ascii_case("password") || k.eq_ignore_ascii_case("sslpassword");
+    let redacted: Vec<String> = params
+        .split('&')
+        .map(|p| match p.split_once('=') {
+            Some((k, _)) if secret(k) => format!("{k}=***"),
+            _ => p.to_string(),
+        })
+        .collect();
+    format!("?{}", redacted.join("&"))
 }
 
 fn hint(dialect: Dialect, e: &sqlx::Error) -> &'static str {
@@ -163,18 +182,11 @@ impl Database {
     async fn prepare_session(&mut self) -> Result<()> {
         match self.dialect {
             Dialect::Postgres => {
-                if let Some(schema) = self.schema.clone() {
-                    return self.enter_schema(&schema).await;
+                self.prepare_session_settings().await;
+                match self.schema.clone() {
+                    Some(schema) => self.enter_schema(&schema).await,
+                    None => Ok(()),
                 }
-                // Best effort: a server that cannot watch its sockets refuses the setting,
-                // and the session works as before.
-                let _ = self
-                    .execute(
-                        "SELECT set_config('client_connection_check_interval', '2000', false) \
-                         WHERE current_setting('server_version_num')::int >= 140000",
-                    )
-                    .await;
-                Ok(())
             }
             Dialect::MySql => {
                 let row = self
@@ -194,42 +206,75 @@ impl Database {
         }
     }
 
-    /// PostgreSQL: works in `schema` from now on, as [`Database::connect_in`] would have
-    /// (a session serves tenant after tenant of one database: a session's catalog caches
-    /// are warm). One round trip.
-    pub async fn set_schema(&mut self, schema: &str) -> Result<()> {
-        if self.dialect != Dialect::Postgres {
+    /// PostgreSQL: what [`Database::prepare_session`] sets. Best effort: a server that
+    /// cannot watch its sockets refuses the setting, and the session works as before.
+    async fn prepare_session_settings(&mut self) {
+        let _ = self
+            .execute(
+                "SELECT set_config('client_connection_check_interval', '2000', false) \
+                 WHERE current_setting('server_version_num')::int >= 140000",
+            )
+            .await;
+    }
+
+    /// PostgreSQL: works in `schema` from now on, as [`Database::connect_in`] would have:
+    /// a session can serve tenant after tenant of one database, its catalog caches warm.
+    /// With `reset`, what the previous tenant's revisions may have left in the session
+    /// goes first: settings, role, temporary tables, advisory locks, listeners, and the
+    /// prepared statements (a table of the same name has other columns in another schema).
+    pub async fn set_schema(&mut self, schema: &str, reset: bool) -> Result<()> {
+        let Conn::Pg(conn) = &mut self.conn else {
             return Err(Error::Schema(format!(
                 "a schema of its own per target is PostgreSQL's; {} is {}",
                 self.url, self.dialect
             )));
+        };
+        if reset {
+            conn.clear_cached_statements()
+                .await
+                .map_err(|source| query_error("DEALLOCATE", source))?;
+            self.execute_batch(&[
+                "RESET ALL",
+                "SET SESSION AUTHORIZATION DEFAULT",
+                "DISCARD TEMP",
+                "UNLISTEN *",
+                "SELECT pg_catalog.pg_advisory_unlock_all()",
+            ])
+            .await
+            .map_err(|(_, e)| e)?;
+            self.prepare_session_settings().await;
         }
         self.schema = Some(schema.to_string());
         self.enter_schema(schema).await
     }
 
-    /// PostgreSQL: puts `schema` first on the search path, checks that it exists, and
-    /// sets what every session sets, in one round trip.
+    /// PostgreSQL: puts `schema` first on the search path (then `public`), in one round
+    /// trip that also checks that the schema exists and that the role may use it. A
+    /// schema the role has no USAGE on would be left out of the search path by the server,
+    /// and `public` would take its place: refused.
     async fn enter_schema(&mut self, schema: &str) -> Result<()> {
         use aludel_schema::{quote_ident, quote_literal};
         let pg = Dialect::Postgres;
+        let lit = quote_literal(pg, schema);
         let path = format!("{}, public", quote_ident(pg, schema));
         let sql = format!(
-            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = {}), \
-             set_config('search_path', {}, false), \
-             CASE WHEN current_setting('server_version_num')::int >= 140000 \
-             THEN set_config('client_connection_check_interval', '2000', false) END",
-            quote_literal(pg, schema),
+            "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = {lit}) \
+             THEN 'missing' WHEN NOT pg_catalog.has_schema_privilege({lit}, 'USAGE') \
+             THEN 'no usage' ELSE 'ok' END, set_config('search_path', {}, false)",
             quote_literal(pg, &path)
         );
         let row = self.query_column(&sql).await?;
-        if row.first().cloned().flatten().as_deref() != Some("true") {
-            return Err(Error::Schema(format!(
+        match row.first().cloned().flatten().as_deref() {
+            Some("ok") => Ok(()),
+            Some("no usage") => Err(Error::Schema(format!(
+                "the role of {} may not use the schema {schema:?} (no USAGE privilege); GRANT USAGE ON SCHEMA to it, or connect as its owner",
+                self.url
+            ))),
+            _ => Err(Error::Schema(format!(
                 "the schema {schema:?} does not exist in {}; create it first (CREATE SCHEMA), or take it out of the targets",
                 self.url
-            )));
+            ))),
         }
-        Ok(())
     }
 
     /// Whether a MySQL-dialect server is MariaDB.
@@ -300,6 +345,20 @@ impl Database {
                 Err((i, query_error(statements[i], source)))
             }
         }
+    }
+
+    /// Runs queries in one round trip (each one statement, as for
+    /// [`Database::execute_batch`]); the rows of each, every column as text.
+    pub async fn query_batch(&mut self, queries: &[&str]) -> Result<Vec<Vec<Vec<Option<String>>>>> {
+        self.queries += 1;
+        let script = queries.join("\n;\n");
+        let q = sqlx::raw_sql(AssertSqlSafe(script.clone()));
+        let res = match &mut self.conn {
+            Conn::Pg(c) => collect_results(q.fetch_many(c), text_pg).await,
+            Conn::My(c) => collect_results(q.fetch_many(c), text_my).await,
+            Conn::Lite(c) => collect_results(q.fetch_many(c), text_lite).await,
+        };
+        res.map_err(|source| query_error(&script, source))
     }
 
     /// Runs a query and returns its first column, each value as text.
@@ -437,6 +496,27 @@ async fn count_done<T>(
     None
 }
 
+/// The rows of each statement of a batch, every column as text (`text` reads one).
+async fn collect_results<R: Row, Q>(
+    mut results: futures_util::stream::BoxStream<'_, sqlx::Result<sqlx::Either<Q, R>>>,
+    text: fn(&R, usize) -> Option<String>,
+) -> sqlx::Result<Vec<Vec<Vec<Option<String>>>>> {
+    use futures_util::StreamExt;
+    let mut out = Vec::new();
+    let mut rows = Vec::new();
+    while let Some(item) = results.next().await {
+        match item? {
+            // A statement's rows come first, then its result.
+            sqlx::Either::Left(_) => out.push(std::mem::take(&mut rows)),
+            sqlx::Either::Right(r) => rows.push((0..r.len()).map(|i| text(&r, i)).collect()),
+        }
+    }
+    if !rows.is_empty() {
+        out.push(rows);
+    }
+    Ok(out)
+}
+
 /// The statement of a batch (`statements` joined by `"\n;\n"`) that PostgreSQL's error
 /// points into: the server parses the whole batch before it runs any of it, so a syntax
 /// error in a later statement comes before any result.
@@ -569,6 +649,28 @@ mod tests {
             redact_url("postgres://u:p@ss@h/db"),
             "postgres://u:***@h/db",
             "the last @ ends the user info"
+        );
+        assert_eq!(
+            redact_url("postgres://app:p@ss/word@eu-db/acme"),
+            "postgres://app:***@eu-db/acme",
+            "an unescaped / in the password"
+        );
+        assert_eq!(
+            redact_url("postgres://app@db/acme?sslmode=require&password=s3cret"),
+            "postgres://app@db/acme?sslmode=require&password=***"
+        );
+        assert_eq!(
+            redact_url("mysql://u@h/db?sslpassword=x#frag"),
+            "mysql://u@h/db?sslpassword=***#frag"
+        );
+        assert_eq!(
+            redact_url("sqlite:///data/a@b.db?mode=rwc"),
+            "sqlite:///data/a@b.db?mode=rwc"
+        );
+        assert_eq!(
+            redact_url("postgres://u:pa?s#s@h/db"),
+            "postgres://u:***@h/db",
+            "a ? or # in the password"
         );
     }
 }

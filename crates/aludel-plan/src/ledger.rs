@@ -169,10 +169,20 @@ impl<'a> Ledger<'a> {
 
     /// The query of every row, oldest first; [`Ledger::entries`] reads its rows.
     pub fn entries_query(&self) -> String {
+        self.entries_query_in(None)
+    }
+
+    /// [`Ledger::entries_query`] of the ledger in `schema` (qualified, so that no other
+    /// schema on the search path answers for it).
+    pub fn entries_query_in(&self, schema: Option<&str>) -> String {
         let at = self.dialect.backend().as_text("at");
+        let table = aludel_schema::TableName {
+            schema: schema.map(str::to_string),
+            name: self.name.clone(),
+        };
         format!(
             "SELECT id, revision, action, status, checksum, {at} FROM {} ORDER BY id",
-            self.q()
+            aludel_schema::quote_table(self.dialect, &table)
         )
     }
 

@@ -87,15 +87,21 @@ pub async fn preflight(
     opts: &RunnerOptions,
 ) -> Result<Vec<String>> {
     let current = current_heads(db, &opts.version_table).await?;
-    check_current(graph, &current)?;
     let ledger = Ledger::new(&opts.version_table, db.dialect());
     let entries = ledger::entries(db, &ledger).await?;
-    let partial = ledger::partial(&entries);
+    ready(graph, &current, &entries)?;
+    Ok(current)
+}
+
+/// The preflight's checks of a database at `current` with the ledger `entries`.
+fn ready(graph: &Graph<'_>, current: &[String], entries: &[ledger::Entry]) -> Result<()> {
+    check_current(graph, current)?;
+    let partial = ledger::partial(entries);
     if !partial.is_empty() {
         return Err(Error::PartialRevisions(partial));
     }
-    let applied: Vec<&str> = graph.applied(&current).iter().map(|d| d.meta.id).collect();
-    let edited = ledger::edited(graph, &applied, &entries);
+    let applied: Vec<&str> = graph.applied(current).iter().map(|d| d.meta.id).collect();
+    let edited = ledger::edited(graph, &applied, entries);
     if !edited.is_empty() {
         return Err(Error::Edited(
             edited
@@ -104,7 +110,7 @@ pub async fn preflight(
                 .collect(),
         ));
     }
-    Ok(current)
+    Ok(())
 }
 
 /// Revisions the ledger says are applied that no file defines (after a squash, or a
@@ -124,12 +130,12 @@ pub async fn missing_revisions(
     ))
 }
 
-/// Whether the database is already where `spec` leads, asked in one query: its version
-/// table holds exactly the revisions `spec` names. `None` for a spec that depends on
-/// where the database is (`+1`, `head-2`). A version table that is not there (or
-/// anything else that goes wrong) answers no: a full run, under the lock, finds out what
-/// it is. The preflight's checks (partial and edited revisions) are not made: a database
-/// at its target is only read (`aludel status` reads its ledger).
+/// Whether the database is already where `spec` leads, asked in one round trip: its
+/// version table holds exactly the revisions `spec` names, and its ledger passes the
+/// checks a run makes first (no revision stopped part-way, no applied revision edited).
+/// `None` for a spec that depends on where the database is (`+1`, `head-2`). Tables
+/// that are not there, or checks that fail, answer no: a full run, under the lock, finds
+/// out what it is (and refuses with the reason).
 pub async fn already_at(
     db: &mut Database,
     graph: &Graph<'_>,
@@ -141,19 +147,35 @@ pub async fn already_at(
     }
     let mut wanted: Vec<&str> = graph.resolve_heads(spec)?;
     wanted.sort_unstable();
+    let d = db.dialect();
     let vt = VersionTable {
         name: version_table,
-        dialect: db.dialect(),
+        dialect: d,
     };
-    let sql = vt.select_in(db.schema());
-    Ok(Some(match db.query_column(&sql).await {
-        Ok(rows) => {
-            let mut have: Vec<String> = rows.into_iter().flatten().collect();
-            have.sort_unstable();
-            have == wanted
-        }
-        Err(_) => false,
-    }))
+    let ledger = Ledger::new(version_table, d);
+    let schema = db.schema().map(str::to_string);
+    let queries = [
+        vt.select_in(schema.as_deref()),
+        ledger.entries_query_in(schema.as_deref()),
+    ];
+    let Ok(results) = db
+        .query_batch(&queries.each_ref().map(String::as_str))
+        .await
+    else {
+        return Ok(Some(false));
+    };
+    let Ok([heads, rows]) = <[_; 2]>::try_from(results) else {
+        return Ok(Some(false));
+    };
+    let mut current: Vec<String> = heads.into_iter().flatten().flatten().collect();
+    current.sort_unstable();
+    if current != wanted {
+        return Ok(Some(false));
+    }
+    let Ok(entries) = Ledger::entries(rows) else {
+        return Ok(Some(false));
+    };
+    Ok(Some(ready(graph, &current, &entries).is_ok()))
 }
 
 /// What a database's ledger says needs a person.

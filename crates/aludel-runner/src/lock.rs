@@ -64,8 +64,9 @@ pub async fn acquire(
     let start = Instant::now();
     match db.dialect() {
         Dialect::Postgres => {
-            // Advisory locks are the database's; a tenant schema's runs lock only it.
-            let key = match db.schema() {
+            // Advisory locks are the database's; a tenant schema's runs lock only it
+            // (`public` keeps the key of a run that names no schema: the same tables).
+            let key = match db.schema().filter(|s| *s != "public") {
                 None => pg_key(&format!("aludel:{version_table}")),
                 Some(schema) => pg_key(&format!("aludel:{schema}.{version_table}")),
             };

@@ -133,7 +133,7 @@ async fn migrate_target(
         describe_heads(&now),
         plural(ran, "revision")
     );
-    Ok(Outcome::new(verb, text))
+    Ok(Outcome::ran(verb, text))
 }
 
 /// `current` over the fleet.
@@ -215,14 +215,14 @@ fn check_outcome(ops: &[aludel_schema::Operation]) -> Outcome {
     }
     let shown: Vec<String> = ops.iter().take(3).map(|op| op.to_string()).collect();
     let more = if ops.len() > 3 { "; ..." } else { "" };
+    let text = format!(
+        "{}: {}{more}",
+        plural(ops.len(), "new upgrade operation"),
+        shown.join("; ")
+    );
     Outcome {
-        label: "with changes",
-        text: format!(
-            "{}: {}{more}",
-            plural(ops.len(), "new upgrade operation"),
-            shown.join("; ")
-        ),
         flagged: true,
+        ..Outcome::new("with changes", text)
     }
 }
 

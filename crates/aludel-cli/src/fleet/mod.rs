@@ -1,5 +1,6 @@
 //! One command over many targets (`--target`, `--all`): `--jobs` targets at a time,
-//! each on a connection of its own, under its own migration lock and in its own
+//! each on a connection of its own (or, for the schemas of one PostgreSQL database, a
+//! session no other target is using), under its own migration lock and in its own
 //! transactions. A target that fails does not stop the others (unless `--fail-fast`,
 //! or a `--canary` target); every failure is reported with its error at the end, and the
 //! exit code says whether any target failed.
@@ -26,15 +27,40 @@ pub(crate) struct Outcome {
     pub text: String,
     /// Makes the exit code a failure without being an error (`check` found changes).
     pub flagged: bool,
+    /// The target ran revisions, whose own SQL may have left state in its session.
+    pub ran_revisions: bool,
 }
 
 impl Outcome {
+    /// A target only read.
     pub(crate) fn new(label: &'static str, text: String) -> Outcome {
         Outcome {
             label,
             text,
             flagged: false,
+            ran_revisions: false,
         }
+    }
+
+    /// A target that ran revisions.
+    pub(crate) fn ran(label: &'static str, text: String) -> Outcome {
+        Outcome {
+            ran_revisions: true,
+            ..Outcome::new(label, text)
+        }
+    }
+}
+
+/// Whether a target's command may have left state in its session (settings, locks,
+/// temporary tables a revision's own SQL made): a session that serves another target
+/// next is reset first.
+pub(crate) trait Session {
+    fn ran_revisions(&self) -> bool;
+}
+
+impl Session for Outcome {
+    fn ran_revisions(&self) -> bool {
+        self.ran_revisions
     }
 }
 
@@ -291,17 +317,19 @@ pub(crate) fn plural(n: usize, word: &str) -> String {
 
 /// The connections of a fleet run. A target of a PostgreSQL schema-per-tenant group
 /// leaves its session to the next target of the same database (its search path set
-/// anew): a session whose catalog caches are warm reads a tenant's catalog about five
-/// times faster than a new one (measured at 500 schemas: 14 ms against 68 ms). Other
-/// targets, and a target that failed, close theirs.
+/// anew, and what the target's revisions may have set reset first): a session whose
+/// catalog caches are warm reads a tenant's catalog about five times faster than a new
+/// one (measured at 500 schemas: 14 ms against 68 ms). Other targets, and a target that
+/// failed, close theirs.
 #[derive(Default)]
 pub(crate) struct Connections {
-    idle: RefCell<HashMap<String, Vec<Database>>>,
+    /// Sessions by URL, each with whether the last target ran revisions through it.
+    idle: RefCell<HashMap<String, Vec<(Database, bool)>>>,
 }
 
 impl Connections {
     /// Runs `f` on a connection to `target`, in its schema for schema-per-tenant.
-    pub(crate) async fn with<T>(
+    pub(crate) async fn with<T: Session>(
         &self,
         target: &Target,
         f: impl AsyncFnOnce(&mut Database) -> anyhow::Result<T>,
@@ -315,18 +343,23 @@ impl Connections {
             None => None,
         };
         let mut db = match (idle, &target.schema) {
-            (Some(mut db), Some(schema)) => {
-                db.set_schema(schema).await?;
-                db
-            }
+            (Some((mut db, dirty)), Some(schema)) => match db.set_schema(schema, dirty).await {
+                Ok(()) => db,
+                Err(e) => {
+                    db.close().await;
+                    return Err(e.into());
+                }
+            },
             _ => Database::connect_in(&target.url, target.schema.as_deref()).await?,
         };
         let result = f(&mut db).await;
-        if result.is_ok() && target.schema.is_some() {
-            let mut idle = self.idle.borrow_mut();
-            idle.entry(target.url.clone()).or_default().push(db);
-        } else {
-            db.close().await;
+        match &result {
+            Ok(out) if target.schema.is_some() => {
+                let mut idle = self.idle.borrow_mut();
+                let sessions = idle.entry(target.url.clone()).or_default();
+                sessions.push((db, out.ran_revisions()));
+            }
+            _ => db.close().await,
         }
         result
     }
@@ -334,7 +367,7 @@ impl Connections {
     /// Closes the connections kept for later targets.
     async fn close(&self) {
         let idle = std::mem::take(&mut *self.idle.borrow_mut());
-        for db in idle.into_values().flatten() {
+        for (db, _) in idle.into_values().flatten() {
             db.close().await;
         }
     }
