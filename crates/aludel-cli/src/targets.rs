@@ -488,6 +488,38 @@ mod tests {
     }
 
     #[test]
+    fn patterns_select_groups_targets_and_globs_of_either() {
+        let config: crate::config::Config = toml::from_str(
+            "[targets.a]\nurls = { x = \"sqlite://ax.db\", y = \"sqlite://ay.db\" }\n\
+             [targets.b]\nurls = { x = \"sqlite://bx.db\" }\n",
+        )
+        .unwrap();
+        let project = Project {
+            root: ".".into(),
+            file: "aludel.toml".into(),
+            config,
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let pick = |patterns: &[&str], all: bool| {
+            let patterns: Vec<String> = patterns.iter().map(|p| p.to_string()).collect();
+            rt.block_on(select(&project, &patterns, all))
+                .map(|ts| ts.into_iter().map(|t| t.name).collect::<Vec<_>>())
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(pick(&["a"], false).unwrap(), ["a/x", "a/y"]);
+        assert_eq!(pick(&["*/x"], false).unwrap(), ["a/x", "b/x"]);
+        assert_eq!(pick(&["a/y", "b"], false).unwrap(), ["a/y", "b/x"]);
+        assert_eq!(pick(&["?"], false).unwrap(), ["a/x", "a/y", "b/x"]);
+        assert_eq!(pick(&[], true).unwrap(), ["a/x", "a/y", "b/x"]);
+        let err = pick(&["c"], false).unwrap_err();
+        assert!(err.contains("the groups are a, b"), "{err}");
+        let err = pick(&["a/z"], false).unwrap_err();
+        assert!(err.contains("--target a/z: selects no target"), "{err}");
+    }
+
+    #[test]
     fn a_group_has_one_source() {
         let g = |text: &str| {
             toml::from_str::<TargetGroup>(text)
