@@ -116,13 +116,9 @@ pub(crate) async fn status(
         stream: false,
         connections: Default::default(),
     };
-    let graph = &graph;
     let start = Instant::now();
-    let conns = &fleet.connections;
     let done = fleet
-        .run(targets, |t| async move {
-            conns.with(&t, async |db| read(db, ctx, graph).await).await
-        })
+        .each(targets, async |db| read(db, ctx, &graph).await)
         .await;
     match format {
         StatusFormat::Text => print_text(&done, start.elapsed()),

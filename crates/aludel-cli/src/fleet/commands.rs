@@ -70,15 +70,9 @@ pub(crate) async fn migrate(
         );
     }
     let start = Instant::now();
-    let (graph, opts, introspect) = (&graph, &opts, &introspect);
-    let conns = &fleet.connections;
     let done = fleet
-        .run(targets, |t| async move {
-            conns
-                .with(&t, async |db| {
-                    migrate_target(db, graph, spec, direction, opts, introspect).await
-                })
-                .await
+        .each(targets, async |db| {
+            migrate_target(db, &graph, spec, direction, &opts, &introspect).await
         })
         .await;
     Ok(report(&done, start.elapsed()))
@@ -141,18 +135,12 @@ pub(crate) async fn current(ctx: &Ctx, sel: &Targets) -> anyhow::Result<ExitCode
     let project = ctx.project()?;
     let graph = ctx.graph()?;
     let targets = select(ctx, sel, "Reading").await?;
-    let fleet = read_only(sel);
-    let (graph, vt) = (&graph, &project.config.version_table);
+    let vt = &project.config.version_table;
     let start = Instant::now();
-    let conns = &fleet.connections;
-    let done = fleet
-        .run(targets, |t| async move {
-            conns
-                .with(&t, async |db| {
-                    let current = current_heads(db, vt).await?;
-                    Ok(current_outcome(graph, &current))
-                })
-                .await
+    let done = read_only(sel)
+        .each(targets, async |db| {
+            let current = current_heads(db, vt).await?;
+            Ok(current_outcome(&graph, &current))
         })
         .await;
     Ok(report(&done, start.elapsed()))
@@ -191,19 +179,12 @@ pub(crate) async fn check(ctx: &Ctx, sel: &Targets) -> anyhow::Result<ExitCode> 
     let project = ctx.project()?;
     let graph = ctx.graph()?;
     let targets = select(ctx, sel, "Checking").await?;
-    let fleet = read_only(sel);
-    let graph = &graph;
     let start = Instant::now();
-    let conns = &fleet.connections;
-    let done = fleet
-        .run(targets, |t| async move {
-            conns
-                .with(&t, async |db| {
-                    let (plan, _) =
-                        crate::commands::diff_database(db, &ctx.compiled, project, graph).await?;
-                    Ok(check_outcome(&plan.upgrade))
-                })
-                .await
+    let done = read_only(sel)
+        .each(targets, async |db| {
+            let (plan, _) =
+                crate::commands::diff_database(db, &ctx.compiled, project, &graph).await?;
+            Ok(check_outcome(&plan.upgrade))
         })
         .await;
     Ok(report(&done, start.elapsed()))
@@ -237,21 +218,12 @@ pub(crate) async fn stamp(ctx: &Ctx, spec: &str, sel: &Targets) -> anyhow::Resul
         .map(str::to_string)
         .collect();
     let targets = select(ctx, sel, "Stamping").await?;
-    let fleet = read_only(sel);
-    let (graph, opts, heads) = (&graph, &opts, &heads);
+    let text = format!("stamped at {}", describe_heads(&heads));
     let start = Instant::now();
-    let conns = &fleet.connections;
-    let done = fleet
-        .run(targets, |t| async move {
-            conns
-                .with(&t, async |db| {
-                    aludel_runner::stamp(db, graph, heads, opts).await?;
-                    Ok(Outcome::new(
-                        "stamped",
-                        format!("stamped at {}", describe_heads(heads)),
-                    ))
-                })
-                .await
+    let done = read_only(sel)
+        .each(targets, async |db| {
+            aludel_runner::stamp(db, &graph, &heads, &opts).await?;
+            Ok(Outcome::new("stamped", text.clone()))
         })
         .await;
     Ok(report(&done, start.elapsed()))

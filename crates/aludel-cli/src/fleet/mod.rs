@@ -110,6 +110,19 @@ impl Fleet {
         out
     }
 
+    /// [`Fleet::run`] with `f` given each target's session ([`Connections::with`]).
+    pub(crate) async fn each<T: Describe + Session>(
+        &self,
+        targets: Vec<Target>,
+        f: impl AsyncFn(&mut Database) -> anyhow::Result<T>,
+    ) -> Vec<Finished<T>> {
+        let f = &f;
+        self.run(targets, |t| async move {
+            self.connections.with(&t, async |db| f(db).await).await
+        })
+        .await
+    }
+
     async fn batch<T, F, Fut>(
         &self,
         targets: Vec<Target>,
