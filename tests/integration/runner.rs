@@ -1282,6 +1282,7 @@ fn a_postgresql_schema_of_its_own() {
             "{err}"
         );
         no_usage_is_refused(&db).await;
+        a_session_moves_to_the_next_tenant_clean(&db).await;
     });
     let Some(lite) = TestDb::new(Dialect::Sqlite) else {
         return;
@@ -1314,4 +1315,40 @@ async fn no_usage_is_refused(db: &TestDb) {
         err.contains("may not use the schema \"tenant_b\"") && err.contains("GRANT USAGE"),
         "{err}"
     );
+}
+
+/// A session handed from one tenant to the next (a fleet over the schemas of one
+/// database) leaves behind what the first tenant's revisions set, when asked to.
+async fn a_session_moves_to_the_next_tenant_clean(db: &TestDb) {
+    let mut admin = db.connect().await;
+    admin.execute("CREATE SCHEMA tenant_c").await.unwrap();
+    admin.close().await;
+    let mut c = Database::connect_in(&db.url, Some("tenant_a"))
+        .await
+        .unwrap();
+    for sql in [
+        "SET lock_timeout = '7s'",
+        "CREATE TEMP TABLE scratch (x int)",
+        "SELECT pg_advisory_lock(4242)",
+        "LISTEN tenant_a_events",
+    ] {
+        c.execute(sql).await.unwrap();
+    }
+    let state = "SELECT current_schema() || ' ' || current_setting('lock_timeout') || ' ' || \
+                 (SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()) || ' ' || \
+                 (SELECT count(*) FROM pg_listening_channels()) || ' ' || \
+                 (to_regclass('pg_temp.scratch') IS NOT NULL)";
+    let before = c.query_column(state).await.unwrap();
+    assert_eq!(before, [Some("tenant_a 7s 1 1 true".to_string())]);
+    c.set_schema("tenant_c", false).await.unwrap();
+    let kept = c.query_column(state).await.unwrap();
+    assert_eq!(
+        kept,
+        [Some("tenant_c 7s 1 1 true".to_string())],
+        "no reset asked"
+    );
+    c.set_schema("tenant_a", true).await.unwrap();
+    let after = c.query_column(state).await.unwrap();
+    assert_eq!(after, [Some("tenant_a 0 0 0 false".to_string())]);
+    c.close().await;
 }
