@@ -1223,9 +1223,31 @@ fn a_database_at_its_target_costs_one_query() {
             assert_eq!(at.unwrap(), Some(false), "{d}");
             let at = already_at(&mut c, &g, "head-1", "aludel_version").await;
             assert_eq!(at.unwrap(), None, "{d}");
+            // At base with a ledger: an empty version table is read as such.
+            down_to_base(&mut c, &defs).await;
+            let at = already_at(&mut c, &g, "base", "aludel_version").await;
+            assert_eq!(at.unwrap(), Some(true), "{d}");
+            let at = already_at(&mut c, &g, "head", "aludel_version").await;
+            assert_eq!(at.unwrap(), Some(false), "{d}");
             c.close().await;
         });
     }
+}
+
+async fn down_to_base(c: &mut Database, defs: &[RevisionDef]) {
+    let g = Graph::new(defs).unwrap();
+    let opts = IntrospectOptions::default();
+    migrate(
+        c,
+        &g,
+        "base",
+        Direction::Downgrade,
+        &RunnerOptions::default(),
+        &opts,
+        &mut Quiet,
+    )
+    .await
+    .unwrap();
 }
 
 /// PostgreSQL schema-per-tenant: a tenant's run creates and reads everything in its
@@ -1259,6 +1281,18 @@ fn a_postgresql_schema_of_its_own() {
             Some(false),
             "public's version table is not the tenant's"
         );
+        // The same through a session whose search path the URL sets (no schema of
+        // aludel's): the unqualified read would find public's table.
+        let sep = if db.url.contains('?') { '&' } else { '?' };
+        let via_url = format!("{}{sep}options=-csearch_path%3Dtenant_a,public", db.url);
+        let mut u = Database::connect(&via_url).await.unwrap();
+        let at = already_at(&mut u, &g, "head", "aludel_version").await;
+        assert_eq!(
+            at.unwrap(),
+            Some(false),
+            "the current schema's table or none"
+        );
+        u.close().await;
         assert_eq!(up(&mut c, &defs, &opts()).await.unwrap(), 1);
         let at = already_at(&mut c, &g, "head", "aludel_version").await;
         assert_eq!(at.unwrap(), Some(true));

@@ -29,41 +29,83 @@ pub struct Database {
     schema: Option<String>,
 }
 
-/// The URL with its password replaced by `***`, for messages: the password of the user
-/// info (everything between the first `:` after `://` and the last `@`, even when it
-/// holds an unescaped `/`, `?` or `#`; an `@` in the query makes it mask more, never
-/// less), and the values of `password=` and `sslpassword=` in the query.
+/// The URL with its passwords replaced by `***`, for messages.
+///
+/// The user info's password: everything between its first `:` and the last `@` before
+/// the query (so a password may hold an unescaped `/`), or, when no `@` comes before a
+/// `?` or `#`, the first `@` with no `/` before it (a password holding `?` or `#`). And
+/// the value of every `password=` or `sslpassword=` parameter (however its name is
+/// percent-encoded), up to the next `&`. A URL without `//` (`postgres:/...`) is read
+/// the same way.
 pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
+    let Some(colon) = url.find(':') else {
         return url.to_string();
     };
-    let (user, host) = match rest.rfind('@') {
-        Some(at) => match rest[..at].split_once(':') {
-            Some((user, _)) if !user.contains('/') => (format!("{user}:***@"), &rest[at + 1..]),
-            _ => (String::new(), rest),
-        },
-        None => (String::new(), rest),
-    };
-    let (host, fragment) = host.split_at(host.find('#').unwrap_or(host.len()));
-    let (host, query) = host.split_at(host.find('?').unwrap_or(host.len()));
-    format!("{scheme}://{user}{host}{}{fragment}", redact_query(query))
+    let after = &url[colon + 1..];
+    let slashes = after.len() - after.trim_start_matches('/').len();
+    let (head, rest) = url.split_at(colon + 1 + slashes);
+    format!("{head}{}", redact_params(&redact_user_info(rest)))
 }
 
-/// A URL's query (`?a=b&c=d`) with the values of password parameters replaced by `***`.
-fn redact_query(query: &str) -> String {
-    let Some(params) = query.strip_prefix('?') else {
-        return query.to_string();
+/// `user:password@host...` with the password masked.
+fn redact_user_info(rest: &str) -> String {
+    let before_query = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
+    let at = before_query
+        .rfind('@')
+        .or_else(|| rest.find('@').filter(|&at| !rest[..at].contains('/')));
+    match at.and_then(|at| Some((rest[..at].split_once(':')?.0, at))) {
+        Some((user, at)) if !user.contains('/') => format!("{user}:***{}", &rest[at..]),
+        _ => rest.to_string(),
+    }
+}
+
+/// The values of password parameters masked, wherever a `?` or `&` starts one.
+fn redact_params(text: &str) -> String {
+    let secret = |key: &str| {
+        let key = percent_decode(key).to_ascii_lowercase();
+        key == "password" || key == "sslpassword"
     };
-    let secret =
-        |k: &str| k.eq_ignore_ascii_case("password") || k.eq_ignore_ascii_case("sslpassword");
-    let redacted: Vec<String> = params
-        .split('&')
-        .map(|p| match p.split_once('=') {
-            Some((k, _)) if secret(k) => format!("{k}=***"),
-            _ => p.to_string(),
-        })
-        .collect();
-    format!("?{}", redacted.join("&"))
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(['?', '&']) {
+        out.push_str(&rest[..=i]);
+        rest = &rest[i + 1..];
+        let end = rest.find('&').unwrap_or(rest.len());
+        match rest[..end].split_once('=') {
+            Some((key, _)) if secret(key) => {
+                out.push_str(key);
+                out.push_str("=***");
+                rest = &rest[end..];
+            }
+            _ => {}
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `%XX` escapes decoded (what is not valid UTF-8 or not an escape is kept as it is).
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 fn hint(dialect: Dialect, e: &sqlx::Error) -> &'static str {
@@ -99,6 +141,11 @@ impl Database {
         let dialect =
             Dialect::from_url(url).ok_or_else(|| Error::UnsupportedUrl(redact_url(url)))?;
         let shown = redact_url(url);
+        if schema.is_some() && dialect != Dialect::Postgres {
+            return Err(Error::Schema(format!(
+                "a schema of its own per target is PostgreSQL's; {shown} is {dialect}: use one database per target"
+            )));
+        }
         let invalid = |source| Error::InvalidUrl {
             url: shown.clone(),
             source,
@@ -153,13 +200,10 @@ impl Database {
             queries: 0,
             schema: schema.map(str::to_string),
         };
-        if schema.is_some() && dialect != Dialect::Postgres {
-            return Err(Error::Schema(format!(
-                "a schema of its own per target is PostgreSQL's; {} is {dialect}: use one database per target",
-                db.url
-            )));
+        if let Err(e) = db.prepare_session().await {
+            db.close().await;
+            return Err(e);
         }
-        db.prepare_session().await?;
         db.queries = 0;
         Ok(db)
     }
@@ -233,10 +277,15 @@ impl Database {
             conn.clear_cached_statements()
                 .await
                 .map_err(|source| query_error("DEALLOCATE", source))?;
+            // A transaction a revision left open ends first (alone: a batch is one).
+            self.execute("ROLLBACK").await?;
             self.execute_batch(&[
                 "RESET ALL",
                 "SET SESSION AUTHORIZATION DEFAULT",
+                "CLOSE ALL",
+                "DEALLOCATE ALL",
                 "DISCARD TEMP",
+                "DISCARD SEQUENCES",
                 "UNLISTEN *",
                 "SELECT pg_catalog.pg_advisory_unlock_all()",
             ])
@@ -257,18 +306,25 @@ impl Database {
         let pg = Dialect::Postgres;
         let lit = quote_literal(pg, schema);
         let path = format!("{}, public", quote_ident(pg, schema));
+        // Not prepared (the text differs for each tenant): one round trip, nothing cached.
         let sql = format!(
             "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = {lit}) \
              THEN 'missing' WHEN NOT pg_catalog.has_schema_privilege({lit}, 'USAGE') \
-             THEN 'no usage' ELSE 'ok' END, set_config('search_path', {}, false)",
+             THEN 'no usage' ELSE 'ok' END, current_user::text, set_config('search_path', {}, false)",
             quote_literal(pg, &path)
         );
-        let row = self.query_column(&sql).await?;
-        match row.first().cloned().flatten().as_deref() {
-            Some("ok") => Ok(()),
-            Some("no usage") => Err(Error::Schema(format!(
-                "the role of {} may not use the schema {schema:?} (no USAGE privilege); GRANT USAGE ON SCHEMA to it, or connect as its owner",
-                self.url
+        let rows = self.query_batch(&[&sql]).await?;
+        let row = rows.into_iter().flatten().next().unwrap_or_default();
+        match (
+            row.first().cloned().flatten().as_deref(),
+            row.get(1).cloned().flatten(),
+        ) {
+            (Some("ok"), _) => Ok(()),
+            (Some("no usage"), user) => Err(Error::Schema(format!(
+                "the role of {} may not use the schema {schema:?} (no USAGE privilege); run `GRANT USAGE ON SCHEMA {} TO {}`, or connect as the schema's owner",
+                self.url,
+                quote_ident(pg, schema),
+                quote_ident(pg, &user.unwrap_or_default())
             ))),
             _ => Err(Error::Schema(format!(
                 "the schema {schema:?} does not exist in {}; create it first (CREATE SCHEMA), or take it out of the targets",
@@ -661,7 +717,7 @@ mod tests {
         );
         assert_eq!(
             redact_url("mysql://u@h/db?sslpassword=x#frag"),
-            "mysql://u@h/db?sslpassword=***#frag"
+            "mysql://u@h/db?sslpassword=***"
         );
         assert_eq!(
             redact_url("sqlite:///data/a@b.db?mode=rwc"),
@@ -672,5 +728,29 @@ mod tests {
             "postgres://u:***@h/db",
             "a ? or # in the password"
         );
+        // An @ in the query is not the user info's.
+        assert_eq!(
+            redact_url("postgres://db.internal:5432/acme?user=svc@corp&password=s3cret"),
+            "postgres://db.internal:5432/acme?user=svc@corp&password=***"
+        );
+        assert_eq!(
+            redact_url("postgres://app:pw@db:5432/acme?application_name=deploy@ci&password=s3"),
+            "postgres://app:***@db:5432/acme?application_name=deploy@ci&password=***"
+        );
+        assert_eq!(
+            redact_url("postgres://db/acme?password=ab#cd&sslmode=require"),
+            "postgres://db/acme?password=***&sslmode=require",
+            "the whole value, # included"
+        );
+        assert_eq!(
+            redact_url("postgres://db/acme?pass%77ord=s3cret"),
+            "postgres://db/acme?pass%77ord=***"
+        );
+        assert_eq!(
+            redact_url("postgres:/app:secret@db/x"),
+            "postgres:/app:***@db/x",
+            "a URL with one slash"
+        );
+        assert_eq!(redact_url("sqlite::memory:"), "sqlite::memory:");
     }
 }

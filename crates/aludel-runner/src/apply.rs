@@ -131,7 +131,8 @@ pub async fn missing_revisions(
 }
 
 /// Whether the database is already where `spec` leads, asked in one round trip: its
-/// version table holds exactly the revisions `spec` names, and its ledger passes the
+/// version table (the current schema's) holds exactly the revisions `spec` names, and
+/// its ledger passes the
 /// checks a run makes first (no revision stopped part-way, no applied revision edited).
 /// `None` for a spec that depends on where the database is (`+1`, `head-2`). Tables
 /// that are not there, or checks that fail, answer no: a full run, under the lock, finds
@@ -154,7 +155,11 @@ pub async fn already_at(
     };
     let ledger = Ledger::new(version_table, d);
     let schema = db.schema().map(str::to_string);
+    // Whether the version table is the current schema's (on PostgreSQL, a table of that
+    // name elsewhere on the search path would answer the unqualified read), then the
+    // two tables.
     let queries = [
+        vt.exists_query(),
         vt.select_in(schema.as_deref()),
         ledger.entries_query_in(schema.as_deref()),
     ];
@@ -164,9 +169,12 @@ pub async fn already_at(
     else {
         return Ok(Some(false));
     };
-    let Ok([heads, rows]) = <[_; 2]>::try_from(results) else {
+    let Ok([exists, heads, rows]) = <[_; 3]>::try_from(results) else {
         return Ok(Some(false));
     };
+    if exists.is_empty() {
+        return Ok(Some(false));
+    }
     let mut current: Vec<String> = heads.into_iter().flatten().flatten().collect();
     current.sort_unstable();
     if current != wanted {
