@@ -118,34 +118,6 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
             let split = split.map(|n| n as usize);
             revision(&ctx, message, source, rev_id.as_deref(), split).await
         }
-        Command::Upgrade {
-            target,
-            sql,
-            targets,
-            run,
-        } => fleet_or_one(&ctx, target, *sql, Direction::Upgrade, targets, run).await,
-        Command::Downgrade {
-            target,
-            sql,
-            targets,
-            run,
-        } => fleet_or_one(&ctx, target, *sql, Direction::Downgrade, targets, run).await,
-        Command::Current { targets } if targets.fleet() => {
-            crate::fleet::commands::current(&ctx, targets).await
-        }
-        Command::Status { targets, format } => {
-            if !targets.fleet() {
-                single(targets)?;
-            }
-            crate::status::status(&ctx, targets, *format).await
-        }
-        Command::Current { targets } => {
-            single(targets)?;
-            let project = ctx.project()?;
-            let graph = ctx.graph()?;
-            let db = ctx.connect(project).await?;
-            current(&graph, db, &project.config.version_table).await
-        }
         Command::Heads => {
             let g = ctx.graph()?;
             for h in g.heads() {
@@ -168,24 +140,6 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check {
-            offline,
-            dialect,
-            targets,
-        } => {
-            if targets.fleet() {
-                if *offline {
-                    bail!("check --offline reads no database: it cannot take --target or --all");
-                }
-                crate::fleet::commands::check(&ctx, targets).await
-            } else if *offline {
-                single(targets)?;
-                check_offline(&ctx, *dialect)
-            } else {
-                single(targets)?;
-                check(&ctx).await
-            }
-        }
         Command::ReviewDiff {
             base,
             format,
@@ -207,13 +161,6 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
                     output: output.as_deref(),
                 },
             )
-        }
-        Command::Stamp { revision, targets } if targets.fleet() => {
-            crate::fleet::commands::stamp(&ctx, revision, targets).await
-        }
-        Command::Stamp { revision, targets } => {
-            single(targets)?;
-            stamp(&ctx, revision).await
         }
         Command::Merge { message, revisions } => {
             merge(ctx.project()?, &ctx.graph()?, message, revisions)
@@ -245,6 +192,69 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
             crate::database::run(&url, action).await?;
             Ok(ExitCode::SUCCESS)
         }
+        // upgrade, downgrade, current, status, check, stamp
+        _ => targeted(&ctx).await,
+    }
+}
+
+/// The commands that run against a database, or against the fleet `--target`/`--all`
+/// selects.
+async fn targeted(ctx: &Ctx) -> anyhow::Result<ExitCode> {
+    match &ctx.cli.command {
+        Command::Upgrade {
+            target,
+            sql,
+            targets,
+            run,
+        } => fleet_or_one(ctx, target, *sql, Direction::Upgrade, targets, run).await,
+        Command::Downgrade {
+            target,
+            sql,
+            targets,
+            run,
+        } => fleet_or_one(ctx, target, *sql, Direction::Downgrade, targets, run).await,
+        Command::Current { targets } if targets.fleet() => {
+            crate::fleet::commands::current(ctx, targets).await
+        }
+        Command::Status { targets, format } => {
+            if !targets.fleet() {
+                single(targets)?;
+            }
+            crate::status::status(ctx, targets, *format).await
+        }
+        Command::Current { targets } => {
+            single(targets)?;
+            let project = ctx.project()?;
+            let graph = ctx.graph()?;
+            let db = ctx.connect(project).await?;
+            current(&graph, db, &project.config.version_table).await
+        }
+        Command::Check {
+            offline,
+            dialect,
+            targets,
+        } => {
+            if targets.fleet() {
+                if *offline {
+                    bail!("check --offline reads no database: it cannot take --target or --all");
+                }
+                crate::fleet::commands::check(ctx, targets).await
+            } else if *offline {
+                single(targets)?;
+                check_offline(ctx, *dialect)
+            } else {
+                single(targets)?;
+                check(ctx).await
+            }
+        }
+        Command::Stamp { revision, targets } if targets.fleet() => {
+            crate::fleet::commands::stamp(ctx, revision, targets).await
+        }
+        Command::Stamp { revision, targets } => {
+            single(targets)?;
+            stamp(ctx, revision).await
+        }
+        other => bail!("{other:?} is not a command that takes --target"),
     }
 }
 

@@ -262,19 +262,26 @@ impl Config {
     }
 }
 
-/// Whether a URL holds a password (other than a `${VARIABLE}` reference).
+/// Whether a URL holds a password (other than a `${VARIABLE}` reference): in its user
+/// info, or as a `password=` or `sslpassword=` parameter.
 pub fn has_password(url: &str) -> bool {
+    let reference = |pw: &str| pw.starts_with("${") && pw.ends_with('}');
+    let written = |pw: &str| !pw.is_empty() && !reference(pw);
     let Some((_, rest)) = url.split_once("://") else {
         return false;
     };
     let authority = rest.split('/').next().unwrap_or_default();
-    let Some((userinfo, _)) = authority.rsplit_once('@') else {
-        return false;
-    };
-    let reference = |pw: &str| pw.starts_with("${") && pw.ends_with('}');
-    userinfo
-        .split_once(':')
-        .is_some_and(|(_, pw)| !pw.is_empty() && !reference(pw))
+    let in_user_info = authority
+        .rsplit_once('@')
+        .and_then(|(userinfo, _)| userinfo.split_once(':'))
+        .is_some_and(|(_, pw)| written(pw));
+    let in_query = rest.split(['?', '&']).skip(1).any(|param| {
+        param.split_once('=').is_some_and(|(key, value)| {
+            (key.eq_ignore_ascii_case("password") || key.eq_ignore_ascii_case("sslpassword"))
+                && written(value)
+        })
+    });
+    in_user_info || in_query
 }
 
 /// The version tables of other migration tools: never a model's, never dropped.
@@ -545,5 +552,10 @@ mod tests {
         assert!(c.password_warning().is_none());
         c.url = Some("sqlite://app.db?mode=rwc".into());
         assert!(c.password_warning().is_none());
+        assert!(has_password(
+            "postgres://app@db/x?sslmode=require&password=s3"
+        ));
+        assert!(!has_password("postgres://app@db/x?password=${PW}"));
+        assert!(!has_password("postgres://app:${PW}@db/x"));
     }
 }

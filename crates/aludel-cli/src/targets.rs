@@ -13,8 +13,8 @@ use serde::Deserialize;
 use crate::config::{Project, has_password, resolve_url, wildcard};
 
 /// `[targets.<group>]`: one source of targets. A group has exactly one of `urls`, `file`,
-/// `query` and `schemas`/`schemas_query`.
-#[derive(Clone, Debug, Default, Deserialize)]
+/// `query` and `schemas`/`schemas_query`. (Its `Debug` shows the URLs redacted.)
+#[derive(Clone, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct TargetGroup {
     /// Named URLs: `acme = "postgres://app@db/acme"`. `${VAR}` reads the environment
@@ -35,14 +35,39 @@ pub struct TargetGroup {
 }
 
 /// One database, or one schema of a PostgreSQL database, that a fleet command runs
-/// against.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// against. (Its `Debug` shows the URL redacted.)
+#[derive(Clone, PartialEq, Eq)]
 pub struct Target {
     /// `group/member`.
     pub name: String,
     pub url: String,
     /// PostgreSQL schema-per-tenant: the schema to work in.
     pub schema: Option<String>,
+}
+
+impl std::fmt::Debug for TargetGroup {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let urls: BTreeMap<&String, String> =
+            self.urls.iter().map(|(k, u)| (k, redact_url(u))).collect();
+        f.debug_struct("TargetGroup")
+            .field("urls", &urls)
+            .field("file", &self.file)
+            .field("url", &self.url.as_deref().map(redact_url))
+            .field("query", &self.query)
+            .field("schemas", &self.schemas)
+            .field("schemas_query", &self.schemas_query)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target")
+            .field("name", &self.name)
+            .field("url", &redact_url(&self.url))
+            .field("schema", &self.schema)
+            .finish()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -242,7 +267,9 @@ async fn load(project: &Project, group: &str, def: &TargetGroup) -> anyhow::Resu
                     .into_iter()
                     .map(|row| match row.as_slice() {
                         [Some(name)] => Ok(name.clone()),
-                        [None] => bail!("`schemas_query` returned NULL for a schema's name"),
+                        [None] => bail!(
+                            "`schemas_query` returned NULL for a schema's name; leave such rows out (WHERE ... IS NOT NULL)"
+                        ),
                         other => bail!(
                             "`schemas_query` returns {} columns; it must return the schema's name",
                             other.len()
@@ -259,7 +286,11 @@ async fn load(project: &Project, group: &str, def: &TargetGroup) -> anyhow::Resu
     let mut seen = BTreeSet::new();
     for t in &targets {
         if !seen.insert(&t.name) {
-            bail!("{}: two targets are named {}", within(), t.name);
+            bail!(
+                "{}: two targets are named {}; give them names of their own (distinct keys, `NAME URL` lines, or a query that returns a name and a URL)",
+                within(),
+                t.name
+            );
         }
     }
     Ok(targets)
@@ -285,10 +316,14 @@ async fn query(url: &str, sql: &str) -> anyhow::Result<Vec<Vec<Option<String>>>>
 fn named_url(row: Vec<Option<String>>) -> anyhow::Result<(String, String)> {
     match <[Option<String>; 2]>::try_from(row) {
         Ok([Some(name), Some(url)]) => Ok((name, url)),
-        Ok(_) => bail!("`query` returned NULL for a target's name or URL"),
+        Ok(_) => bail!(
+            "`query` returned NULL for a target's name or URL; leave such rows out (WHERE ... IS NOT NULL)"
+        ),
         Err(row) => match row.as_slice() {
             [Some(url)] => Ok((name_of(url)?, url.clone())),
-            [None] => bail!("`query` returned NULL for a target's URL"),
+            [None] => bail!(
+                "`query` returned NULL for a target's URL; leave such rows out (WHERE ... IS NOT NULL)"
+            ),
             other => bail!(
                 "`query` returns {} columns; it must return the URL, or the name and the URL",
                 other.len()
@@ -317,7 +352,10 @@ fn read_file(project: &Project, def: &TargetGroup) -> anyhow::Result<Vec<(String
             }
             [name, url] => (name.to_string(), expand(project, url).with_context(at)?),
             // The line is not shown: it may hold a password.
-            _ => bail!("{}: a line is `URL` or `NAME URL`", at()),
+            _ => bail!(
+                "{}: a line is `URL` or `NAME URL` (a space inside a URL is written %20)",
+                at()
+            ),
         };
         out.push((name, url));
     }
@@ -355,8 +393,8 @@ fn name_of(url: &str) -> anyhow::Result<String> {
 }
 
 /// `text` with each `${NAME}` replaced by the variable's value: the environment's, else
-/// the project's `.env`. A value that lands in a URL's user or password is
-/// percent-encoded (a password may hold `@`, `/` or `:`).
+/// the project's `.env`. A value that lands in a URL's user, password or query is
+/// percent-encoded (a password may hold `@`, `/`, `:`, `&` or `#`).
 pub fn expand(project: &Project, text: &str) -> anyhow::Result<String> {
     expand_with(text, |name| {
         std::env::var(name)
@@ -366,13 +404,25 @@ pub fn expand(project: &Project, text: &str) -> anyhow::Result<String> {
 }
 
 fn expand_with(text: &str, lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<String> {
-    // Where the user info ends in the text as written: before the `@` that precedes the
-    // host (the last one before the path).
-    let user_info = text.split_once("://").map(|(scheme, rest)| {
-        let start = scheme.len() + 3;
-        let end = rest.find('/').unwrap_or(rest.len());
-        start..start + rest[..end].rfind('@').unwrap_or(0)
+    // Where a value must be encoded, in the text as written: the user info (before the
+    // `@` that precedes the host; SQLite URLs have none) and the query.
+    let user_info = text
+        .split_once("://")
+        .filter(|(scheme, _)| !scheme.starts_with("sqlite"))
+        .map(|(scheme, rest)| {
+            let start = scheme.len() + 3;
+            let end = rest.find('/').unwrap_or(rest.len());
+            start..start + rest[..end].rfind('@').unwrap_or(0)
+        });
+    let query = text.split_once("://").and_then(|(scheme, rest)| {
+        let path = scheme.len() + 3 + rest.find('/')?;
+        Some(path + text[path..].find('?')?..text.len())
     });
+    let encoded = |at: usize| {
+        [&user_info, &query]
+            .iter()
+            .any(|r| r.as_ref().is_some_and(|r| r.contains(&at)))
+    };
     let mut out = String::new();
     let mut at = 0;
     while let Some(found) = text[at..].find("${") {
@@ -388,9 +438,10 @@ fn expand_with(text: &str, lookup: impl Fn(&str) -> Option<String>) -> anyhow::R
                 "${{{name}}}: the environment has no variable {name}; set it, or put it in .env"
             )
         })?;
-        match &user_info {
-            Some(range) if range.contains(&start) => out.push_str(&percent_encode(&value)),
-            _ => out.push_str(&value),
+        if encoded(start) {
+            out.push_str(&percent_encode(&value));
+        } else {
+            out.push_str(&value);
         }
         at = start + 2 + end + 1;
     }
@@ -436,6 +487,16 @@ mod tests {
             expand_with("${URL}", env).unwrap(),
             "postgres://u:p@h/db",
             "a whole URL is taken as it is"
+        );
+        assert_eq!(
+            expand_with("postgres://app@db/x?sslmode=require&password=${HARD}", env).unwrap(),
+            "postgres://app@db/x?sslmode=require&password=p%40ss%2Fw%3Ard",
+            "and in the query"
+        );
+        assert_eq!(
+            expand_with("sqlite://${PW}@2024.db", env).unwrap(),
+            "sqlite://s3cret@2024.db",
+            "a SQLite URL has no user info"
         );
         assert_eq!(expand_with("sqlite://a.db", env).unwrap(), "sqlite://a.db");
         let err = expand_with("postgres://${NOPE}@db", env).unwrap_err();

@@ -50,6 +50,15 @@ pub(crate) async fn migrate(
     let project = ctx.project()?;
     let graph = ctx.graph()?;
     let opts = ctx.runner_options(project)?;
+    if spec.contains(':') {
+        bail!(
+            "FROM:TO ranges are for --sql only; against a database the starting point is its current revision"
+        );
+    }
+    if !spec.contains(['+', '-']) {
+        // A typo is one error here, not one per target.
+        graph.resolve_heads(spec)?;
+    }
     let verb = match direction {
         Direction::Upgrade => "Upgrading",
         Direction::Downgrade => "Downgrading",

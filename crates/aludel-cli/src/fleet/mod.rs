@@ -355,15 +355,21 @@ impl Connections {
                 .and_then(Vec::pop),
             None => None,
         };
-        let mut db = match (idle, &target.schema) {
+        let reused = match (idle, &target.schema) {
             (Some((mut db, dirty)), Some(schema)) => match db.set_schema(schema, dirty).await {
-                Ok(()) => db,
-                Err(e) => {
+                Ok(()) => Some(db),
+                // A session the server ended, or a schema it cannot enter: a new
+                // connection says which.
+                Err(_) => {
                     db.close().await;
-                    return Err(e.into());
+                    None
                 }
             },
-            _ => Database::connect_in(&target.url, target.schema.as_deref()).await?,
+            _ => None,
+        };
+        let mut db = match reused {
+            Some(db) => db,
+            None => Database::connect_in(&target.url, target.schema.as_deref()).await?,
         };
         let result = f(&mut db).await;
         match &result {
