@@ -132,11 +132,10 @@ pub async fn missing_revisions(
 
 /// Whether the database is already where `spec` leads, asked in one round trip: its
 /// version table (the current schema's) holds exactly the revisions `spec` names, and
-/// its ledger passes the
-/// checks a run makes first (no revision stopped part-way, no applied revision edited).
-/// `None` for a spec that depends on where the database is (`+1`, `head-2`). Tables
-/// that are not there, or checks that fail, answer no: a full run, under the lock, finds
-/// out what it is (and refuses with the reason).
+/// its ledger passes the checks a run makes first (no revision stopped part-way, no
+/// applied revision edited). `None` for a spec that depends on where the database is
+/// (`+1`, `head-2`). Tables that are not there, or checks that fail, answer no: a full
+/// run, under the lock, finds out what it is (and refuses with the reason).
 pub async fn already_at(
     db: &mut Database,
     graph: &Graph<'_>,
