@@ -39,9 +39,22 @@ pub(crate) struct Ctx {
     pub(crate) compiled: Compiled,
     /// aludel.toml, read once per command (and its password warning said once).
     project: std::cell::OnceCell<Project>,
+    /// The models' schema per dialect, built once per command (a fleet compares every
+    /// target with it).
+    models: std::cell::RefCell<std::collections::HashMap<Dialect, Schema>>,
 }
 
 impl Ctx {
+    /// [`target_schema`] for `dialect`, built on first use.
+    pub(crate) fn models(&self, dialect: Dialect) -> anyhow::Result<Schema> {
+        if let Some(s) = self.models.borrow().get(&dialect) {
+            return Ok(s.clone());
+        }
+        let schema = target_schema(&self.compiled, self.project()?, dialect)?;
+        self.models.borrow_mut().insert(dialect, schema.clone());
+        Ok(schema)
+    }
+
     pub(crate) fn project(&self) -> anyhow::Result<&Project> {
         if let Some(p) = self.project.get() {
             return Ok(p);
@@ -97,6 +110,7 @@ pub(crate) async fn dispatch(cli: Cli, compiled: Compiled) -> anyhow::Result<Exi
         cli,
         compiled,
         project: std::cell::OnceCell::new(),
+        models: Default::default(),
     };
     match &ctx.cli.command {
         Command::Init { dir } => {
@@ -371,7 +385,7 @@ async fn autogenerate_plan(
     graph: &Graph<'_>,
 ) -> anyhow::Result<(Plan, Schema)> {
     let mut db = ctx.connect(project).await?;
-    let plan = diff_database(&mut db, &ctx.compiled, project, graph).await;
+    let plan = diff_database(&mut db, ctx, project, graph).await;
     db.close().await;
     plan
 }
@@ -381,13 +395,13 @@ async fn autogenerate_plan(
 /// need or that a model not linked into the runner may describe.
 pub(crate) async fn diff_database(
     db: &mut Database,
-    compiled: &Compiled,
+    ctx: &Ctx,
     project: &Project,
     graph: &Graph<'_>,
 ) -> anyhow::Result<(Plan, Schema)> {
     require_up_to_date(db, project, graph).await?;
     let dialect = db.dialect();
-    let target = target_schema(compiled, project, dialect)?;
+    let target = ctx.models(dialect)?;
     let live = live_schema(db, project, &target, true).await?;
     let plan = aludel_diff::diff(&live, &target, dialect)?;
     let dropped: Vec<aludel_schema::TableName> = plan
@@ -405,7 +419,7 @@ pub(crate) async fn diff_database(
             dependents.join("; ")
         );
     }
-    guard_drops(compiled, &plan, &live)?;
+    guard_drops(&ctx.compiled, &plan, &live)?;
     Ok((plan, live))
 }
 

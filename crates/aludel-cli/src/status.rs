@@ -11,7 +11,7 @@ use aludel_runner::{Graph, LedgerReport, check_current, current_heads, ledger_re
 use serde_json::json;
 
 use crate::args::{StatusFormat, Targets};
-use crate::commands::{Ctx, describe_heads, live_schema, target_schema};
+use crate::commands::{Ctx, describe_heads, live_schema};
 use crate::fleet::{Describe, Finished, Fleet, plural};
 use crate::targets::Target;
 
@@ -151,7 +151,7 @@ async fn read(db: &mut Database, ctx: &Ctx, graph: &Graph<'_>) -> anyhow::Result
             .collect();
         let d = db.dialect();
         let expected = if at_head {
-            target_schema(&ctx.compiled, project, d)?
+            ctx.models(d)?
         } else {
             let mut s = replay(applied)?;
             project.config.retain_managed(&mut s);

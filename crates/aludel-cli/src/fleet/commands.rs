@@ -191,8 +191,7 @@ pub(crate) async fn check(ctx: &Ctx, sel: &Targets) -> anyhow::Result<ExitCode> 
     let start = Instant::now();
     let done = read_only(sel)
         .each(targets, async |db| {
-            let (plan, _) =
-                crate::commands::diff_database(db, &ctx.compiled, project, &graph).await?;
+            let (plan, _) = crate::commands::diff_database(db, ctx, project, &graph).await?;
             Ok(check_outcome(&plan.upgrade))
         })
         .await;
