@@ -270,6 +270,23 @@ fn a_hundred_postgresql_schemas() {
     block_on(execute(&db.url, "DROP TABLE tenant_042.votes"));
     killed_and_rerun(&p, &db.url, &schema);
     two_runs_at_once(&p, &db.url, &schema);
+    listed_schemas(&p, &db.url);
+}
+
+/// Schemas listed in the config (not queried) are targets the same way.
+fn listed_schemas(p: &Project, url: &str) {
+    let config = p.root().join("aludel.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let few =
+        format!("\n[targets.few]\nurl = {url:?}\nschemas = [\"tenant_001\", \"tenant_002\"]\n");
+    std::fs::write(&config, format!("{text}{few}")).unwrap();
+    let out = p.aludel(&["current", "--target", "few"]).ok();
+    assert_eq!(summary(&out), "2 targets: 2 at head");
+    assert!(
+        out.stdout.contains("few/tenant_002: 58eb8db26726 (head)"),
+        "{out:?}"
+    );
+    std::fs::write(&config, text).unwrap();
 }
 
 fn status_reports_drift_and_pending(p: &Project, url: &str) {

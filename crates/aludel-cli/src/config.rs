@@ -262,26 +262,12 @@ impl Config {
     }
 }
 
-/// Whether a URL holds a password (other than a `${VARIABLE}` reference): in its user
-/// info, or as a `password=` or `sslpassword=` parameter.
+/// Whether a URL holds a password (other than a `${VARIABLE}` reference): whether
+/// redacting it, as every message does, would hide something.
 pub fn has_password(url: &str) -> bool {
-    let reference = |pw: &str| pw.starts_with("${") && pw.ends_with('}');
-    let written = |pw: &str| !pw.is_empty() && !reference(pw);
-    let Some((_, rest)) = url.split_once("://") else {
-        return false;
-    };
-    let authority = rest.split('/').next().unwrap_or_default();
-    let in_user_info = authority
-        .rsplit_once('@')
-        .and_then(|(userinfo, _)| userinfo.split_once(':'))
-        .is_some_and(|(_, pw)| written(pw));
-    let in_query = rest.split(['?', '&']).skip(1).any(|param| {
-        param.split_once('=').is_some_and(|(key, value)| {
-            (key.eq_ignore_ascii_case("password") || key.eq_ignore_ascii_case("sslpassword"))
-                && written(value)
-        })
-    });
-    in_user_info || in_query
+    let masked = crate::targets::substitute(url, |_| Some("***".into()), false)
+        .unwrap_or_else(|_| url.to_string());
+    aludel_introspect::redact_url(&masked) != masked
 }
 
 /// The version tables of other migration tools: never a model's, never dropped.
@@ -557,5 +543,7 @@ mod tests {
         ));
         assert!(!has_password("postgres://app@db/x?password=${PW}"));
         assert!(!has_password("postgres://app:${PW}@db/x"));
+        assert!(has_password("postgres://app:p/w@db/x"));
+        assert!(!has_password("postgres://app:@db/x"));
     }
 }

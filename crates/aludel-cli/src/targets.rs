@@ -404,24 +404,35 @@ pub fn expand(project: &Project, text: &str) -> anyhow::Result<String> {
 }
 
 fn expand_with(text: &str, lookup: impl Fn(&str) -> Option<String>) -> anyhow::Result<String> {
-    // Where a value must be encoded, in the text as written: the user info (before the
-    // `@` that precedes the host; SQLite URLs have none) and the query.
-    let user_info = text
-        .split_once("://")
-        .filter(|(scheme, _)| !scheme.starts_with("sqlite"))
-        .map(|(scheme, rest)| {
+    substitute(text, lookup, true)
+}
+
+/// `text` with each `${NAME}` replaced by `lookup(NAME)`, percent-encoded (with
+/// `encode`) where it lands in a URL's user info (before the `@` that precedes the host;
+/// SQLite URLs have none) or query.
+pub(crate) fn substitute(
+    text: &str,
+    lookup: impl Fn(&str) -> Option<String>,
+    encode: bool,
+) -> anyhow::Result<String> {
+    let (host, query) = match text.split_once("://") {
+        Some((scheme, rest)) => {
             let start = scheme.len() + 3;
-            let end = rest.find('/').unwrap_or(rest.len());
-            start..start + rest[..end].rfind('@').unwrap_or(0)
-        });
-    let query = text.split_once("://").and_then(|(scheme, rest)| {
-        let path = scheme.len() + 3 + rest.find('/')?;
-        Some(path + text[path..].find('?')?..text.len())
-    });
+            let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
+            let user_info = match scheme.starts_with("sqlite") {
+                true => 0,
+                false => authority.rfind('@').unwrap_or(0),
+            };
+            let host = start + user_info;
+            (
+                start..host,
+                text[host..].find('?').map(|q| host + q..text.len()),
+            )
+        }
+        None => (0..0, None),
+    };
     let encoded = |at: usize| {
-        [&user_info, &query]
-            .iter()
-            .any(|r| r.as_ref().is_some_and(|r| r.contains(&at)))
+        encode && (host.contains(&at) || query.as_ref().is_some_and(|q| q.contains(&at)))
     };
     let mut out = String::new();
     let mut at = 0;
@@ -439,7 +450,10 @@ fn expand_with(text: &str, lookup: impl Fn(&str) -> Option<String>) -> anyhow::R
             )
         })?;
         if encoded(start) {
-            out.push_str(&percent_encode(&value));
+            out.extend(percent_encoding::utf8_percent_encode(
+                &value,
+                UNRESERVED_KEPT,
+            ));
         } else {
             out.push_str(&value);
         }
@@ -449,18 +463,12 @@ fn expand_with(text: &str, lookup: impl Fn(&str) -> Option<String>) -> anyhow::R
     Ok(out)
 }
 
-/// Every byte but RFC 3986's unreserved characters, percent-encoded.
-fn percent_encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
+/// Every byte but RFC 3986's unreserved characters is percent-encoded.
+const UNRESERVED_KEPT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
 
 #[cfg(test)]
 mod tests {
@@ -481,7 +489,7 @@ mod tests {
         assert_eq!(
             expand_with("postgres://app:${HARD}@db/${HARD}", env).unwrap(),
             "postgres://app:p%40ss%2Fw%3Ard@db/p@ss/w:rd",
-            "encoded in the user info only"
+            "encoded in the user info, not in the path"
         );
         assert_eq!(
             expand_with("${URL}", env).unwrap(),
@@ -492,6 +500,11 @@ mod tests {
             expand_with("postgres://app@db/x?sslmode=require&password=${HARD}", env).unwrap(),
             "postgres://app@db/x?sslmode=require&password=p%40ss%2Fw%3Ard",
             "and in the query"
+        );
+        assert_eq!(
+            expand_with("postgres://app@db?password=${HARD}", env).unwrap(),
+            "postgres://app@db?password=p%40ss%2Fw%3Ard",
+            "a query without a path"
         );
         assert_eq!(
             expand_with("sqlite://${PW}@2024.db", env).unwrap(),

@@ -47,14 +47,16 @@ pub fn redact_url(url: &str) -> String {
     format!("{head}{}", redact_params(&redact_user_info(rest)))
 }
 
-/// `user:password@host...` with the password masked.
+/// `user:password@host...` with the password masked (an empty one is left as it is).
 fn redact_user_info(rest: &str) -> String {
     let before_query = &rest[..rest.find(['?', '#']).unwrap_or(rest.len())];
     let at = before_query
         .rfind('@')
         .or_else(|| rest.find('@').filter(|&at| !rest[..at].contains('/')));
-    match at.and_then(|at| Some((rest[..at].split_once(':')?.0, at))) {
-        Some((user, at)) if !user.contains('/') => format!("{user}:***{}", &rest[at..]),
+    match at.and_then(|at| Some((rest[..at].split_once(':')?, at))) {
+        Some(((user, password), at)) if !user.contains('/') && !password.is_empty() => {
+            format!("{user}:***{}", &rest[at..])
+        }
         _ => rest.to_string(),
     }
 }
@@ -62,8 +64,8 @@ fn redact_user_info(rest: &str) -> String {
 /// The values of password parameters masked, wherever a `?` or `&` starts one.
 fn redact_params(text: &str) -> String {
     let secret = |key: &str| {
-        let key = percent_decode(key).to_ascii_lowercase();
-        key == "password" || key == "sslpassword"
+        let key = percent_encoding::percent_decode_str(key).decode_utf8_lossy();
+        key.eq_ignore_ascii_case("password") || key.eq_ignore_ascii_case("sslpassword")
     };
     let mut out = String::new();
     let mut rest = text;
@@ -82,30 +84,6 @@ fn redact_params(text: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// `%XX` escapes decoded (what is not valid UTF-8 or not an escape is kept as it is).
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 fn hint(dialect: Dialect, e: &sqlx::Error) -> &'static str {
@@ -752,5 +730,6 @@ mod tests {
             "a URL with one slash"
         );
         assert_eq!(redact_url("sqlite::memory:"), "sqlite::memory:");
+        assert_eq!(redact_url("postgres://u:@h/db"), "postgres://u:@h/db");
     }
 }

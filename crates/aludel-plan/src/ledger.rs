@@ -176,10 +176,7 @@ impl<'a> Ledger<'a> {
     /// schema on the search path answers for it).
     pub fn entries_query_in(&self, schema: Option<&str>) -> String {
         let at = self.dialect.backend().as_text("at");
-        let table = aludel_schema::TableName {
-            schema: schema.map(str::to_string),
-            name: self.name.clone(),
-        };
+        let table = aludel_schema::TableName::qualified(schema.map(str::to_string), &self.name);
         format!(
             "SELECT id, revision, action, status, checksum, {at} FROM {} ORDER BY id",
             aludel_schema::quote_table(self.dialect, &table)

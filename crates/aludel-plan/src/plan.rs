@@ -298,10 +298,7 @@ impl VersionTable<'_> {
     /// [`VersionTable::select`] of the table in `schema` (qualified, so that no other
     /// schema on the search path answers for it).
     pub fn select_in(&self, schema: Option<&str>) -> String {
-        let table = aludel_schema::TableName {
-            schema: schema.map(str::to_string),
-            name: self.name.to_string(),
-        };
+        let table = aludel_schema::TableName::qualified(schema.map(str::to_string), self.name);
         format!(
             "SELECT version_num FROM {}",
             aludel_schema::quote_table(self.dialect, &table)

@@ -12,7 +12,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use aludel_introspect::Database;
-use aludel_schema::Dialect;
+use aludel_schema::{Dialect, quote_ident};
 use anyhow::{Context, bail};
 
 use super::measure::{self, Sample};
@@ -201,7 +201,8 @@ async fn pg_schemas(n: usize) -> anyhow::Result<String> {
     let name = "aludel_bench_fleet";
     drop_databases(Dialect::Postgres, &[name.into()]).await?;
     let mut db = Database::connect(&server).await?;
-    db.execute(&format!("CREATE DATABASE {name}")).await?;
+    let q = quote_ident(Dialect::Postgres, name);
+    db.execute(&format!("CREATE DATABASE {q}")).await?;
     db.close().await;
     let url = format!(
         "{}/{name}",
@@ -209,7 +210,10 @@ async fn pg_schemas(n: usize) -> anyhow::Result<String> {
     );
     let mut db = Database::connect(&url).await?;
     let sql: String = (0..n)
-        .map(|i| format!("CREATE SCHEMA tenant{i:04};"))
+        .map(|i| {
+            let q = quote_ident(Dialect::Postgres, &format!("tenant{i:04}"));
+            format!("CREATE SCHEMA {q};")
+        })
         .collect();
     db.execute(&sql).await?;
     db.close().await;
@@ -222,7 +226,8 @@ async fn mysql_databases(names: &[String]) -> anyhow::Result<Vec<String>> {
     drop_databases(Dialect::MySql, names).await?;
     let mut db = Database::connect(&server).await?;
     for name in names {
-        db.execute(&format!("CREATE DATABASE {name}")).await?;
+        let q = quote_ident(Dialect::MySql, name);
+        db.execute(&format!("CREATE DATABASE {q}")).await?;
     }
     db.close().await;
     let base = server
@@ -236,9 +241,10 @@ async fn drop_databases(d: Dialect, names: &[String]) -> anyhow::Result<()> {
     let server = server_url(d).context("no server")?;
     let mut db = Database::connect(&server).await?;
     for name in names {
+        let q = quote_ident(d, name);
         let sql = match d {
-            Dialect::Postgres => format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-            _ => format!("DROP DATABASE IF EXISTS {name}"),
+            Dialect::Postgres => format!("DROP DATABASE IF EXISTS {q} WITH (FORCE)"),
+            _ => format!("DROP DATABASE IF EXISTS {q}"),
         };
         db.execute(&sql).await?;
     }
